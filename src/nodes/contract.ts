@@ -1,0 +1,126 @@
+/**
+ * The node module contract. Every node type is one module default-exporting
+ * `defineNode({...})`; the registry imports them explicitly. Node modules are pure:
+ * no React, no database driver, so the editor, the API and the worker share them.
+ */
+import { z } from "zod";
+import type { Sql } from "./sql";
+
+export const COLUMN_TYPES = ["string", "integer", "number", "boolean", "date", "timestamp", "json"] as const;
+export const ZColumnType = z.enum(COLUMN_TYPES);
+export type TColumnType = z.infer<typeof ZColumnType>;
+
+/** One column of a relation flowing along an edge. */
+export interface Column {
+  name: string;
+  type: TColumnType;
+}
+
+/**
+ * Columns every relation carries besides the user's, named so they cannot clash with
+ * user columns (user column names starting with `_sluice_` are rejected).
+ */
+export const LINEAGE_COLUMN = "_sluice_lineage_id";
+export const RUN_COLUMN = "_sluice_run_id";
+export const RESERVED_COLUMN_PREFIX = "_sluice_";
+
+export type NodeCategory = "source" | "validate" | "transform" | "destination";
+
+export interface NodeUi {
+  title: string;
+  category: NodeCategory;
+  /** A short glyph or emoji shown on the node and in the palette. */
+  icon: string;
+  /** User documentation: what the node does, shown in the palette and the config panel. */
+  description: string;
+}
+
+export interface Port {
+  name: string;
+  label: string;
+  /** An unconnected required input is a graph error. Default: true. */
+  required?: boolean;
+}
+
+/** A problem found while checking a node's config against its inputs. */
+export interface ConfigProblem {
+  /** Path into the config, e.g. ["rules", 2, "field"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+export interface OutputSchemaArgs<TConfig> {
+  config: TConfig;
+  /** Columns arriving on each connected input port. */
+  inputs: Record<string, Column[]>;
+  /** Records a problem (e.g. a rule naming a column the upstream does not produce). */
+  report: (problem: ConfigProblem) => void;
+}
+
+/** An input relation as seen by a SQL-compiled node. */
+export interface CompileInput {
+  /** A FROM item: a quoted table or view name, or a parenthesised subquery. */
+  relation: Sql;
+  columns: Column[];
+}
+
+export interface CompileArgs<TConfig> {
+  config: TConfig;
+  inputs: Record<string, CompileInput>;
+  /** The output columns `outputSchema` computed, in order. */
+  output: Column[];
+  /** Identifies the run and node, e.g. to build lineage ids of rows a node creates. */
+  runId: string;
+  nodeId: string;
+}
+
+/**
+ * How the engine executes a node.
+ * - `source`: the engine's stager for this type streams data into a staging table.
+ * - `sql`: `compile` returns one SELECT over the inputs producing the output columns
+ *   followed by {@link LINEAGE_COLUMN}. Row-wise nodes (one output row per input row at
+ *   most, no ordering or grouping) become views, so chains of them fuse into the one
+ *   statement that finally reads them.
+ * - `validate` and `destination`: executed by the engine's dedicated runners.
+ */
+export type NodeExecution<TConfig> =
+  | { kind: "source" }
+  | { kind: "validate" }
+  | { kind: "destination" }
+  | { kind: "sql"; rowwise: boolean; compile: (args: CompileArgs<TConfig>) => Sql };
+
+export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
+  /** Stable id, `category.name`; stored in pipeline JSON. */
+  type: string;
+  /** Bumped on a breaking config change, together with an entry in `migrations`. */
+  version: number;
+  ui: NodeUi;
+  inputs: Port[];
+  outputs: Port[];
+  /** The config schema; the editor generates the form from it (`.meta()` carries titles and widgets). */
+  config: TSchema;
+  /** Upgrades a config written for an older `version` (key: the old version). */
+  migrations?: Record<number, (old: unknown) => unknown>;
+  outputSchema: (args: OutputSchemaArgs<z.output<TSchema>>) => Column[];
+  execution: NodeExecution<z.output<TSchema>>;
+  /** Example config, shown in docs and used by the registry test. */
+  example: z.input<TSchema>;
+}
+
+export function defineNode<TSchema extends z.ZodType>(definition: NodeDefinition<TSchema>): NodeDefinition<TSchema> {
+  return definition;
+}
+
+/**
+ * Widgets the config form understands, set with `.meta({ widget })` on a config field.
+ * Fields without one get the default for their zod type.
+ */
+export type ConfigWidget = "column" | "columns" | "expression" | "upload" | "column-types" | "table";
+
+declare module "zod" {
+  interface GlobalMeta {
+    widget?: ConfigWidget;
+    /** Which input port's columns a column picker offers. Default: the first input. */
+    port?: string;
+  }
+}
