@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** Environment, validated once. Every server module reads settings from here. */
+const ZEnv = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** An admin bearer token for the REST API, for automation that cannot use the UI. */
+  SLUICE_API_TOKEN: z.string().min(16, "SLUICE_API_TOKEN must be at least 16 characters").optional(),
+  /** `off` keeps the web process from running jobs (run `npm run worker` separately). */
+  SLUICE_WORKER: z.enum(["on", "off"]).default("on"),
+  /** Where the embedded PostgreSQL and uploaded files live. */
+  SLUICE_DATA_DIR: z.string().default(".data"),
+  SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Largest accepted upload, in bytes (default 2 GiB). */
+  SLUICE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): TEnv {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  return parsed.data;
+}
