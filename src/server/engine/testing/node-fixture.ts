@@ -14,7 +14,6 @@
  */
 import pg from "pg";
 import { afterAll } from "vitest";
-import { z } from "zod";
 import {
   LINEAGE_COLUMN,
   type Column,
@@ -23,6 +22,7 @@ import {
   type TColumnType,
 } from "@/nodes/contract";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 
 /** One input relation: columns and rows, each row's values in column order. */
 export interface FixtureInput {
@@ -241,48 +241,13 @@ function fromPostgres(type: TColumnType, value: unknown): unknown {
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
-const ZAdminUrl = z.string().url();
-
-let database: Promise<{ pool: pg.Pool; drop: () => Promise<void> }> | undefined;
+let database: Promise<TestDatabase> | undefined;
 
 afterAll(async () => {
   if (database) await (await database).drop();
 });
 
 async function fixturePool(): Promise<pg.Pool> {
-  database ??= createFixtureDatabase();
+  database ??= createTestDatabase();
   return (await database).pool;
-}
-
-async function createFixtureDatabase(): Promise<{ pool: pg.Pool; drop: () => Promise<void> }> {
-  const adminUrl = ZAdminUrl.safeParse(process.env.TEST_DATABASE_URL);
-  if (!adminUrl.success) {
-    throw new Error(
-      "Node fixtures need a PostgreSQL server: set TEST_DATABASE_URL, e.g. postgresql://root@localhost/test?host=/var/run/postgresql",
-    );
-  }
-  const name = `sluice_fixture_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: adminUrl.data });
-  await admin.connect();
-  try {
-    await admin.query(render(sql`CREATE DATABASE ${ident(name)}`));
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl.data);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  return {
-    pool,
-    drop: async () => {
-      await pool.end();
-      const dropper = new pg.Client({ connectionString: adminUrl.data });
-      await dropper.connect();
-      try {
-        await dropper.query(render(sql`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`));
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
 }
