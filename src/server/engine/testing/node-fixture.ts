@@ -20,6 +20,7 @@ import {
   type ConfigProblem,
   type NodeDefinition,
   type TColumnType,
+  type UploadInfo,
 } from "@/nodes/contract";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
@@ -37,6 +38,8 @@ export interface FixtureOptions {
   runId?: string;
   /** Passed to `compile`. Default: "fixture-node". */
   nodeId?: string;
+  /** Uploads `outputSchema` may look up. Default: none. */
+  uploads?: UploadInfo[];
 }
 
 export interface FixtureResult {
@@ -113,6 +116,7 @@ export async function runNodeFixture(
   const problems: ConfigProblem[] = [];
   const columns = node.outputSchema({
     config: parsed.data,
+    upload: (id) => options.uploads?.find((u) => u.id === id),
     inputs: Object.fromEntries(Object.entries(inputs).map(([port, input]) => [port, input.columns])),
     report: (problem) => problems.push(problem),
   });
