@@ -1,7 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": fileURLToPath(new URL("./src", import.meta.url)) };
+const alias = {
+  "@": fileURLToPath(new URL("./src", import.meta.url)),
+  // Outside Next.js there is no react-server condition; tests of server modules need the marker to be inert.
+  "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
+};
 
 // Two projects: fast unit tests, and integration tests against a real PostgreSQL
 // (embedded by default, or DATABASE_URL). CI runs the integration project twice,

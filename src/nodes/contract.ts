@@ -49,8 +49,18 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** What the server learnt about an uploaded file when it arrived (see Upload.inspection). */
+export interface UploadInfo {
+  id: string;
+  filename: string;
+  /** The file's columns in file order, with types inferred from a sample. */
+  columns: Column[];
+}
+
 export interface OutputSchemaArgs<TConfig> {
   config: TConfig;
+  /** Looks up an upload referenced by a source's `file: "upload:<id>"`. */
+  upload: (id: string) => UploadInfo | undefined;
   /** Columns arriving on each connected input port. */
   inputs: Record<string, Column[]>;
   /** Records a problem (e.g. a rule naming a column the upstream does not produce). */

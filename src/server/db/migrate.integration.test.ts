@@ -24,7 +24,8 @@ const PRISMA_TO_PG: Record<string, string> = {
 describe("migrations", () => {
   it("leave the database exactly as schema.prisma describes it (no drift)", async () => {
     const schema = await readFile(path.resolve(import.meta.dirname, "../../../prisma/schema.prisma"), "utf8");
-    const dmmf = await getDMMF({ datamodel: schema });
+    const dmmf = getDMMF({ datamodel: schema });
+    if ("error" in dmmf) throw dmmf.error;
     const actual = await db.pool.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
         WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY table_name, column_name`,

@@ -1,0 +1,19 @@
+import "server-only";
+import { z } from "zod";
+import { registry } from "@/nodes/registry";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+/** The palette: every registered node type with its JSON-schema config (the form is generated from it). */
+export const nodeTypesRouter = createTRPCRouter({
+  list: publicProcedure.query(() =>
+    registry.all().map((d) => ({
+      type: d.type,
+      version: d.version,
+      ui: d.ui,
+      inputs: d.inputs,
+      outputs: d.outputs,
+      configSchema: z.toJSONSchema(d.config, { io: "input", unrepresentable: "any" }),
+      example: d.example,
+    })),
+  ),
+});

@@ -1,0 +1,50 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "@/generated/prisma/client";
+
+/**
+ * Process-wide clients. They live on globalThis because Next.js bundles route handlers
+ * and instrumentation separately: module-level singletons would be created per bundle.
+ */
+interface Clients {
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+}
+
+const globalClients = globalThis as unknown as { __sluiceClients?: Clients };
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Sluice with `npm start`, which provides a database");
+  return url;
+}
+
+function clients(): Clients {
+  const url = databaseUrl();
+  const existing = globalClients.__sluiceClients;
+  if (existing && existing.url === url) return existing;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", (error) => console.error(`[db] idle connection error: ${error.message}`));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  globalClients.__sluiceClients = { url, pool, prisma };
+  return globalClients.__sluiceClients;
+}
+
+export function getPrisma(): PrismaClient {
+  return clients().prisma;
+}
+
+/** Raw pg pool for set-based SQL the ORM cannot express (the engine, COPY, bulk updates). */
+export function getPool(): pg.Pool {
+  return clients().pool;
+}
+
+export async function closeDatabaseClients(): Promise<void> {
+  const existing = globalClients.__sluiceClients;
+  if (!existing) return;
+  globalClients.__sluiceClients = undefined;
+  await existing.prisma.$disconnect();
+  await existing.pool.end();
+}

@@ -1,0 +1,116 @@
+import { checkGraph, type GraphProblem } from "@/nodes/graph";
+import type { TPipelineGraph } from "@/nodes/pipeline";
+import { registry } from "@/nodes/registry";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { toJson } from "../db/json";
+import { loadUploadCatalog } from "./uploads-catalog";
+
+/** Problems that make a graph unsaveable; an unfinished graph (unconnected input) can still be saved. */
+const BLOCKS_SAVE = new Set<GraphProblem["code"]>(["format", "duplicate-node", "unknown-type", "config", "dangling-edge", "unknown-port", "duplicate-input", "cycle"]);
+
+export class GraphInvalidError extends Error {
+  constructor(
+    readonly problems: GraphProblem[],
+    action: string,
+  ) {
+    super(`The pipeline cannot be ${action}: ${problems.map((p) => p.message).join("; ")}`);
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
+    super(`${what} ${id} does not exist`);
+  }
+}
+
+interface Ctx {
+  prisma: PrismaClient;
+  workspaceId: string;
+  actor: string;
+}
+
+/** Checks a graph the way saving and running do, with upload metadata loaded. */
+export async function validateGraph(ctx: Ctx, graph: unknown) {
+  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
+  return checkGraph(graph, { registry, upload });
+}
+
+async function checkedForSave(ctx: Ctx, graph: unknown): Promise<TPipelineGraph> {
+  const checked = await validateGraph(ctx, graph);
+  const blocking = checked.problems.filter((p) => BLOCKS_SAVE.has(p.code));
+  if (blocking.length > 0 || !checked.graph) throw new GraphInvalidError(blocking.length ? blocking : checked.problems, "saved");
+  return checked.graph;
+}
+
+export async function createPipeline(ctx: Ctx, input: { name?: string; graph: unknown }) {
+  const graph = await checkedForSave(ctx, input.graph);
+  const name = input.name ?? graph.name;
+  return ctx.prisma.$transaction(async (tx) => {
+    const pipeline = await tx.pipeline.create({ data: { workspaceId: ctx.workspaceId, name, latestVersion: 1 } });
+    await tx.pipelineVersion.create({
+      data: { workspaceId: ctx.workspaceId, pipelineId: pipeline.id, number: 1, graph: toJson({ ...graph, name }), createdBy: ctx.actor },
+    });
+    return { id: pipeline.id, version: 1 };
+  });
+}
+
+/** Saves a new immutable version (versions are never edited in place). */
+export async function updatePipeline(ctx: Ctx, id: string, input: { name?: string; graph: unknown }) {
+  const graph = await checkedForSave(ctx, input.graph);
+  const name = input.name ?? graph.name;
+  return ctx.prisma.$transaction(async (tx) => {
+    // Row lock: two concurrent saves get consecutive numbers instead of a unique violation.
+    const locked = await tx.$queryRaw<{ latest_version: number }[]>`
+      SELECT latest_version FROM pipelines WHERE id = ${id}::uuid AND workspace_id = ${ctx.workspaceId}::uuid FOR UPDATE`;
+    const current = locked[0];
+    if (!current) throw new NotFoundError("Pipeline", id);
+    const number = current.latest_version + 1;
+    await tx.pipelineVersion.create({
+      data: { workspaceId: ctx.workspaceId, pipelineId: id, number, graph: toJson({ ...graph, name }), createdBy: ctx.actor },
+    });
+    await tx.pipeline.update({ where: { id }, data: { name, latestVersion: number } });
+    return { id, version: number };
+  });
+}
+
+export async function getPipeline(ctx: Ctx, id: string, version?: number) {
+  const pipeline = await ctx.prisma.pipeline.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
+  if (!pipeline) throw new NotFoundError("Pipeline", id);
+  const pinned = await ctx.prisma.pipelineVersion.findUnique({
+    where: { pipelineId_number: { pipelineId: id, number: version ?? pipeline.latestVersion } },
+  });
+  if (!pinned) throw new NotFoundError(`Version ${version} of pipeline`, id);
+  return {
+    id: pipeline.id,
+    name: pipeline.name,
+    version: pinned.number,
+    latestVersion: pipeline.latestVersion,
+    graph: pinned.graph as TPipelineGraph,
+    createdAt: pipeline.createdAt,
+    updatedAt: pipeline.updatedAt,
+    versionCreatedAt: pinned.createdAt,
+    versionCreatedBy: pinned.createdBy,
+  };
+}
+
+export async function listPipelineVersions(ctx: Ctx, id: string) {
+  const pipeline = await ctx.prisma.pipeline.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { id: true } });
+  if (!pipeline) throw new NotFoundError("Pipeline", id);
+  return ctx.prisma.pipelineVersion.findMany({
+    where: { pipelineId: id },
+    orderBy: { number: "desc" },
+    select: { number: true, createdAt: true, createdBy: true },
+  });
+}
+
+export async function listPipelines(ctx: Ctx) {
+  const pipelines = await ctx.prisma.pipeline.findMany({
+    where: { workspaceId: ctx.workspaceId },
+    orderBy: { updatedAt: "desc" },
+    include: { runs: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } } },
+  });
+  return pipelines.map(({ runs, ...p }) => ({ ...p, lastRun: runs[0] ?? null }));
+}
