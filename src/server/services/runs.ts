@@ -1,0 +1,97 @@
+import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
+import { NotFoundError } from "./pipelines";
+
+interface Ctx {
+  prisma: PrismaClient;
+  workspaceId: string;
+}
+
+export interface TNodeRunLog {
+  at: string;
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
+/** A run with every node run, as the run page and `GET /api/v1/runs/:id` show it. */
+export async function getRun(ctx: Ctx, runId: string) {
+  const run = await ctx.prisma.run.findFirst({
+    where: { id: runId, workspaceId: ctx.workspaceId },
+    include: {
+      version: { select: { number: true, graph: true } },
+      pipeline: { select: { name: true } },
+      nodeRuns: { orderBy: [{ startedAt: { sort: "asc", nulls: "last" } }, { nodeId: "asc" }] },
+    },
+  });
+  if (!run) throw new NotFoundError("Run", runId);
+  return {
+    id: run.id,
+    pipelineId: run.pipelineId,
+    pipelineName: run.pipeline.name,
+    version: run.version.number,
+    graph: run.version.graph,
+    trigger: run.trigger,
+    status: run.status,
+    params: run.params,
+    error: run.error,
+    parentRunId: run.parentRunId,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    nodes: run.nodeRuns.map((n) => ({
+      nodeId: n.nodeId,
+      nodeType: n.nodeType,
+      status: n.status,
+      attempt: n.attempt,
+      rowsIn: n.rowsIn,
+      rowsOut: n.rowsOut,
+      rowsRejected: n.rowsRejected,
+      rowsTotal: n.rowsTotal,
+      checksum: n.checksum,
+      error: n.error,
+      logs: n.logs as unknown as TNodeRunLog[],
+      startedAt: n.startedAt,
+      finishedAt: n.finishedAt,
+    })),
+  };
+}
+
+export interface ListRunsInput {
+  pipelineId?: string;
+  status?: RunStatus;
+  from?: Date;
+  to?: Date;
+  /** The id of the last run of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated. */
+export async function listRuns(ctx: Ctx, input: ListRunsInput) {
+  const runs = await ctx.prisma.run.findMany({
+    where: {
+      workspaceId: ctx.workspaceId,
+      ...(input.pipelineId ? { pipelineId: input.pipelineId } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.from || input.to ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lt: input.to } : {}) } } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+    include: {
+      pipeline: { select: { name: true } },
+      version: { select: { number: true } },
+      nodeRuns: { select: { rowsIn: true, rowsOut: true, rowsRejected: true, nodeType: true } },
+    },
+  });
+  const page = runs.slice(0, input.limit);
+  return {
+    runs: page.map(({ nodeRuns, pipeline, version, ...run }) => ({
+      ...run,
+      pipelineName: pipeline.name,
+      version: version.number,
+      rowsRejected: nodeRuns.reduce((sum, n) => sum + n.rowsRejected, 0n),
+      rowsLoaded: nodeRuns.filter((n) => n.nodeType.startsWith("destination.")).reduce((sum, n) => sum + n.rowsOut, 0n),
+    })),
+    nextCursor: runs.length > input.limit ? page.at(-1)?.id : undefined,
+  };
+}
