@@ -1,0 +1,56 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { ZPipelineGraph } from "@/nodes/pipeline";
+import {
+  createPipeline,
+  getPipeline,
+  GraphInvalidError,
+  listPipelines,
+  listPipelineVersions,
+  NotFoundError,
+  updatePipeline,
+  validateGraph,
+} from "../../services/pipelines";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+/** Maps service errors to tRPC errors; graph problems travel in `cause` for the editor to place. */
+export async function mapServiceErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: error.message });
+    if (error instanceof GraphInvalidError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    throw error;
+  }
+}
+
+const ZPipelineId = z.object({ id: z.uuid() });
+
+export const pipelinesRouter = createTRPCRouter({
+  list: publicProcedure.query(({ ctx }) => listPipelines(ctx)),
+  get: publicProcedure
+    .input(ZPipelineId.extend({ version: z.number().int().positive().optional() }))
+    .query(({ ctx, input }) => mapServiceErrors(() => getPipeline(ctx, input.id, input.version))),
+  versions: publicProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => listPipelineVersions(ctx, input.id))),
+  create: publicProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(200), graph: z.unknown().optional() }))
+    .mutation(({ ctx, input }) =>
+      mapServiceErrors(() =>
+        createPipeline(ctx, { name: input.name, graph: input.graph ?? { format: 1, name: input.name, nodes: [], edges: [] } }),
+      ),
+    ),
+  save: publicProcedure
+    .input(ZPipelineId.extend({ name: z.string().trim().min(1).max(200).optional(), graph: z.unknown() }))
+    .mutation(({ ctx, input }) => mapServiceErrors(() => updatePipeline(ctx, input.id, { name: input.name, graph: input.graph }))),
+  /** Every problem of a graph, for the editor to show on nodes and edges as they appear. */
+  validate: publicProcedure.input(z.object({ graph: z.unknown() })).query(async ({ ctx, input }) => {
+    const checked = await validateGraph(ctx, input.graph);
+    return {
+      problems: checked.problems,
+      columns: Object.fromEntries(checked.nodes.map((n) => [n.node.id, n.output ?? null])),
+    };
+  }),
+  /** The JSON format's schema, so import can show what a valid file looks like. */
+  formatSchema: publicProcedure.query(() => z.toJSONSchema(ZPipelineGraph, { io: "input" })),
+});
