@@ -2,10 +2,12 @@ import "server-only";
 import { createTRPCRouter } from "./trpc";
 import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
+import { runsRouter } from "./routers/runs";
 
 export const appRouter = createTRPCRouter({
   nodeTypes: nodeTypesRouter,
   pipelines: pipelinesRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

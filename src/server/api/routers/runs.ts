@@ -1,0 +1,33 @@
+import "server-only";
+import { z } from "zod";
+import { RunStatus } from "@/generated/prisma/enums";
+import { getRun, listRuns } from "../../services/runs";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+import { mapServiceErrors } from "./pipelines";
+
+export const ZRunListInput = z
+  .object({
+    pipelineId: z.uuid().optional(),
+    status: z.enum(RunStatus).optional(),
+    /** Runs created at or after this instant. */
+    from: z.date().optional(),
+    /** Runs created before this instant. */
+    to: z.date().optional(),
+    /** The id of the last run of the previous page (`nextCursor`). */
+    cursor: z.uuid().optional(),
+    limit: z.number().int().min(1).max(100).default(25),
+  })
+  .refine((input) => !input.from || !input.to || input.from < input.to, {
+    message: "the start of the date range must be before its end",
+    path: ["to"],
+  });
+export type TRunListInput = z.input<typeof ZRunListInput>;
+
+const ZRunId = z.object({ id: z.uuid() });
+
+export const runsRouter = createTRPCRouter({
+  /** Newest first, filtered, keyset-paginated; rows loaded/rejected are summed over node runs. */
+  list: publicProcedure.input(ZRunListInput).query(({ ctx, input }) => listRuns(ctx, input)),
+  /** One run with its pinned graph and every node run (counts, checksum, error, logs). */
+  get: publicProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
+});
