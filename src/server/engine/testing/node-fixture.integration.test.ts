@@ -66,6 +66,12 @@ describe("runNodeFixture", () => {
     });
   }
 
+  it("presents timestamps in UTC whatever the session time zone", async () => {
+    const input = table({ t: "timestamp" }, [["2024-01-31T12:00:00+02:00"]]);
+    const result = await runNodeFixture(passThrough({ rowwise: false }), {}, { in: input }, { timeZone: "America/Lima" });
+    expect(result.rows).toEqual([["2024-01-31T10:00:00.000Z"]]);
+  });
+
   it("sorts output by every column, NULLs last, then lineage", async () => {
     const input = table({ k: "integer" }, [[2], [null], [1], [2]], ["a", "b", "c", "d"]);
     const result = await runNodeFixture(passThrough({ rowwise: true }), {}, { in: input });

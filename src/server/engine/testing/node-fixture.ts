@@ -38,6 +38,8 @@ export interface FixtureOptions {
   runId?: string;
   /** Passed to `compile`. Default: "fixture-node". */
   nodeId?: string;
+  /** The session's TimeZone while the node runs. Default: "UTC". */
+  timeZone?: string;
   /** Uploads `outputSchema` may look up. Default: none. */
   uploads?: UploadInfo[];
 }
@@ -130,7 +132,7 @@ export async function runNodeFixture(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("SET LOCAL TimeZone = 'UTC'");
+    await client.query("SELECT set_config('TimeZone', $1, true)", [options.timeZone ?? "UTC"]);
     const compileInputs: Record<string, { relation: Sql; columns: Column[] }> = {};
     for (const [port, input] of Object.entries(inputs)) {
       const tableName = `fixture_input_${port}`;
@@ -235,7 +237,7 @@ async function checkOutputColumns(client: pg.PoolClient, nodeType: string, colum
 function presented(column: Column): Sql {
   const name = ident(column.name);
   if (column.type === "date") return sql`${name}::text`;
-  if (column.type === "timestamp") return sql`to_char(${name}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  if (column.type === "timestamp") return sql`to_char(${name} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return sql`${name}`;
 }
 
