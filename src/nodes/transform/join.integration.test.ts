@@ -110,6 +110,21 @@ describe("transform.join", () => {
     ]);
   });
 
+  it("reports a renamed right column that would exceed PostgreSQL's name limit", async () => {
+    const long = "x".repeat(60);
+    const result = await runNodeFixture(
+      joinNode,
+      { on: [{ left: long, right: long }] },
+      { left: table({ [long]: "string" }, []), right: table({ [long]: "string" }, []) },
+    );
+    expect(result.problems).toEqual([
+      {
+        path: [],
+        message: `the right column "${long}" would be renamed to "right_${long}", but it is longer than 63 bytes, PostgreSQL's limit`,
+      },
+    ]);
+  });
+
   it("needs at least one pair of columns", async () => {
     const result = await runNodeFixture(joinNode, { on: [] }, { left: readings, right: stations });
     expect(result.problems).toEqual([{ path: ["on"], message: "choose at least one pair of columns to match on" }]);
