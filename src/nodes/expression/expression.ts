@@ -67,6 +67,20 @@ import { Checker, describeType, isNumeric, type ExpressionError, type Span, type
 
 export type { ExpressionError } from "./typing";
 
+/** The language in one paragraph, for the `ui.description` of nodes that take expressions. */
+export const EXPRESSION_LANGUAGE_SUMMARY =
+  "Expressions are a safe subset of SQL: column names (in \"double quotes\" when they contain spaces or capitals), " +
+  "numbers, 'quoted text', TRUE/FALSE/NULL; + - * / % (/ divides exactly: 7 / 2 is 3.5) and || (joins text); " +
+  "= <> < <= > >=, BETWEEN, IN (…), LIKE/ILIKE, IS [NOT] NULL; AND, OR, NOT; CASE WHEN … THEN … ELSE … END; " +
+  "CAST(x AS type) or x::type for text, integer, number, boolean, date, timestamp, json (text must be a valid " +
+  "value, as in CSV files, or the run fails naming it); and the functions lower, upper, initcap, trim, ltrim, " +
+  "rtrim, length, substr, substring, replace, concat, left, right, strpos, split_part, md5, abs, sign, round, " +
+  "ceil, floor, sqrt, ln, exp, power, mod, coalesce, nullif, greatest, least, date_trunc, date_part, EXTRACT, " +
+  "to_char, make_date. Quoted values adapt to what they meet: day >= '2024-01-31'. A date plus an integer adds " +
+  "days; two dates subtract to days. Timestamps are read and shown in UTC. Anything compared with NULL is " +
+  "unknown (NULL): test with IS NULL. Not allowed: subqueries, comments, aggregates (sum, count…), and values " +
+  "that change between runs (now(), current_date, random()).";
+
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 4096;
 /** Deepest nesting accepted (operators, calls, parentheses that build structure). */
