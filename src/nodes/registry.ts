@@ -5,6 +5,10 @@
 import type { NodeCategory, NodeDefinition } from "./contract";
 import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
+import aggregate from "./transform/aggregate";
+import dedupe from "./transform/dedupe";
+import joinNode from "./transform/join";
+import select from "./transform/select";
 
 export interface Registry {
   get(type: string): NodeDefinition | undefined;
@@ -25,4 +29,12 @@ export function createRegistry(definitions: readonly NodeDefinition[]): Registry
   };
 }
 
-export const registry = createRegistry([csvSource, postgresDestination] as NodeDefinition[]);
+// Each module was type-checked by defineNode against its own config type; the list holds them side by side.
+export const registry = createRegistry([
+  csvSource,
+  select,
+  dedupe,
+  joinNode,
+  aggregate,
+  postgresDestination,
+] as NodeDefinition[]);

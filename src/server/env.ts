@@ -12,6 +12,10 @@ const ZEnv = z.object({
   /** Where the embedded PostgreSQL and uploaded files live. */
   SLUICE_DATA_DIR: z.string().default(".data"),
   SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds without a heartbeat after which a dead worker's jobs are retried elsewhere. */
+  SLUICE_WORKER_STALE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Records per committed chunk when a source streams a file (each chunk is a resume point). */
+  SLUICE_CHUNK_ROWS: z.coerce.number().int().min(1).default(250_000),
   /** Largest accepted upload, in bytes (default 2 GiB). */
   SLUICE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
 });

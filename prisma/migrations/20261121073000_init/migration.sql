@@ -132,6 +132,15 @@ CREATE TABLE "api_tokens" (
     CONSTRAINT "api_tokens_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "worker_heartbeats" (
+    "worker_id" TEXT NOT NULL,
+    "process_id" TEXT NOT NULL,
+    "heartbeat_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "worker_heartbeats_pkey" PRIMARY KEY ("worker_id")
+);
+
 -- CreateIndex
 CREATE INDEX "pipelines_workspace_id_updated_at_idx" ON "pipelines"("workspace_id", "updated_at");
 
@@ -164,6 +173,9 @@ CREATE UNIQUE INDEX "api_tokens_token_hash_key" ON "api_tokens"("token_hash");
 
 -- CreateIndex
 CREATE INDEX "api_tokens_workspace_id_created_at_idx" ON "api_tokens"("workspace_id", "created_at" DESC);
+
+-- CreateIndex
+CREATE INDEX "worker_heartbeats_process_id_idx" ON "worker_heartbeats"("process_id");
 
 -- AddForeignKey
 ALTER TABLE "pipelines" ADD CONSTRAINT "pipelines_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspaces"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,207 @@
+/**
+ * State changes of runs and node runs. Every change that decides what runs next
+ * happens under a lock on the run row, so two nodes finishing at once cannot both
+ * miss that their common consumer is now ready.
+ */
+import type pg from "pg";
+import type { TPipelineGraph } from "@/nodes/pipeline";
+import { DEFAULT_ATTEMPTS } from "./plan";
+
+/** Who feeds whom, read straight from the pinned graph, so a node can fail cleanly even when the graph no longer checks. */
+export interface RunTopology {
+  consumers(nodeId: string): string[];
+  inputs(nodeId: string): string[];
+  attempts(nodeId: string): number;
+}
+
+export function topologyOf(graph: Pick<TPipelineGraph, "nodes" | "edges">): RunTopology {
+  const consumers = new Map<string, string[]>();
+  const inputs = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    consumers.set(edge.from, [...(consumers.get(edge.from) ?? []), edge.to]);
+    inputs.set(edge.to, [...(inputs.get(edge.to) ?? []), edge.from]);
+  }
+  const attempts = new Map(graph.nodes.map((n) => [n.id, n.retry?.attempts ?? DEFAULT_ATTEMPTS]));
+  return {
+    consumers: (id) => consumers.get(id) ?? [],
+    inputs: (id) => inputs.get(id) ?? [],
+    attempts: (id) => attempts.get(id) ?? DEFAULT_ATTEMPTS,
+  };
+}
+
+export const RUN_NODE_TASK = "run-node";
+
+export interface NodeResult {
+  rowsIn: number;
+  rowsOut: number;
+  rowsRejected: number;
+  checksum?: string | null;
+  logs?: string[];
+}
+
+function logEntries(level: "info" | "warn" | "error", messages: readonly string[]) {
+  const at = new Date().toISOString();
+  return JSON.stringify(messages.map((message) => ({ at, level, message })));
+}
+
+/** Enqueues a node's job in the caller's transaction; the job key makes a duplicate enqueue harmless. */
+export async function enqueueNode(client: pg.ClientBase, runId: string, nodeId: string, attempts: number): Promise<void> {
+  await client.query(
+    `SELECT graphile_worker.add_job($1, json_build_object('runId', $2::text, 'nodeId', $3::text),
+       job_key => $4, max_attempts => $5, job_key_mode => 'preserve_run_at')`,
+    [RUN_NODE_TASK, runId, nodeId, `run:${runId}:node:${nodeId}`, attempts],
+  );
+}
+
+export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<void> {
+  await client.query(
+    `UPDATE node_runs SET status = 'running', attempt = $3, error = NULL,
+            started_at = COALESCE(started_at, now()),
+            logs = logs || $4::jsonb
+      WHERE run_id = $1 AND node_id = $2`,
+    [runId, nodeId, attempt, logEntries("info", [`attempt ${attempt} started`])],
+  );
+  await client.query(
+    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status = 'queued'`,
+    [runId],
+  );
+}
+
+/** Progress while a node runs (row counts so far); readable by the UI at any time. */
+export async function recordProgress(
+  client: pg.ClientBase,
+  runId: string,
+  nodeId: string,
+  progress: { rowsIn: number; rowsOut: number; rowsRejected: number },
+): Promise<void> {
+  await client.query(
+    `UPDATE node_runs SET rows_in = $3, rows_out = $4, rows_rejected = $5 WHERE run_id = $1 AND node_id = $2`,
+    [runId, nodeId, progress.rowsIn, progress.rowsOut, progress.rowsRejected],
+  );
+}
+
+async function lockRun(client: pg.ClientBase, runId: string): Promise<void> {
+  await client.query("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+}
+
+/** Closes the run once no node is queued or running. */
+async function finishRunIfDone(client: pg.ClientBase, runId: string): Promise<void> {
+  await client.query(
+    `UPDATE runs r SET
+        status = CASE WHEN EXISTS (SELECT 1 FROM node_runs f WHERE f.run_id = r.id AND f.status = 'failed')
+                      THEN 'failed'::"RunStatus" ELSE 'succeeded'::"RunStatus" END,
+        finished_at = now()
+      WHERE r.id = $1 AND r.status IN ('queued', 'running')
+        AND NOT EXISTS (SELECT 1 FROM node_runs n WHERE n.run_id = r.id AND n.status IN ('queued', 'running'))`,
+    [runId],
+  );
+}
+
+/**
+ * Marks a node succeeded and enqueues every consumer whose inputs have all succeeded.
+ * Call inside the transaction that committed the node's output, so output and status
+ * land together.
+ */
+export async function completeNode(
+  client: pg.ClientBase,
+  topology: RunTopology,
+  runId: string,
+  nodeId: string,
+  result: NodeResult,
+): Promise<void> {
+  await lockRun(client, runId);
+  await client.query(
+    `UPDATE node_runs SET status = 'succeeded', finished_at = now(), rows_in = $3, rows_out = $4,
+            rows_rejected = $5, checksum = $6, logs = logs || $7::jsonb
+      WHERE run_id = $1 AND node_id = $2`,
+    [
+      runId,
+      nodeId,
+      result.rowsIn,
+      result.rowsOut,
+      result.rowsRejected,
+      result.checksum ?? null,
+      logEntries("info", [...(result.logs ?? []), `succeeded: ${result.rowsIn} in, ${result.rowsOut} out, ${result.rowsRejected} rejected`]),
+    ],
+  );
+  const consumers = topology.consumers(nodeId);
+  if (consumers.length > 0) {
+    const statuses = await client.query<{ node_id: string; status: string }>(
+      "SELECT node_id, status FROM node_runs WHERE run_id = $1",
+      [runId],
+    );
+    const statusOf = new Map(statuses.rows.map((r) => [r.node_id, r.status]));
+    for (const consumerId of consumers) {
+      if (statusOf.get(consumerId) !== "queued") continue;
+      if (topology.inputs(consumerId).every((input) => statusOf.get(input) === "succeeded")) {
+        await enqueueNode(client, runId, consumerId, topology.attempts(consumerId));
+      }
+    }
+  }
+  await finishRunIfDone(client, runId);
+}
+
+function descendants(topology: RunTopology, nodeId: string): string[] {
+  const seen = new Set<string>();
+  const stack = [...topology.consumers(nodeId)];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...topology.consumers(id));
+  }
+  return [...seen];
+}
+
+/**
+ * Records a failed attempt. On the last attempt the node fails, everything downstream
+ * is skipped, and the run fails with the node's error.
+ */
+export async function failNode(
+  client: pg.ClientBase,
+  topology: RunTopology,
+  runId: string,
+  nodeId: string,
+  message: string,
+  final: boolean,
+): Promise<void> {
+  await lockRun(client, runId);
+  if (!final) {
+    await client.query(
+      `UPDATE node_runs SET error = $3, logs = logs || $4::jsonb WHERE run_id = $1 AND node_id = $2`,
+      [runId, nodeId, message, logEntries("warn", [`attempt failed, will retry with backoff: ${message}`])],
+    );
+    return;
+  }
+  await client.query(
+    `UPDATE node_runs SET status = 'failed', error = $3, finished_at = now(), logs = logs || $4::jsonb
+      WHERE run_id = $1 AND node_id = $2`,
+    [runId, nodeId, message, logEntries("error", [`failed: ${message}`])],
+  );
+  const skipped = descendants(topology, nodeId);
+  if (skipped.length > 0) {
+    await client.query(
+      `UPDATE node_runs SET status = 'skipped', finished_at = now(), logs = logs || $3::jsonb
+        WHERE run_id = $1 AND node_id = ANY($2::text[]) AND status = 'queued'`,
+      [runId, skipped, logEntries("warn", [`skipped because ${nodeId} failed`])],
+    );
+  }
+  await client.query(`UPDATE runs SET error = COALESCE(error, $2) WHERE id = $1`, [runId, `${nodeId}: ${message}`]);
+  await finishRunIfDone(client, runId);
+}
+
+/** Runs `work` in a transaction on a dedicated connection. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
