@@ -10,7 +10,7 @@
  * - Columns: `aqi`, or `"PM 2.5"` in double quotes for names with spaces, other
  *   characters or exact letter case (`""` inside quotes is one `"`). A bare name matches a
  *   column exactly, or else the one column with the same letters in any case.
- * - Literals: `42`, `-7`, `2.5`, `.5` (no exponent notation), `'text'` (`''` inside quotes is
+ * - Literals: `42`, `-7`, `2.5`, `.5` (exponent notation like `1e5` is not supported), `'text'` (`''` inside quotes is
  *   one `'`), `TRUE`, `FALSE`, `NULL`. A quoted literal next to a date, timestamp, number or
  *   boolean is read as one, in the formats CSV values use: `day >= '2024-01-31'`,
  *   `at < '2024-01-31 12:00+01:00'` (no offset means UTC).
@@ -142,8 +142,20 @@ function parse(text: string): Parsed {
     if (!isExpr(expr)) return { error: { at: { start: 0, end: text.length }, message: "Syntax error." } };
     return { expr, comments };
   } catch (error) {
-    return { error: syntaxError(text, error) };
+    return { error: exponentProblem(text) ?? syntaxError(text, error) };
   }
+}
+
+/** The parser reads `1e5` as `1` followed by a name, which makes a baffling message. */
+function exponentProblem(text: string): { at: Span; message: string } | undefined {
+  // Quoted parts are blanked out (same length) so positions stay right.
+  const unquoted = text.replace(/'(?:[^']|'')*'?|"(?:[^"]|"")*"?/g, (quoted) => " ".repeat(quoted.length));
+  const match = /(?<![\w.])(?:[0-9]+[.]?[0-9]*|[.][0-9]+)[eE][+-]?[0-9]+(?![\w.])/.exec(unquoted);
+  if (!match) return undefined;
+  return {
+    at: { start: match.index, end: match.index + match[0].length },
+    message: `Exponent notation (${match[0]}) is not supported: write the number out, e.g. 100000 for 1e5.`,
+  };
 }
 
 function isExpr(node: unknown): node is Expr {
