@@ -103,6 +103,12 @@ export function oneOfList(rule: TRule): string {
   return entries.length > 10 ? `${entries.slice(0, 10).join(", ")}, … (${entries.length} in all)` : entries.join(", ");
 }
 
+/** Ends of the set-based rules' messages (`field: "value"` + this), written by SQL only. */
+export const SET_RULE_WORDS = {
+  unique: " already appeared on an earlier record of this run",
+  references: (target: string) => ` does not exist in ${target}`,
+};
+
 export const MESSAGES = {
   required: (field: string) => violationMessage(field, "required value is missing"),
   bound: (field: string, value: string, words: string, bound: string | number) =>
@@ -115,10 +121,6 @@ export const MESSAGES = {
     violationMessage(field, `${showValue(value)} does not match the pattern ${source}`),
   oneOf: (field: string, value: string, list: string) =>
     violationMessage(field, `${showValue(value)} is not one of ${list}`),
-  unique: (field: string, value: string) =>
-    violationMessage(field, `${showValue(value)} already appeared on an earlier record of this run`),
-  references: (field: string, value: string, target: string) =>
-    violationMessage(field, `${showValue(value)} does not exist in ${target}`),
   unknownField: (field: string) =>
     violationMessage(field, `the field has no rule and unknown fields are rejected`),
 };
