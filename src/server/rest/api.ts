@@ -1,0 +1,53 @@
+import "server-only";
+import { getPool, getPrisma } from "../db/client";
+import { readEnv } from "../env";
+import { defaultWorkspaceId } from "../workspace";
+import { authenticateBearer } from "../auth/bearer";
+import { defineEndpoint, type TRestContext } from "./endpoint";
+import { endpoints } from "./endpoints";
+import { ApiError } from "./errors";
+import { buildOpenApiDocument } from "./openapi";
+import { createRouter } from "./router";
+import { toApiError } from "./service-errors";
+
+export const API_BASE_PATH = "/api/v1";
+
+async function authenticate(request: Request): Promise<TRestContext> {
+  const prisma = getPrisma();
+  const result = await authenticateBearer(prisma, request.headers.get("authorization"), {
+    adminToken: readEnv().SLUICE_API_TOKEN,
+    defaultWorkspaceId: () => defaultWorkspaceId(prisma),
+  });
+  if (!result.ok) {
+    const challenge = result.invalidToken ? 'Bearer realm="sluice", error="invalid_token"' : 'Bearer realm="sluice"';
+    throw new ApiError(401, "unauthorized", result.reason, {}, { "www-authenticate": challenge });
+  }
+  return { prisma, pool: getPool(), workspaceId: result.workspaceId, actor: result.actor };
+}
+
+const openApiEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/openapi.json",
+  summary: "This API's OpenAPI 3.1 document",
+  tags: ["Meta"],
+  auth: "public",
+  responses: { 200: { description: "The document" } },
+  handler: async () => Response.json(openApiDocument()),
+});
+
+const table = [openApiEndpoint, ...endpoints];
+
+let document: Record<string, unknown> | undefined;
+/** Built once: the table does not change while the process runs. */
+export function openApiDocument(): Record<string, unknown> {
+  document ??= buildOpenApiDocument(table, {
+    title: "Sluice API",
+    version: "1",
+    description: "Automate Sluice: upload files, create and version pipelines, start runs, read results and fix quarantined records.",
+    basePath: API_BASE_PATH,
+  });
+  return document;
+}
+
+/** Answers every request under /api/v1. */
+export const handleApiRequest = createRouter({ basePath: API_BASE_PATH, endpoints: table, authenticate, mapError: toApiError });

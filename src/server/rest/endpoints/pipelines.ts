@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { ZPipelineGraph } from "@/nodes/pipeline";
+import { createPipeline, getPipeline, updatePipeline } from "../../services/pipelines";
+import { startRun } from "../../engine/runs";
+import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
+import { ZPipelineDetail, ZPipelineName, ZPipelineRef } from "../schemas";
+
+const tags = ["Pipelines"];
+
+export const createPipelineEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/pipelines",
+  summary: "Create a pipeline",
+  description: "Saves the graph as version 1. `name` defaults to the graph's name.",
+  tags,
+  auth: "bearer",
+  body: { kind: "json", schema: z.object({ name: ZPipelineName.optional(), graph: ZPipelineGraph }) },
+  responses: { 201: { description: "Created", schema: ZPipelineRef } },
+  handler: async ({ ctx, body }) => reply(201, await createPipeline(ctx, body)),
+});
+
+export const getPipelineEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/pipelines/:id",
+  summary: "Get a pipeline",
+  description: "The latest version, or the one named by `version`.",
+  tags,
+  auth: "bearer",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  query: z.object({ version: z.coerce.number().int().positive().optional().describe("A version number; the latest when absent") }),
+  responses: { 200: { description: "The pipeline at the requested version", schema: ZPipelineDetail } },
+  handler: async ({ ctx, params, query }) => reply(200, await getPipeline(ctx, params.id, query.version)),
+});
+
+export const updatePipelineEndpoint = defineEndpoint({
+  method: "PUT",
+  path: "/pipelines/:id",
+  summary: "Save a new version of a pipeline",
+  description: "Versions are immutable: every save adds one. Runs keep the version they started with.",
+  tags,
+  auth: "bearer",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  body: { kind: "json", schema: z.object({ name: ZPipelineName.optional(), graph: ZPipelineGraph }) },
+  responses: { 200: { description: "The new version", schema: ZPipelineRef } },
+  handler: async ({ ctx, params, body }) => reply(200, await updatePipeline(ctx, params.id, body)),
+});
+
+export const startRunEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/pipelines/:id/runs",
+  summary: "Start a run",
+  description: "Queues a run of the latest version (or `version`). Poll `GET /runs/{runId}` for progress.",
+  tags,
+  auth: "bearer",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  body: {
+    kind: "json",
+    schema: z.object({
+      version: z.number().int().positive().optional().describe("The version to run; the latest when absent"),
+      params: z.record(z.string(), z.unknown()).optional().describe("Run parameters, recorded with the run"),
+    }),
+  },
+  responses: { 202: { description: "Queued", schema: z.object({ runId: z.uuid() }) } },
+  handler: async ({ ctx, params, body }) =>
+    reply(202, await startRun(ctx, { pipelineId: params.id, version: body.version, params: body.params, trigger: "api" })),
+});

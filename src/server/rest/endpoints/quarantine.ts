@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { editQuarantinedRecord } from "../../services/quarantine";
+import { defineEndpoint, reply } from "../endpoint";
+
+const tags = ["Quarantine"];
+
+export const ZQuarantinedRecord = z.object({
+  id: z.bigint(),
+  nodeId: z.string().describe("The validate node that rejected the record"),
+  lineageId: z.string(),
+  record: z.unknown().describe("The record's fields as text, by column name"),
+  errors: z.unknown().describe("Every violation: [{ field, rule, value, message }]"),
+  status: z.enum(["open", "fixed", "reingested", "discarded"]),
+  history: z.unknown().describe("Every edit, re-ingest and discard: [{ at, by, action, before, after }]"),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+/** Quarantine ids are a sequence; anything else cannot name a record. */
+const ZQuarantineParams = z.object({ id: z.string().regex(/^\d{1,19}$/).transform((id) => BigInt(id)) });
+
+/** Field values are stored as text; numbers and booleans are accepted and written as their text. */
+const ZFieldValue = z.union([z.string(), z.number().transform(String), z.boolean().transform(String), z.null()]);
+
+export const editQuarantinedRecordEndpoint = defineEndpoint({
+  method: "PATCH",
+  path: "/quarantine/:id",
+  summary: "Correct a quarantined record",
+  description: "Replaces the record's fields, keeps the previous version in its history and marks it fixed, ready to re-ingest.",
+  tags,
+  auth: "bearer",
+  resource: "Quarantined record",
+  params: ZQuarantineParams,
+  body: { kind: "json", schema: z.object({ record: z.record(z.string(), ZFieldValue).describe("The corrected record, every field") }) },
+  responses: { 200: { description: "The updated record", schema: ZQuarantinedRecord.extend({ runId: z.uuid() }) }, 409: { description: "The record was already re-ingested or discarded" } },
+  handler: async ({ ctx, params, body }) => reply(200, await editQuarantinedRecord(ctx, params.id, body.record)),
+});

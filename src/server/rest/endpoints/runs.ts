@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { getRun } from "../../services/runs";
+import { listQuarantine } from "../../services/quarantine";
+import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
+import { ZRunStatus } from "../schemas";
+import { ZQuarantinedRecord } from "./quarantine";
+
+const tags = ["Runs"];
+
+const ZNodeRun = z.object({
+  nodeId: z.string(),
+  nodeType: z.string(),
+  status: ZRunStatus,
+  attempt: z.number().int(),
+  rowsIn: z.bigint(),
+  rowsOut: z.bigint(),
+  rowsRejected: z.bigint(),
+  rowsTotal: z.bigint().nullable().describe("Rows expected in total, when the node knows up front"),
+  checksum: z.string().nullable(),
+  error: z.string().nullable(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+
+const ZRun = z.object({
+  id: z.uuid(),
+  pipelineId: z.uuid(),
+  pipelineName: z.string(),
+  version: z.number().int(),
+  trigger: z.enum(["manual", "api", "schedule", "webhook", "reingest"]),
+  status: ZRunStatus,
+  params: z.unknown(),
+  error: z.string().nullable(),
+  parentRunId: z.uuid().nullable().describe("For re-ingest runs: the run whose records are replayed"),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  nodes: z.array(ZNodeRun),
+});
+
+export const getRunEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/runs/:id",
+  summary: "Get a run and its node runs",
+  tags,
+  auth: "bearer",
+  resource: "Run",
+  params: ZUuidParams,
+  responses: { 200: { description: "The run", schema: ZRun } },
+  handler: async ({ ctx, params }) => {
+    const { graph: _graph, nodes, ...run } = await getRun(ctx, params.id);
+    return reply(200, { ...run, nodes: nodes.map(({ logs: _logs, ...node }) => node) });
+  },
+});
+
+export const listRunQuarantineEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/runs/:id/quarantine",
+  summary: "List a run's quarantined records",
+  description: "In the order they were rejected. Pass `nextCursor` back as `cursor` for the next page; it is absent on the last page.",
+  tags,
+  auth: "bearer",
+  resource: "Run",
+  params: ZUuidParams,
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Records per page, 1–1000 (default 100)"),
+    cursor: z.string().regex(/^\d{1,19}$/, "use the nextCursor of the previous page").optional().describe("nextCursor of the previous page"),
+    status: z.enum(["open", "fixed", "reingested", "discarded"]).optional().describe("Only records with this status"),
+  }),
+  responses: {
+    200: {
+      description: "One page of records",
+      schema: z.object({ records: z.array(ZQuarantinedRecord), nextCursor: z.string().optional() }),
+    },
+  },
+  handler: async ({ ctx, params, query }) =>
+    reply(
+      200,
+      await listQuarantine(ctx, {
+        runId: params.id,
+        limit: query.limit,
+        cursor: query.cursor === undefined ? undefined : BigInt(query.cursor),
+        status: query.status,
+      }),
+    ),
+});

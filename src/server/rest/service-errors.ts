@@ -1,0 +1,14 @@
+import { GraphInvalidError, NotFoundError } from "../services/pipelines";
+import { QuarantineConflictError } from "../services/quarantine";
+import { UploadRejectedError, UploadTooLargeError } from "../services/uploads";
+import { ApiError, payloadTooLarge } from "./errors";
+
+/** The API's answer to each error a service throws on purpose; anything else is a 500. */
+export function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof NotFoundError) return new ApiError(404, "not_found", error.message);
+  if (error instanceof GraphInvalidError) return new ApiError(400, "graph_invalid", error.message, { problems: error.problems });
+  if (error instanceof UploadTooLargeError) return payloadTooLarge(error.limit, "The file");
+  if (error instanceof UploadRejectedError) return new ApiError(400, "invalid_file", error.message);
+  if (error instanceof QuarantineConflictError) return new ApiError(409, "conflict", error.message);
+  return undefined;
+}

@@ -1,0 +1,131 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Column } from "@/nodes/contract";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { toJson } from "../db/json";
+import { inspectCsv, type TCsvFormat } from "../engine/csv";
+import { uploadPath } from "../storage";
+
+interface Ctx {
+  prisma: PrismaClient;
+  workspaceId: string;
+}
+
+/** What an upload's bytes are, decided by its file name. */
+export type TUploadKind = "csv" | "json";
+
+const KIND_BY_EXTENSION: Record<string, TUploadKind> = {
+  ".csv": "csv",
+  ".tsv": "csv",
+  ".txt": "csv",
+  ".json": "json",
+  ".ndjson": "json",
+  ".jsonl": "json",
+};
+
+/** What the server learnt about an upload when it arrived (stored in Upload.inspection). */
+export type TUploadInspection = { kind: "csv"; format: TCsvFormat; columns: Column[] } | { kind: "json"; columns: Column[] };
+
+export class UploadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The file is larger than the upload limit of ${limit} bytes`);
+  }
+}
+
+/** The file cannot be used as a pipeline source; the message says why and what would work. */
+export class UploadRejectedError extends Error {}
+
+export function uploadKind(filename: string): TUploadKind | undefined {
+  return KIND_BY_EXTENSION[path.extname(filename).toLowerCase()];
+}
+
+/**
+ * Reads what sources need to know about a stored file: its format and columns. CSV is
+ * inspected here; JSON inspection is not written yet, so JSON uploads carry no columns.
+ */
+export async function inspectUpload(filePath: string, filename: string): Promise<TUploadInspection> {
+  const kind = uploadKind(filename);
+  if (kind === "json") return { kind: "json", columns: [] };
+  if (kind === "csv") {
+    try {
+      const inspected = await inspectCsv(filePath);
+      return { kind: "csv", format: inspected.options, columns: inspected.columns };
+    } catch (error) {
+      throw new UploadRejectedError(`${filename} could not be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new UploadRejectedError(unsupportedMessage(filename));
+}
+
+function unsupportedMessage(filename: string): string {
+  return `${filename} is not a supported file type: upload a ${Object.keys(KIND_BY_EXTENSION).join(", ")} file`;
+}
+
+export interface SaveUploadInput {
+  filename: string;
+  contentType: string;
+  /** The file's bytes; read once, never buffered whole. */
+  stream: Readable;
+  /** Larger files are refused while they stream in (readEnv().SLUICE_MAX_UPLOAD_BYTES). */
+  sizeLimit: number;
+}
+
+/**
+ * Streams a file to disk under a temporary name while counting and hashing it, inspects
+ * it, then gives it its final name and records it. Any failure (too large, unreadable,
+ * client gone) leaves neither a file nor a row behind.
+ */
+export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
+  const filename = path.basename(input.filename.replaceAll("\\", "/")).trim();
+  if (!filename) throw new UploadRejectedError("The upload has no file name; send one in the multipart part's filename");
+  if (!uploadKind(filename)) throw new UploadRejectedError(unsupportedMessage(filename));
+
+  const id = randomUUID();
+  const finalPath = uploadPath(ctx.workspaceId, id);
+  const partialPath = `${finalPath}.partial`;
+  await mkdir(path.dirname(finalPath), { recursive: true });
+
+  const hash = createHash("sha256");
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > input.sizeLimit) return callback(new UploadTooLargeError(input.sizeLimit));
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+
+  let inspection: TUploadInspection;
+  try {
+    await pipeline(input.stream, meter, createWriteStream(partialPath, { flags: "wx" }));
+    if (size === 0) throw new UploadRejectedError(`${filename} is empty`);
+    inspection = await inspectUpload(partialPath, filename);
+    await rename(partialPath, finalPath);
+  } catch (error) {
+    await rm(partialPath, { force: true });
+    throw error;
+  }
+
+  try {
+    const row = await ctx.prisma.upload.create({
+      data: {
+        id,
+        workspaceId: ctx.workspaceId,
+        filename,
+        contentType: input.contentType,
+        size: BigInt(size),
+        sha256: hash.digest("hex"),
+        inspection: toJson(inspection),
+      },
+    });
+    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, columns: inspection.columns, inspection, createdAt: row.createdAt };
+  } catch (error) {
+    await rm(finalPath, { force: true });
+    throw error;
+  }
+}
