@@ -1,0 +1,306 @@
+/**
+ * The `destination.postgres` loader: moves a run's rows into a user's table with a few
+ * set-based statements on the caller's connection, inside the caller's transaction, so a
+ * failure or crash at any point leaves the table as it was.
+ *
+ * Decisions a user can observe (the node's description says the same in fewer words):
+ * - A missing schema is created, and so is a missing table: the incoming columns in order
+ *   (string text, integer bigint, number double precision, boolean, date, timestamp
+ *   timestamptz, json jsonb), then `_sluice_lineage_id text NOT NULL` and
+ *   `_sluice_run_id uuid NOT NULL`. Upsert and replace with a key get a primary key on it,
+ *   built after the bulk insert (faster than maintaining it row by row).
+ * - An existing table gains incoming columns it lacks as nullable columns; older rows read
+ *   NULL there. A column of another type, a required column the rows cannot fill, or (for
+ *   upsert) no unique index on exactly the key is an error naming the fix.
+ * - upsert: a key repeated within the run keeps its last row in source order (lineage id
+ *   order); a NULL in a key column fails the node with the column and row count. Rows equal
+ *   to what the table holds are not written, so a rerun of the same input writes nothing:
+ *   such a row keeps the `_sluice_lineage_id` and `_sluice_run_id` of the run that last
+ *   changed it, whose source record holds these very values.
+ * - append inserts every row. It is atomic, not idempotent: a second run appends again.
+ * - replace empties the table with TRUNCATE in the same transaction, so readers see the old
+ *   rows until commit (they wait on the lock meanwhile) and the table keeps its indexes,
+ *   grants and dependent views. With a key, a repeated key keeps its last row as in upsert.
+ * - Loads into the same table are serialized by a transaction-scoped advisory lock.
+ * - `signal` is checked between statements; a statement already running is not interrupted.
+ */
+import type pg from "pg";
+import type { z } from "zod";
+import { LINEAGE_COLUMN, RUN_COLUMN, type CompileInput } from "@/nodes/contract";
+import type postgresDestination from "@/nodes/destinations/postgres";
+import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { findRelation, readTable, schemaExists } from "./postgres-catalog";
+import { inputProblems, newTableColumns, planExistingTable, type ColumnDefinition } from "./postgres-plan";
+
+export type TPostgresDestinationConfig = z.output<typeof postgresDestination.config>;
+
+export interface LoadPostgresArgs {
+  /** Must be inside a transaction the caller commits or rolls back. */
+  client: pg.ClientBase;
+  /** The rows: `columns` plus {@link LINEAGE_COLUMN}. */
+  input: CompileInput;
+  config: TPostgresDestinationConfig;
+  /** Written to {@link RUN_COLUMN}; a UUID. */
+  runId: string;
+  nodeId: string;
+  signal?: AbortSignal;
+}
+
+export interface LoadPostgresResult {
+  /** Rows the input relation holds. */
+  rowsIn: number;
+  /** Rows inserted or updated. */
+  rowsWritten: number;
+  /** upsert only: keys whose row in the table already held exactly the incoming values. */
+  rowsUnchanged: number;
+  /** The table did not exist and was created. */
+  created: boolean;
+  /** What happened, one line per step worth telling a user. */
+  log: string[];
+}
+
+/** A load that cannot proceed; the message says what to change. */
+export class DestinationError extends Error {}
+
+/** Raised for the load only (SET LOCAL semantics): sorts for dedupe and MERGE, the PK build. */
+const WORK_MEM = "256MB";
+const MAINTENANCE_WORK_MEM = "512MB";
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadPostgres(args: LoadPostgresArgs): Promise<LoadPostgresResult> {
+  const { client, input, config, runId, signal } = args;
+  const tableName = ident(config.schema, config.table).quoted;
+  const target = sql`${ident(config.schema, config.table)}`;
+  // append has no use for a key: a primary key would make the next append fail.
+  const key = config.mode === "append" ? [] : config.key;
+
+  const problems = inputProblems(input.columns, config.mode, config.key);
+  if (!UUID_RE.test(runId)) problems.push(`the run id ${JSON.stringify(runId)} is not a UUID`);
+  if (problems.length > 0) throw new DestinationError(`Cannot load into ${tableName}: ${problems.join("; ")}`);
+
+  const db = new Statements(client, signal, tableName, config.mode);
+  const log: string[] = [];
+
+  await db.run(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`sluice destination ${tableName}`}, 0))`);
+  const previous = await raiseMemory(db);
+
+  if (!(await schemaExists(client, config.schema))) {
+    await db.run(sql`CREATE SCHEMA ${ident(config.schema)}`);
+    log.push(`Created schema ${ident(config.schema).quoted}`);
+  }
+
+  const relation = await findRelation(client, config.schema, config.table);
+  if (relation && relation.kind !== "table")
+    throw new DestinationError(`${tableName} names an existing ${relation.kindName}, not a table: choose another table name`);
+
+  // Counting per key first catches NULL keys before anything is written, and gives the
+  // numbers MERGE's row count alone cannot (rows in, distinct keys).
+  const keys = key.length > 0 ? await keyStats(db, input, key, tableName) : null;
+
+  const created = relation === null;
+  if (created) {
+    await db.run(sql`CREATE TABLE ${target} (${join(newTableColumns(input.columns).map(columnDefinition))})`);
+    log.push(`Created table ${tableName} with ${input.columns.length} columns plus lineage`);
+  } else {
+    const plan = planExistingTable(await readTable(client, relation.oid), tableName, input.columns, config.mode, key);
+    if (plan.problems.length > 0)
+      throw new DestinationError(`Cannot load into ${tableName}: ${plan.problems.join("; ")}`);
+    if (plan.addColumns.length > 0) {
+      await db.run(sql`ALTER TABLE ${target} ${join(plan.addColumns.map((c) => sql`ADD COLUMN ${columnDefinition(c)}`))}`);
+      log.push(`Added ${plan.addColumns.map((c) => `${ident(c.name).quoted} (${c.type})`).join(", ")} to ${tableName}`);
+    }
+  }
+
+  const load = { target, input, key, runId };
+  let rowsIn: number;
+  let rowsWritten: number;
+  let rowsUnchanged = 0;
+  if (config.mode === "upsert" && !created) {
+    rowsWritten = await db.count(mergeStatement(load));
+    rowsIn = keys?.rowsIn ?? rowsWritten;
+    rowsUnchanged = (keys?.distinct ?? rowsWritten) - rowsWritten;
+  } else {
+    if (config.mode === "replace" && !created) {
+      await db.run(sql`TRUNCATE ${target}`);
+      log.push(`Emptied ${tableName}`);
+    }
+    rowsWritten = await db.count(insertStatement(load));
+    rowsIn = keys?.rowsIn ?? rowsWritten;
+  }
+  if (created && key.length > 0) await db.run(sql`ALTER TABLE ${target} ADD PRIMARY KEY (${join(key.map((k) => ident(k)))})`);
+
+  await restoreMemory(db, previous);
+
+  const superseded = rowsIn - rowsWritten - rowsUnchanged;
+  if (superseded > 0)
+    log.push(`${count(superseded)} ${superseded === 1 ? "row was" : "rows were"} superseded by a later row with the same key`);
+  log.push(
+    config.mode === "upsert"
+      ? `Upserted into ${tableName}: ${count(rowsWritten)} inserted or updated, ${count(rowsUnchanged)} unchanged`
+      : `${config.mode === "append" ? "Appended" : "Loaded"} ${count(rowsWritten)} rows into ${tableName}`,
+  );
+  return { rowsIn, rowsWritten, rowsUnchanged, created, log };
+}
+
+interface LoadSql {
+  target: Sql;
+  input: CompileInput;
+  key: readonly string[];
+  runId: string;
+}
+
+function columnDefinition(column: ColumnDefinition): Sql {
+  return sql`${ident(column.name)} ${raw(column.type)}${raw(column.notNull ? " NOT NULL" : "")}`;
+}
+
+/** The input as `s`, one row per key (the last in lineage order) when there is a key. */
+function sourceRows(input: CompileInput, key: readonly string[]): Sql {
+  const columns = join([...input.columns.map((c) => ident("s", c.name)), ident("s", LINEAGE_COLUMN)]);
+  if (key.length === 0) return sql`SELECT ${columns} FROM ${input.relation} AS s`;
+  const keyColumns = join(key.map((k) => ident("s", k)));
+  // COLLATE "C": lineage ids sort as bytes in every database locale (zero-padded lines).
+  return sql`SELECT DISTINCT ON (${keyColumns}) ${columns} FROM ${input.relation} AS s
+    ORDER BY ${keyColumns}, ${ident("s", LINEAGE_COLUMN)} COLLATE "C" DESC`;
+}
+
+function targetColumns(input: CompileInput): Sql {
+  return join([...input.columns.map((c) => ident(c.name)), ident(LINEAGE_COLUMN), ident(RUN_COLUMN)]);
+}
+
+function insertStatement({ target, input, key, runId }: LoadSql): Sql {
+  const values = join([
+    ...input.columns.map((c) => ident("s", c.name)),
+    ident("s", LINEAGE_COLUMN),
+    sql`CAST(${runId} AS uuid)`,
+  ]);
+  return sql`INSERT INTO ${target} (${targetColumns(input)}) SELECT ${values} FROM (${sourceRows(input, key)}) AS s`;
+}
+
+function mergeStatement({ target, input, key, runId }: LoadSql): Sql {
+  const run = sql`CAST(${runId} AS uuid)`;
+  const on = join(
+    key.map((k) => sql`${ident("t", k)} = ${ident("s", k)}`),
+    " AND ",
+  );
+  const valueColumns = input.columns.filter((c) => !key.includes(c.name));
+  const insertValues = join([...input.columns.map((c) => ident("s", c.name)), ident("s", LINEAGE_COLUMN), run]);
+  const whenNotMatched = sql`WHEN NOT MATCHED THEN INSERT (${targetColumns(input)}) VALUES (${insertValues})`;
+  // With only key columns there is nothing a matched row could differ in.
+  if (valueColumns.length === 0)
+    return sql`MERGE INTO ${target} AS t USING (${sourceRows(input, key)}) AS s ON ${on} ${whenNotMatched}`;
+  const changed = sql`ROW(${join(valueColumns.map((c) => ident("t", c.name)))}) IS DISTINCT FROM ROW(${join(valueColumns.map((c) => ident("s", c.name)))})`;
+  const assignments = join([
+    ...valueColumns.map((c) => sql`${ident(c.name)} = ${ident("s", c.name)}`),
+    sql`${ident(LINEAGE_COLUMN)} = ${ident("s", LINEAGE_COLUMN)}`,
+    sql`${ident(RUN_COLUMN)} = ${run}`,
+  ]);
+  return sql`MERGE INTO ${target} AS t USING (${sourceRows(input, key)}) AS s ON ${on}
+    WHEN MATCHED AND ${changed} THEN UPDATE SET ${assignments}
+    ${whenNotMatched}`;
+}
+
+interface KeyStats {
+  rowsIn: number;
+  distinct: number;
+}
+
+async function keyStats(db: Statements, input: CompileInput, key: readonly string[], tableName: string): Promise<KeyStats> {
+  // Positional aliases: a key column may itself be called "n".
+  const grouped = join(key.map((k, i) => sql`${ident("s", k)} AS ${ident(`k${i}`)}`));
+  const nulls = key.map((_, i) => sql`COALESCE(sum(g.n) FILTER (WHERE g.${ident(`k${i}`)} IS NULL), 0)::text`);
+  const result = await db.rows(sql`SELECT COALESCE(sum(g.n), 0)::text, count(*)::text, ${join(nulls)}
+    FROM (SELECT ${grouped}, count(*) AS n FROM ${input.relation} AS s GROUP BY ${join(key.map((_, i) => raw(String(i + 1))))}) AS g`);
+  const [rowsIn = 0, distinct = 0, ...nullCounts] = (result[0] ?? []).map(Number);
+  const empty = key.flatMap((k, i) => ((nullCounts[i] ?? 0) > 0 ? [`"${k}" in ${count(nullCounts[i] ?? 0)}`] : []));
+  if (empty.length > 0)
+    throw new DestinationError(
+      `Cannot load into ${tableName}: the key must identify every row, but it is empty (NULL) in ${empty.length === 1 ? "column " : "columns "}` +
+        `${empty.join(", ")} of ${count(rowsIn)} rows. Filter those rows out upstream, or make the key column required in a validate node so they are quarantined.`,
+    );
+  return { rowsIn, distinct };
+}
+
+interface MemorySettings {
+  workMem: string;
+  maintenanceWorkMem: string;
+}
+
+async function raiseMemory(db: Statements): Promise<MemorySettings> {
+  const [row] = await db.rows(sql`SELECT current_setting('work_mem'), current_setting('maintenance_work_mem')`);
+  await db.run(sql`SELECT set_config('work_mem', ${WORK_MEM}, true) WHERE pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(${WORK_MEM})`);
+  await db.run(
+    sql`SELECT set_config('maintenance_work_mem', ${MAINTENANCE_WORK_MEM}, true) WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${MAINTENANCE_WORK_MEM})`,
+  );
+  return { workMem: String(row?.[0]), maintenanceWorkMem: String(row?.[1]) };
+}
+
+/** The caller's transaction goes on after the load; it gets its own settings back. */
+async function restoreMemory(db: Statements, previous: MemorySettings): Promise<void> {
+  await db.run(sql`SELECT set_config('work_mem', ${previous.workMem}, true), set_config('maintenance_work_mem', ${previous.maintenanceWorkMem}, true)`);
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+interface PgError {
+  code: string;
+  message: string;
+  detail?: string;
+  column?: string;
+  constraint?: string;
+}
+
+function isPgError(error: unknown): error is PgError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
+}
+
+/** Runs statements on the caller's client: checks the abort signal, explains failures. */
+class Statements {
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly signal: AbortSignal | undefined,
+    private readonly tableName: string,
+    private readonly mode: TPostgresDestinationConfig["mode"],
+  ) {}
+
+  async run(statement: Sql): Promise<pg.QueryResult<unknown[]>> {
+    this.signal?.throwIfAborted();
+    const { text, values } = render(statement);
+    try {
+      return await this.client.query<unknown[]>({ text, values, rowMode: "array" });
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  async rows(statement: Sql): Promise<unknown[][]> {
+    return (await this.run(statement)).rows;
+  }
+
+  /** The statement's row count (rows inserted, updated or merged). */
+  async count(statement: Sql): Promise<number> {
+    return (await this.run(statement)).rowCount ?? 0;
+  }
+
+  private explain(error: unknown): unknown {
+    if (!isPgError(error)) return error;
+    const detail = error.detail ? ` (${error.detail})` : "";
+    const message = ((): string => {
+      switch (error.code) {
+        case "23505":
+          return this.mode === "append"
+            ? `appending would repeat a unique key of ${this.tableName}${detail}: use upsert to update rows that are already there`
+            : `the rows would repeat a unique key of ${this.tableName}${detail}: make the destination's key match that unique key so the last row wins`;
+        case "23502":
+          return `column "${error.column ?? "?"}" of ${this.tableName} does not accept empty (NULL) values, but some incoming rows have none: fill them upstream or drop NOT NULL from the column`;
+        case "42501":
+          return `the database user may not change ${this.tableName}: ${error.message}. Grant it the privilege, or choose another table or schema`;
+        default:
+          return `${error.message}${detail}`;
+      }
+    })();
+    return new DestinationError(`Loading into ${this.tableName} failed: ${message}`, { cause: error });
+  }
+}
