@@ -54,10 +54,9 @@ async function stage(content: string | Buffer, options: StageOptions): Promise<S
   await writeFile(file, content);
   const table = `staging ${tableCounter}`;
   const target = sql`${ident(table)}`;
-  const load = (options.load ?? options.fileColumns.map((name) => ({ name, type: "string" as const }))).map((c, i) => ({
-    ...c,
-    sourceIndex: c.sourceIndex ?? i,
-  }));
+  const wanted: { name: string; type: TColumnType; sourceIndex?: number }[] =
+    options.load ?? options.fileColumns.map((name) => ({ name, type: "string" }));
+  const load = wanted.map((c, i) => ({ ...c, sourceIndex: c.sourceIndex ?? i }));
   await createStagingTable(client, target, load);
   const runId = randomUUID();
   const checkpoints: TCsvCheckpoint[] = [];
