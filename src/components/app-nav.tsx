@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { DashboardIcon, LogoIcon, PipelineIcon, QuarantineIcon, RunIcon, SettingsIcon } from "./icons";
 
 const SECTIONS = [
-  { href: "/pipelines", label: "Pipelines", icon: "⛓" },
-  { href: "/runs", label: "Runs", icon: "▶" },
-  { href: "/quarantine", label: "Quarantine", icon: "⚠" },
-  { href: "/dashboards", label: "Dashboards", icon: "▦" },
-  { href: "/settings", label: "Settings", icon: "⚙" },
+  { href: "/pipelines", label: "Pipelines", Icon: PipelineIcon },
+  { href: "/runs", label: "Runs", Icon: RunIcon },
+  { href: "/quarantine", label: "Quarantine", Icon: QuarantineIcon },
+  { href: "/dashboards", label: "Dashboards", Icon: DashboardIcon },
+  { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ] as const;
 
 export function AppNav() {
@@ -19,24 +20,22 @@ export function AppNav() {
         Skip to content
       </a>
       <Link href="/pipelines" className="flex items-center gap-2 px-4 py-4 text-lg font-semibold tracking-tight text-sky-700">
-        <span aria-hidden>≋</span> Sluice
+        <LogoIcon className="size-5" /> Sluice
       </Link>
       <ul className="flex flex-col gap-0.5 px-2">
-        {SECTIONS.map((section) => {
-          const active = pathname === section.href || pathname.startsWith(`${section.href}/`);
+        {SECTIONS.map(({ href, label, Icon }) => {
+          const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
-            <li key={section.href}>
+            <li key={href}>
               <Link
-                href={section.href}
+                href={href}
                 aria-current={active ? "page" : undefined}
-                className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm ${
+                className={`flex items-center gap-2.5 rounded-md px-3 py-2 text-sm ${
                   active ? "bg-sky-50 font-medium text-sky-800" : "text-slate-700 hover:bg-slate-100"
                 }`}
               >
-                <span aria-hidden className="w-4 text-center">
-                  {section.icon}
-                </span>
-                {section.label}
+                <Icon className={`size-4 ${active ? "text-sky-700" : "text-slate-400"}`} />
+                {label}
               </Link>
             </li>
           );

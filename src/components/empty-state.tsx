@@ -7,7 +7,7 @@ export function EmptyState({
   children,
   actions,
 }: {
-  icon?: string;
+  icon?: ReactNode;
   title: string;
   children?: ReactNode;
   actions?: ReactNode;
@@ -18,7 +18,7 @@ export function EmptyState({
       className="mx-auto flex max-w-2xl flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white px-8 py-12 text-center"
     >
       {icon ? (
-        <span aria-hidden className="mb-3 flex size-12 items-center justify-center rounded-full bg-sky-50 text-2xl text-sky-700">
+        <span aria-hidden className="mb-3 flex size-12 items-center justify-center rounded-full bg-sky-50 text-sky-700">
           {icon}
         </span>
       ) : null}

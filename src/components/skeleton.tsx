@@ -24,3 +24,13 @@ export function TableSkeleton({ rows = 6, label = "Loading" }: { rows?: number; 
     </div>
   );
 }
+
+/** Placeholder for a PageHeader: title line and description line. */
+export function HeaderSkeleton() {
+  return (
+    <div className="mb-6 space-y-2">
+      <Skeleton className="h-7 w-48" />
+      <Skeleton className="h-4 w-96 max-w-full" />
+    </div>
+  );
+}

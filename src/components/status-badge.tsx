@@ -1,4 +1,5 @@
 import type { RunStatus } from "@/generated/prisma/enums";
+import { StatusIcon } from "./icons";
 
 /** Every run and node status, in lifecycle order (filters and legends list them this way). */
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "skipped", "canceled"] as const satisfies readonly RunStatus[];
@@ -14,8 +15,6 @@ export function isActiveStatus(status: RunStatus): boolean {
 
 interface StatusStyle {
   label: string;
-  /** A shape as well as a colour, so the status reads without colour vision. */
-  icon: string;
   badge: string;
   /** Fill and border for bars and graph nodes drawn in this status. */
   fill: string;
@@ -23,12 +22,12 @@ interface StatusStyle {
 }
 
 export const STATUS_STYLES: Record<RunStatus, StatusStyle> = {
-  queued: { label: "Queued", icon: "○", badge: "bg-slate-100 text-slate-700 ring-slate-300", fill: "bg-slate-300", border: "border-slate-400" },
-  running: { label: "Running", icon: "◔", badge: "bg-sky-50 text-sky-800 ring-sky-300", fill: "bg-sky-500", border: "border-sky-500" },
-  succeeded: { label: "Succeeded", icon: "✓", badge: "bg-emerald-50 text-emerald-800 ring-emerald-300", fill: "bg-emerald-500", border: "border-emerald-500" },
-  failed: { label: "Failed", icon: "✕", badge: "bg-rose-50 text-rose-800 ring-rose-300", fill: "bg-rose-500", border: "border-rose-500" },
-  skipped: { label: "Skipped", icon: "⤼", badge: "bg-amber-50 text-amber-800 ring-amber-300", fill: "bg-amber-300", border: "border-amber-400" },
-  canceled: { label: "Canceled", icon: "⊘", badge: "bg-zinc-100 text-zinc-700 ring-zinc-300", fill: "bg-zinc-400", border: "border-zinc-400" },
+  queued: { label: "Queued", badge: "bg-slate-100 text-slate-700 ring-slate-300", fill: "bg-slate-300", border: "border-slate-400" },
+  running: { label: "Running", badge: "bg-sky-50 text-sky-800 ring-sky-300", fill: "bg-sky-500", border: "border-sky-500" },
+  succeeded: { label: "Succeeded", badge: "bg-emerald-50 text-emerald-800 ring-emerald-300", fill: "bg-emerald-500", border: "border-emerald-500" },
+  failed: { label: "Failed", badge: "bg-rose-50 text-rose-800 ring-rose-300", fill: "bg-rose-500", border: "border-rose-500" },
+  skipped: { label: "Skipped", badge: "bg-amber-50 text-amber-800 ring-amber-300", fill: "bg-amber-300", border: "border-amber-400" },
+  canceled: { label: "Canceled", badge: "bg-zinc-100 text-zinc-700 ring-zinc-300", fill: "bg-zinc-400", border: "border-zinc-400" },
 };
 
 /** A run or node status as text plus icon plus colour. */
@@ -38,9 +37,7 @@ export function StatusBadge({ status, className = "" }: { status: RunStatus; cla
     <span
       className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.badge} ${className}`}
     >
-      <span aria-hidden className={status === "running" ? "inline-block animate-spin [animation-duration:2s]" : undefined}>
-        {style.icon}
-      </span>
+      <StatusIcon status={status} />
       {style.label}
     </span>
   );

@@ -1,0 +1,87 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { useTRPC } from "@/trpc/react";
+import { PlusIcon } from "../icons";
+import { buttonStyles } from "../page-header";
+import { errorMessage } from "../trpc-error";
+
+/** "New pipeline": asks for a name, creates an empty pipeline and opens it on the canvas. */
+export function NewPipelineButton({ label = "New pipeline" }: { label?: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const errorId = useId();
+  const [name, setName] = useState("");
+  const create = useMutation(
+    trpc.pipelines.create.mutationOptions({
+      onSuccess: async ({ id }) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
+        router.push(`/pipelines/${id}`);
+      },
+    }),
+  );
+
+  function open() {
+    setName("");
+    create.reset();
+    dialogRef.current?.showModal();
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (trimmed) create.mutate({ name: trimmed });
+  }
+
+  return (
+    <>
+      <button type="button" className={buttonStyles.primary} onClick={open}>
+        <PlusIcon /> {label}
+      </button>
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
+        <form onSubmit={submit} className="flex flex-col gap-4 p-6">
+          <h2 id={titleId} className="text-lg font-semibold">
+            New pipeline
+          </h2>
+          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+            Name
+            <input
+              autoFocus
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="e.g. Air quality readings"
+              aria-invalid={create.isError || undefined}
+              aria-describedby={create.isError ? errorId : undefined}
+              className="rounded-md border border-slate-300 px-3 py-2 font-normal text-slate-900 shadow-sm focus:border-sky-600"
+            />
+          </label>
+          <p className="text-xs text-slate-500">It opens on an empty canvas; you can rename it there later.</p>
+          {create.isError ? (
+            <p id={errorId} role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+              {errorMessage(create.error)}
+            </p>
+          ) : null}
+          <div className="flex justify-end gap-2">
+            <button type="button" className={buttonStyles.secondary} onClick={() => dialogRef.current?.close()}>
+              Cancel
+            </button>
+            <button type="submit" className={buttonStyles.primary} disabled={!name.trim() || create.isPending || create.isSuccess}>
+              {create.isPending || create.isSuccess ? "Creating…" : "Create pipeline"}
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
