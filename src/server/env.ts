@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /** Environment, validated once. Every server module reads settings from here. */
 const ZEnv = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  // Empty counts as unset, so `DATABASE_URL= npm start` means "use the embedded database".
+  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   /** An admin bearer token for the REST API, for automation that cannot use the UI. */
