@@ -360,6 +360,61 @@ describe("value formats agree with PostgreSQL's casts", () => {
   });
 });
 
+describe("failures", () => {
+  it("rolls back the chunk and leaves the connection usable when PostgreSQL refuses the COPY", async () => {
+    const file = path.join(dir, "mismatch.csv");
+    await writeFile(file, "a\n1\n");
+    // The table says int4 where stageCsv sends int8: the server rejects the binary data.
+    await client.query("CREATE TABLE wrong_types (a integer, _sluice_lineage_id text)");
+    await expect(
+      stageCsv({
+        client,
+        filePath: file,
+        format: ZCsvFormat.parse({}),
+        fileColumns: ["a"],
+        load: [{ name: "a", type: "integer", sourceIndex: 0 }],
+        target: sql`${ident("wrong_types")}`,
+        lineagePrefix: "run:src:",
+        quarantine: { workspaceId, runId: randomUUID(), nodeId: "src" },
+        resumeFrom: null,
+        saveCheckpoint: async () => {},
+      }),
+    ).rejects.toThrow(/binary data/);
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM wrong_types");
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
+  it("stops when aborted, keeping only committed chunks", async () => {
+    const file = path.join(dir, "abort.csv");
+    await writeFile(file, `a\n${Array.from({ length: 500_000 }, (_, i) => i).join("\n")}\n`);
+    await createStagingTable(client, sql`${ident("aborted")}`, [{ name: "a", type: "integer", sourceIndex: 0 }]);
+    const controller = new AbortController();
+    const saved: TCsvCheckpoint[] = [];
+    await expect(
+      stageCsv({
+        client,
+        filePath: file,
+        format: ZCsvFormat.parse({}),
+        fileColumns: ["a"],
+        load: [{ name: "a", type: "integer", sourceIndex: 0 }],
+        target: sql`${ident("aborted")}`,
+        lineagePrefix: "run:src:",
+        quarantine: { workspaceId, runId: randomUUID(), nodeId: "src" },
+        resumeFrom: null,
+        chunkRows: 100_000,
+        signal: controller.signal,
+        saveCheckpoint: async (_c, checkpoint) => {
+          saved.push(checkpoint);
+          controller.abort();
+        },
+      }),
+    ).rejects.toThrow(/abort/i);
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM aborted");
+    expect(saved).toHaveLength(1);
+    expect(rows).toEqual([{ n: saved[0]?.rowsOut }]);
+  });
+});
+
 describe("resume", () => {
   function generate(rows: number): string {
     const lines = ["id,name,score,at"];
