@@ -6,7 +6,7 @@
 import type pg from "pg";
 import { afterAll } from "vitest";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
-import { ident, join, raw, render, sql } from "@/nodes/sql";
+import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import { ZValidateConfig } from "@/nodes/validate/config";
 import type { Violation } from "@/nodes/validate/rules";
 import { PG_TYPES } from "@/nodes/values";
@@ -76,6 +76,13 @@ export async function withInput<T>(input: EngineInput, work: (client: pg.PoolCli
   }
 }
 
+/** UTC ISO text as values.ts writes it: astronomical years (1 BC is 0000). */
+function isoUtc(utc: Sql): Sql {
+  return sql`CASE WHEN to_char(${utc}, 'BC') = 'BC'
+    THEN lpad((extract(year FROM ${utc})::int + 1)::text, 4, '0') || to_char(${utc}, '-MM-DD"T"HH24:MI:SS.US"Z"')
+    ELSE to_char(${utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
+}
+
 async function readResult(client: pg.PoolClient, counts: ValidateCounts, target: string): Promise<EngineResult> {
   const columns = await client.query<{ name: string; type: string }>(
     `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
@@ -84,7 +91,7 @@ async function readResult(client: pg.PoolClient, counts: ValidateCounts, target:
   );
   const shown = columns.rows.map((c) =>
     c.type === "timestamp with time zone"
-      ? sql`to_char(${ident(c.name)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${ident(c.name)}`
+      ? sql`${isoUtc(sql`(${ident(c.name)} AT TIME ZONE 'UTC')`)} AS ${ident(c.name)}`
       : sql`${ident(c.name)}::text AS ${ident(c.name)}`,
   );
   const rows = await client.query<Record<string, string | null>>(

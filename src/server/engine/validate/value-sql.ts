@@ -20,7 +20,7 @@ const DATE_RE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 const TIMESTAMP_RE =
   "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$";
 const ZONE_RE = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
-const SECONDS_RE = "^.{17}([0-9]{2}(\\.[0-9]{1,6})?)";
+const SECONDS_RE = "^.{16}:([0-9]{2}(\\.[0-9]{1,6})?)";
 /** What JavaScript's String.prototype.trim removes, so "surrounding spaces" hints agree. */
 const JS_SPACE = "[\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]";
 const SURROUNDING_SPACE_RE = `^${JS_SPACE}|${JS_SPACE}$`;
