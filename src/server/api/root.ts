@@ -3,11 +3,13 @@ import { createTRPCRouter } from "./trpc";
 import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
 import { runsRouter } from "./routers/runs";
+import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = createTRPCRouter({
   nodeTypes: nodeTypesRouter,
   pipelines: pipelinesRouter,
   runs: runsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { GET, POST } from "@/app/api/v1/[...path]/route";
+import { POST as sameOriginUpload } from "@/app/api/uploads/route";
+import { createApiToken } from "../auth/tokens";
+import { closeDatabaseClients, getPrisma } from "../db/client";
+import { uploadPath } from "../storage";
+import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { defaultWorkspaceId } from "../workspace";
+import { csvChunks, multipartHeaders, multipartStream, type MultipartFile } from "./testing";
+
+const LIMIT = 6 * 1024 * 1024;
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let workspaceId: string;
+let token: string;
+let dataDir: string;
+
+interface Uploaded {
+  id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  columns: { name: string; type: string }[];
+}
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+function upload(file: MultipartFile, headers: Record<string, string> = {}, handler = POST, url = "http://localhost/api/v1/uploads") {
+  const { body, sent } = multipartStream(file);
+  const response = handler(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, ...multipartHeaders(headers) }, body, duplex: "half" }));
+  return { response, sent };
+}
+
+async function storedFiles(): Promise<string[]> {
+  const dir = path.dirname(uploadPath(workspaceId, "x"));
+  return readdir(dir).catch(() => []);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(path.join(tmpdir(), "sluice-uploads-"));
+  process.env.DATABASE_URL = db.url;
+  process.env.SLUICE_DATA_DIR = dataDir;
+  process.env.SLUICE_MAX_UPLOAD_BYTES = String(LIMIT);
+  prisma = getPrisma();
+  workspaceId = await defaultWorkspaceId(prisma);
+  token = (await createApiToken({ prisma, workspaceId }, { name: "uploads" })).token;
+});
+
+afterAll(async () => {
+  await closeDatabaseClients();
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("POST /api/v1/uploads", () => {
+  it("streams a multi-megabyte CSV to disk with the right checksum and inspects it", async () => {
+    const { response, sent } = upload({ filename: "customers.csv", chunks: () => csvChunks(50_000) });
+    const res = await response;
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Uploaded;
+    const { sha256, size } = sent();
+    expect(size).toBeGreaterThan(4 * 1024 * 1024);
+    expect(body).toEqual({
+      id: expect.any(String),
+      filename: "customers.csv",
+      size,
+      sha256,
+      columns: [
+        { name: "id", type: "integer" },
+        { name: "name", type: "string" },
+        { name: "amount", type: "number" },
+        { name: "day", type: "date" },
+      ],
+    });
+    const onDisk = await readFile(uploadPath(workspaceId, body.id));
+    expect(createHash("sha256").update(onDisk).digest("hex")).toBe(sha256);
+    expect(await storedFiles()).toEqual([body.id]);
+
+    const row = await prisma.upload.findUniqueOrThrow({ where: { id: body.id } });
+    expect(row).toMatchObject({ workspaceId, filename: "customers.csv", contentType: "text/csv", size: BigInt(size), sha256 });
+    expect(row.inspection).toMatchObject({ kind: "csv", format: { delimiter: ",", header: true }, columns: body.columns });
+  });
+
+  it("lets a pipeline run from the uploaded file", async () => {
+    const res = await upload({ filename: "small.csv", chunks: () => csvChunks(10) }).response;
+    const { id: uploadId } = (await res.json()) as Uploaded;
+    const graph = { format: 1, name: "From upload", nodes: [{ id: "src", type: "source.csv", config: { file: `upload:${uploadId}` } }], edges: [] };
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await POST(new Request("http://localhost/api/v1/pipelines", { method: "POST", headers, body: JSON.stringify({ graph }) }));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const started = await POST(new Request(`http://localhost/api/v1/pipelines/${id}/runs`, { method: "POST", headers, body: JSON.stringify({ params: { reason: "test" } }) }));
+    expect(started.status).toBe(202);
+    const { runId } = (await started.json()) as { runId: string };
+    const run = (await (await GET(new Request(`http://localhost/api/v1/runs/${runId}`, { headers }))).json()) as Record<string, unknown>;
+    expect(run).toMatchObject({ id: runId, pipelineId: id, trigger: "api", params: { reason: "test" }, nodes: [expect.objectContaining({ nodeId: "src", rowsIn: expect.any(Number) })] });
+  });
+
+  it("refuses a file over the limit while it streams and leaves nothing behind", async () => {
+    const before = await storedFiles();
+    const uploadsBefore = await prisma.upload.count();
+    const res = await upload({ filename: "huge.csv", chunks: () => csvChunks(80_000) }).response;
+    expect(res.status).toBe(413);
+    const { error } = (await res.json()) as ErrorBody;
+    expect(error).toEqual({ code: "payload_too_large", message: `The file is larger than the limit of 6 MiB (${LIMIT} bytes)` });
+    expect(await storedFiles()).toEqual(before);
+    expect(await prisma.upload.count()).toBe(uploadsBefore);
+  });
+
+  it("refuses a declared Content-Length over the limit before reading", async () => {
+    let produced = 0;
+    const { response } = upload(
+      {
+        filename: "huge.csv",
+        chunks: function* () {
+          for (const chunk of csvChunks(80_000)) {
+            produced++;
+            yield chunk;
+          }
+        },
+      },
+      { "content-length": String(LIMIT * 2) },
+    );
+    const res = await response;
+    expect(res.status).toBe(413);
+    expect(produced).toBeLessThan(3);
+  });
+
+  it("accepts JSON files without columns for now", async () => {
+    const res = await upload({ filename: "rows.ndjson", contentType: "application/x-ndjson", chunks: () => [new TextEncoder().encode('{"a":1}\n{"a":2}\n')] }).response;
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Uploaded;
+    expect(body.columns).toEqual([]);
+    expect((await prisma.upload.findUniqueOrThrow({ where: { id: body.id } })).inspection).toEqual({ kind: "json", columns: [] });
+  });
+
+  it("explains what is wrong with files it cannot use", async () => {
+    const before = await storedFiles();
+    const exe = await upload({ filename: "tool.exe", chunks: () => [new Uint8Array([1, 2, 3])] }).response;
+    expect(exe.status).toBe(400);
+    expect(((await exe.json()) as ErrorBody).error).toEqual({ code: "invalid_file", message: expect.stringMatching(/^tool\.exe is not a supported file type: upload a \.csv/) });
+    const empty = await upload({ filename: "empty.csv", chunks: () => [] }).response;
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as ErrorBody).error.message).toBe("empty.csv is empty");
+    expect(await storedFiles()).toEqual(before);
+
+    const unauthenticated = await POST(new Request("http://localhost/api/v1/uploads", { method: "POST", headers: multipartHeaders(), body: "x" }));
+    expect(unauthenticated.status).toBe(401);
+  });
+});
+
+describe("POST /api/uploads (the editor's same-origin endpoint)", () => {
+  it("stores a file without a token", async () => {
+    const { body, sent } = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(100) });
+    const res = await sameOriginUpload(
+      new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "http://localhost:3000", host: "localhost:3000" }), body, duplex: "half" }),
+    );
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as Uploaded).sha256).toBe(sent().sha256);
+  });
+
+  it("answers errors as JSON and refuses other origins", async () => {
+    const tooBig = multipartStream({ filename: "huge.csv", chunks: () => csvChunks(80_000) });
+    const res = await sameOriginUpload(new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders(), body: tooBig.body, duplex: "half" }));
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as ErrorBody).error.code).toBe("payload_too_large");
+
+    const foreign = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(10) });
+    const refused = await sameOriginUpload(
+      new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "https://evil.example", host: "localhost:3000" }), body: foreign.body, duplex: "half" }),
+    );
+    expect(refused.status).toBe(403);
+  });
+});
