@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { defaultWorkspaceId } from "../workspace";
 import { endpoints } from "./endpoints";
 import { openApiPath } from "./openapi";
+import { streamingRequest } from "./testing";
 
 const ADMIN_TOKEN = "admin-secret-for-tests-0123456789";
 const BASE = "http://localhost/api/v1";
@@ -206,7 +207,7 @@ describe("pipelines", () => {
       },
     });
     const streamed = await POST(
-      new Request(`${BASE}/pipelines`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: stream, duplex: "half" }),
+      streamingRequest(`${BASE}/pipelines`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: stream }),
     );
     expect(streamed.status).toBe(413);
   });

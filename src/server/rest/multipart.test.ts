@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
 import { MULTIPART_OVERHEAD_BYTES, receiveFile } from "./multipart";
+import { streamingRequest } from "./testing";
 
 const BOUNDARY = "----sluice-test-boundary";
 
@@ -18,11 +19,10 @@ function multipart(parts: { name: string; filename?: string; content: string }[]
 }
 
 function request(body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Request {
-  return new Request("http://localhost/upload", {
+  return streamingRequest("http://localhost/upload", {
     method: "POST",
     headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
     body,
-    duplex: "half",
   });
 }
 

@@ -59,3 +59,13 @@ export function* csvChunks(rows: number, rowsPerChunk = 5000): Iterable<Uint8Arr
     yield encoder.encode(lines.join(""));
   }
 }
+
+/** Node's fetch needs `duplex: "half"` to send a stream body; the DOM typings do not know the option yet. */
+interface StreamingRequestInit extends RequestInit {
+  duplex: "half";
+}
+
+export function streamingRequest(url: string, init: Omit<RequestInit, "body"> & { body: ReadableStream<Uint8Array> | string }): Request {
+  const withDuplex: StreamingRequestInit = { ...init, duplex: "half" };
+  return new Request(url, withDuplex);
+}

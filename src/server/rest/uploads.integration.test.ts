@@ -11,7 +11,7 @@ import { closeDatabaseClients, getPrisma } from "../db/client";
 import { uploadPath } from "../storage";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { defaultWorkspaceId } from "../workspace";
-import { csvChunks, multipartHeaders, multipartStream, type MultipartFile } from "./testing";
+import { csvChunks, multipartHeaders, multipartStream, streamingRequest, type MultipartFile } from "./testing";
 
 const LIMIT = 6 * 1024 * 1024;
 
@@ -34,7 +34,7 @@ interface ErrorBody {
 
 function upload(file: MultipartFile, headers: Record<string, string> = {}, handler = POST, url = "http://localhost/api/v1/uploads") {
   const { body, sent } = multipartStream(file);
-  const response = handler(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, ...multipartHeaders(headers) }, body, duplex: "half" }));
+  const response = handler(streamingRequest(url, { method: "POST", headers: { authorization: `Bearer ${token}`, ...multipartHeaders(headers) }, body }));
   return { response, sent };
 }
 
@@ -161,7 +161,7 @@ describe("POST /api/uploads (the editor's same-origin endpoint)", () => {
   it("stores a file without a token", async () => {
     const { body, sent } = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(100) });
     const res = await sameOriginUpload(
-      new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "http://localhost:3000", host: "localhost:3000" }), body, duplex: "half" }),
+      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "http://localhost:3000", host: "localhost:3000" }), body }),
     );
     expect(res.status).toBe(201);
     expect(((await res.json()) as Uploaded).sha256).toBe(sent().sha256);
@@ -169,13 +169,13 @@ describe("POST /api/uploads (the editor's same-origin endpoint)", () => {
 
   it("answers errors as JSON and refuses other origins", async () => {
     const tooBig = multipartStream({ filename: "huge.csv", chunks: () => csvChunks(80_000) });
-    const res = await sameOriginUpload(new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders(), body: tooBig.body, duplex: "half" }));
+    const res = await sameOriginUpload(streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders(), body: tooBig.body }));
     expect(res.status).toBe(413);
     expect(((await res.json()) as ErrorBody).error.code).toBe("payload_too_large");
 
     const foreign = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(10) });
     const refused = await sameOriginUpload(
-      new Request("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "https://evil.example", host: "localhost:3000" }), body: foreign.body, duplex: "half" }),
+      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "https://evil.example", host: "localhost:3000" }), body: foreign.body }),
     );
     expect(refused.status).toBe(403);
   });
