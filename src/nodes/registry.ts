@@ -6,9 +6,13 @@ import type { NodeCategory, NodeDefinition } from "./contract";
 import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
 import aggregate from "./transform/aggregate";
+import cast from "./transform/cast";
 import dedupe from "./transform/dedupe";
+import derive from "./transform/derive";
+import filter from "./transform/filter";
 import joinNode from "./transform/join";
 import select from "./transform/select";
+import validate from "./validate/validate";
 
 export interface Registry {
   get(type: string): NodeDefinition | undefined;
@@ -32,7 +36,11 @@ export function createRegistry(definitions: readonly NodeDefinition[]): Registry
 // Each module was type-checked by defineNode against its own config type; the list holds them side by side.
 export const registry = createRegistry([
   csvSource,
+  validate,
   select,
+  filter,
+  derive,
+  cast,
   dedupe,
   joinNode,
   aggregate,

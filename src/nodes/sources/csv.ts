@@ -7,16 +7,20 @@ const ZCsvConfig = z.object({
     .string()
     .startsWith(UPLOAD_REF_PREFIX, `choose an uploaded file (${UPLOAD_REF_PREFIX}<id>)`)
     .meta({ title: "File", description: "The uploaded CSV file to read.", widget: "upload" }),
+  // Format fields left unset take what was detected when the file was uploaded.
   delimiter: z
     .enum([",", ";", "\t", "|"])
-    .default(",")
-    .meta({ title: "Delimiter", description: "The character between fields." }),
-  quote: z.string().length(1).default('"').meta({ title: "Quote character" }),
-  header: z.boolean().default(true).meta({ title: "First row is a header", description: "Otherwise columns are named column_1, column_2, …" }),
+    .optional()
+    .meta({ title: "Delimiter", description: "The character between fields. Detected from the file when not set." }),
+  quote: z.string().length(1).optional().meta({ title: "Quote character", description: 'Default ".' }),
+  header: z
+    .boolean()
+    .optional()
+    .meta({ title: "First row is a header", description: "Otherwise columns are named column_1, column_2, … Detected when not set." }),
   encoding: z
     .enum(["utf-8", "latin1"])
-    .default("utf-8")
-    .meta({ title: "Encoding", description: "UTF-8 (with or without a byte-order mark) or Latin-1 (ISO-8859-1)." }),
+    .optional()
+    .meta({ title: "Encoding", description: "UTF-8 (with or without a byte-order mark) or Latin-1 (ISO-8859-1). Default UTF-8." }),
   columns: z
     .record(z.string(), ZColumnType)
     .optional()

@@ -1,0 +1,286 @@
+/**
+ * What each kind of node does inside its job. Sources stream in chunks that commit
+ * with checkpoints; every other node does its work and marks itself done in one
+ * transaction, so a crash at any point leaves either nothing or everything.
+ */
+import type pg from "pg";
+import { z } from "zod";
+import type { CompileInput } from "@/nodes/contract";
+import { uploadIdOf } from "@/nodes/pipeline";
+import { render, sql, type Sql } from "@/nodes/sql";
+import { compileFieldChecks } from "@/nodes/validate/rules";
+import postgresDestination from "@/nodes/destinations/postgres";
+import csvSource from "@/nodes/sources/csv";
+import validateNode from "@/nodes/validate/validate";
+import { ZCsvFormat } from "./csv/format";
+import { createStagingTable, stageCsv, ZCsvCheckpoint, type TFieldCheck, type TLoadColumn } from "./csv/stage";
+import { loadPostgres } from "./destinations/postgres";
+import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
+import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
+import { applySetRules, validateInSql } from "./validate/validate-in-sql";
+import { readEnv } from "../env";
+import type { UploadCatalogEntry } from "../services/uploads-catalog";
+import { uploadPath } from "../storage";
+
+export interface NodeJob {
+  pool: pg.Pool;
+  plan: ExecutionPlan;
+  topology: RunTopology;
+  node: PlannedNode;
+  runId: string;
+  workspaceId: string;
+  /** Uploads the graph references, as inspected when they arrived. */
+  upload: (uploadId: string) => UploadCatalogEntry | undefined;
+  signal?: AbortSignal;
+}
+
+async function run(client: pg.ClientBase, statement: Sql, options: { literalValues?: boolean } = {}) {
+  const { text, values } = render(statement, options);
+  return client.query(text, values);
+}
+
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` and completes the node in the same transaction. */
+async function atomically(job: NodeJob, work: (client: pg.PoolClient) => Promise<NodeResult>): Promise<void> {
+  await withClient(job.pool, async (client) => {
+    await client.query("BEGIN");
+    try {
+      const result = await work(client);
+      await completeNode(client, job.topology, job.runId, job.node.id, result);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  });
+}
+
+function inputOf(job: NodeJob, port = "in"): CompileInput & { nodeId: string } {
+  const upstreamId = job.node.inputs[port];
+  const upstream = upstreamId ? job.plan.get(upstreamId) : undefined;
+  if (!upstreamId || !upstream) throw new Error(`input "${port}" is not connected`);
+  return { nodeId: upstreamId, relation: nodeRelation(job.runId, upstreamId), columns: upstream.output };
+}
+
+async function upstreamRowsOut(client: pg.ClientBase, job: NodeJob): Promise<number> {
+  const result = await client.query<{ rows: string | null }>(
+    "SELECT sum(rows_out)::text AS rows FROM node_runs WHERE run_id = $1 AND node_id = ANY($2::text[])",
+    [job.runId, Object.values(job.node.inputs)],
+  );
+  return Number(result.rows[0]?.rows ?? 0);
+}
+
+/** Stats a fused source leaves for its validate node, in its final checkpoint. */
+const ZFusedStats = ZCsvCheckpoint.extend({ done: z.literal(true) });
+
+// ─── sources ──────────────────────────────────────────────────────────────────────────────
+
+async function executeCsvSource(job: NodeJob): Promise<void> {
+  const { node, runId } = job;
+  const config = csvSource.config.parse(node.config);
+  const uploadId = uploadIdOf(config.file);
+  const upload = uploadId ? job.upload(uploadId) : undefined;
+  if (!uploadId || !upload) throw new Error(`the file ${config.file} is not uploaded (or was deleted): upload it again`);
+  const fileColumns = upload.columns.map((c) => c.name);
+  const explicit = Object.fromEntries(
+    (["delimiter", "quote", "header", "encoding"] as const).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]),
+  );
+  const format = ZCsvFormat.parse({ ...upload.format, ...explicit });
+
+  const validate = node.fusedValidate ? job.plan.get(node.fusedValidate) : undefined;
+  const loadColumns = validate ? validate.output : node.output;
+  const load: TLoadColumn[] = loadColumns.map((c) => {
+    const sourceIndex = fileColumns.indexOf(c.name);
+    if (sourceIndex < 0) throw new Error(`the file has no column "${c.name}" any more: it was replaced since the pipeline was saved`);
+    return { name: c.name, type: c.type, sourceIndex };
+  });
+  const fieldChecks = new Map<number, TFieldCheck[]>();
+  const rejectNonEmpty: number[] = [];
+  if (validate) {
+    const validateConfig = validateNode.config.parse(validate.config);
+    const rules = validateConfig.rules;
+    load.forEach((column, index) => {
+      const rule = rules.find((r) => r.field === column.name);
+      if (rule) fieldChecks.set(index, compileFieldChecks(rule, column.type));
+    });
+    if (validateConfig.unknownFields === "reject") {
+      const ruled = new Set(rules.map((r) => r.field));
+      fileColumns.forEach((name, index) => {
+        if (!ruled.has(name)) rejectNonEmpty.push(index);
+      });
+    }
+  }
+  const quarantineNodeId = validate?.id ?? node.id;
+  const target = nodeRelation(runId, node.id);
+
+  await withClient(job.pool, async (client) => {
+    const stored = await client.query<{ checkpoint: unknown }>(
+      "SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2",
+      [runId, node.id],
+    );
+    let resumeFrom = stored.rows[0]?.checkpoint ? ZCsvCheckpoint.parse(stored.rows[0].checkpoint) : null;
+    if (resumeFrom) {
+      // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
+      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
+      if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
+    }
+    if (!resumeFrom) {
+      await client.query("BEGIN");
+      await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+      await createStagingTable(client, target, load);
+      await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, quarantineNodeId]);
+      await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+      await client.query("COMMIT");
+    }
+    const result = await stageCsv({
+      client,
+      filePath: uploadPath(job.workspaceId, uploadId),
+      format,
+      fileColumns,
+      load,
+      fieldChecks,
+      rejectNonEmpty,
+      target,
+      lineagePrefix: `${runId}:${node.id}:`,
+      quarantine: { workspaceId: job.workspaceId, runId, nodeId: quarantineNodeId },
+      resumeFrom,
+      chunkRows: readEnv().SLUICE_CHUNK_ROWS,
+      saveCheckpoint: async (c, checkpoint) => {
+        await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
+        await recordProgress(c, runId, node.id, validate ? { rowsIn: checkpoint.rowsIn, rowsOut: checkpoint.rowsIn, rowsRejected: 0 } : checkpoint);
+        if (validate) await recordProgress(c, runId, validate.id, checkpoint);
+      },
+      signal: job.signal,
+    });
+    await client.query("BEGIN");
+    try {
+      if (validate) {
+        const final = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+        await client.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [
+          runId,
+          node.id,
+          JSON.stringify({ ...ZCsvCheckpoint.parse(final.rows[0]?.checkpoint ?? { ...result, byteOffset: 0, line: 1 }), ...result, done: true }),
+        ]);
+      }
+      // Fused, the source hands every record to its validate node, which accounts for the rejects.
+      const counts = validate
+        ? { rowsIn: result.rowsIn, rowsOut: result.rowsIn, rowsRejected: 0, checksum: null }
+        : { ...result };
+      await completeNode(client, job.topology, runId, node.id, {
+        ...counts,
+        logs: [`read ${result.rowsIn} records from the file; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`],
+      });
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  });
+}
+
+// ─── validate ─────────────────────────────────────────────────────────────────────────────
+
+async function executeValidate(job: NodeJob): Promise<void> {
+  const { node, runId } = job;
+  const config = validateNode.config.parse(node.config);
+  const target = nodeRelation(runId, node.id);
+  const quarantine = { workspaceId: job.workspaceId, runId, nodeId: node.id };
+  if (node.fusedInto) {
+    const source = nodeRelation(runId, node.fusedInto);
+    await atomically(job, async (client) => {
+      const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.fusedInto]);
+      const stats = ZFusedStats.parse(stored.rows[0]?.checkpoint);
+      const rowsRejected = await applySetRules({ client, table: source, config, quarantine });
+      await run(client, sql`DROP VIEW IF EXISTS ${target}`);
+      await run(client, sql`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
+      return {
+        rowsIn: stats.rowsIn,
+        rowsOut: stats.rowsOut - rowsRejected,
+        rowsRejected: stats.rowsRejected + rowsRejected,
+        checksum: rowsRejected === 0 ? stats.checksum : null,
+        logs: [`per-field rules checked while the file streamed; ${rowsRejected} more rejected by unique/reference rules`],
+      };
+    });
+    return;
+  }
+  await atomically(job, async (client) => {
+    await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+    await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+    const result = await validateInSql({ client, input: inputOf(job), config, target, quarantine });
+    return { ...result, checksum: await tableChecksum(client, target) };
+  });
+}
+
+// ─── SQL transforms ───────────────────────────────────────────────────────────────────────
+
+/** An order-independent checksum of a materialized relation's rows. */
+async function tableChecksum(client: pg.ClientBase, relation: Sql): Promise<string> {
+  const result = await run(client, sql`SELECT lpad(to_hex(COALESCE(sum(hashtextextended(t::text, 0)), 0)::bit(64)::bigint), 16, '0') AS sum FROM ${relation} AS t`);
+  return String(result.rows[0]?.sum);
+}
+
+async function executeSql(job: NodeJob): Promise<void> {
+  const { node, runId } = job;
+  if (node.definition.execution.kind !== "sql") throw new Error(`${node.definition.type} is not a SQL node`);
+  const { compile, rowwise } = node.definition.execution;
+  const inputs = Object.fromEntries(
+    Object.entries(node.inputs).map(([port, upstream]) => [port, { relation: nodeRelation(runId, upstream), columns: job.plan.get(upstream)!.output }]),
+  );
+  const select = compile({ config: node.config, inputs, output: node.output, runId, nodeId: node.id });
+  const target = nodeRelation(runId, node.id);
+  await atomically(job, async (client) => {
+    const rowsIn = await upstreamRowsOut(client, job);
+    if (rowwise) {
+      await run(client, sql`DROP VIEW IF EXISTS ${target}`);
+      // Views cannot take bind parameters; literal() quotes every value safely.
+      await run(client, sql`CREATE VIEW ${target} AS ${select}`, { literalValues: true });
+      // count(v) builds every row, so an expression that fails (a bad cast, a division by
+      // zero) fails here, on this node, rather than later in whichever node reads the view.
+      const counted = await run(client, sql`SELECT count(v)::bigint AS n FROM ${target} AS v`);
+      return { rowsIn, rowsOut: Number(counted.rows[0]?.n ?? 0), rowsRejected: 0, logs: ["row-wise: a view, fused into the statement that reads it"] };
+    }
+    await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+    const created = await run(client, sql`CREATE UNLOGGED TABLE ${target} AS ${select}`, { literalValues: true });
+    return { rowsIn, rowsOut: created.rowCount ?? 0, rowsRejected: 0, checksum: await tableChecksum(client, target) };
+  });
+}
+
+// ─── destinations ─────────────────────────────────────────────────────────────────────────
+
+async function executePostgresDestination(job: NodeJob): Promise<void> {
+  await atomically(job, async (client) => {
+    const result = await loadPostgres({ client, input: inputOf(job), config: postgresDestination.config.parse(job.node.config), runId: job.runId, nodeId: job.node.id, signal: job.signal });
+    return {
+      rowsIn: result.rowsIn,
+      rowsOut: result.rowsWritten + result.rowsUnchanged,
+      rowsRejected: 0,
+      logs: [...result.log, `${result.rowsWritten} rows written, ${result.rowsUnchanged} already up to date`],
+    };
+  });
+}
+
+/** Executes one node of a run; throws with a message a person can act on. */
+export async function executeNode(job: NodeJob): Promise<void> {
+  const { definition } = job.node;
+  switch (definition.execution.kind) {
+    case "source":
+      if (definition.type === "source.csv") return executeCsvSource(job);
+      break;
+    case "validate":
+      return executeValidate(job);
+    case "sql":
+      return executeSql(job);
+    case "destination":
+      if (definition.type === "destination.postgres") return executePostgresDestination(job);
+      break;
+  }
+  throw new Error(`this worker cannot execute ${definition.type} nodes`);
+}

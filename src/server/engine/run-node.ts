@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { checkGraph } from "@/nodes/graph";
+import type { TPipelineGraph } from "@/nodes/pipeline";
+import { registry } from "@/nodes/registry";
+import { getPool, getPrisma } from "../db/client";
+import { defineTask } from "../jobs/define-task";
+import { loadUploadCatalog } from "../services/uploads-catalog";
+import { executeNode } from "./execute";
+import { failNode, inTransaction, markNodeRunning, RUN_NODE_TASK, topologyOf } from "./lifecycle";
+import { buildPlan } from "./plan";
+
+const FINISHED = new Set(["succeeded", "failed", "skipped", "canceled"]);
+
+/** A message a person can act on, with PostgreSQL's detail and hint when there are any. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { detail, hint } = error as { detail?: string; hint?: string };
+  return [error.message || error.name, detail, hint && `hint: ${hint}`].filter(Boolean).join(" — ");
+}
+
+/**
+ * One node of one run. graphile-worker retries a thrown attempt with exponential
+ * backoff up to the node's attempts; the last failure fails the node, skips what
+ * depends on it and fails the run.
+ */
+export const runNodeTask = defineTask(
+  RUN_NODE_TASK,
+  z.object({ runId: z.uuid(), nodeId: z.string().min(1) }),
+  async ({ runId, nodeId }, helpers) => {
+    const prisma = getPrisma();
+    const pool = getPool();
+    const run = await prisma.run.findUnique({
+      where: { id: runId },
+      select: { workspaceId: true, status: true, version: { select: { graph: true } }, nodeRuns: { where: { nodeId }, select: { status: true } } },
+    });
+    const status = run?.nodeRuns[0]?.status;
+    // The run was deleted by retention, or this job is a late duplicate of a finished node.
+    if (!run || !status || FINISHED.has(status) || FINISHED.has(run.status)) return;
+
+    const graph = run.version.graph as TPipelineGraph;
+    const topology = topologyOf(graph);
+    const attempt = helpers.job.attempts;
+    const final = attempt >= helpers.job.max_attempts;
+    await inTransaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt));
+    try {
+      const upload = await loadUploadCatalog(prisma, run.workspaceId, graph);
+      const plan = buildPlan(checkGraph(graph, { registry, upload }));
+      const node = plan.get(nodeId);
+      if (!node) throw new Error(`the pinned pipeline version has no node "${nodeId}"`);
+      await executeNode({
+        pool,
+        plan,
+        topology,
+        node,
+        runId,
+        workspaceId: run.workspaceId,
+        upload,
+        signal: helpers.abortSignal,
+      });
+    } catch (error) {
+      const message = describeError(error);
+      await inTransaction(pool, (client) => failNode(client, topology, runId, nodeId, message, final));
+      if (!final) throw error;
+      helpers.logger.error(`run ${runId} node ${nodeId} failed: ${message}`);
+    }
+  },
+);

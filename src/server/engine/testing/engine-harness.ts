@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { closeDatabaseClients, getPool, getPrisma } from "../../db/client";
+import { createPipeline } from "../../services/pipelines";
+import { getRun } from "../../services/runs";
+import { saveUpload } from "../../services/uploads";
+import { createTestDatabase, type TestDatabase } from "../../testing/database";
+import { defaultWorkspaceId } from "../../workspace";
+import type { EngineCtx } from "../runs";
+
+/**
+ * A test database the app's own clients point at, with a data directory for uploads:
+ * what the engine needs to run pipelines for real inside a test.
+ */
+export async function createEngineEnvironment(settings: Record<string, string> = {}) {
+  const db: TestDatabase = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "sluice-engine-"));
+  Object.assign(process.env, { DATABASE_URL: db.url, SLUICE_DATA_DIR: dataDir, ...settings });
+  const prisma = getPrisma();
+  const ctx: EngineCtx = { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "test" };
+
+  return {
+    db,
+    ctx,
+    dataDir,
+    async upload(filename: string, content: string | Buffer) {
+      const bytes = typeof content === "string" ? Buffer.from(content) : content;
+      return saveUpload(ctx, { filename, contentType: "text/csv", stream: Readable.from([bytes]), sizeLimit: 1 << 30 });
+    },
+    async pipeline(graph: { nodes: unknown[]; edges: unknown[] }, name = "test pipeline") {
+      return createPipeline(ctx, { name, graph: { format: 1, name, ...graph } });
+    },
+    /** Polls until the run has finished, returning it with its node runs. */
+    async waitForRun(runId: string, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await getRun(ctx, runId);
+        if (["succeeded", "failed", "canceled"].includes(run.status)) return run;
+        if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run.nodes.map((n) => [n.nodeId, n.status, n.error]))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      await closeDatabaseClients();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

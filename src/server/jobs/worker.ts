@@ -1,0 +1,57 @@
+import { EventEmitter } from "node:events";
+import { parseCronItems, run, type Runner, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
+import { quietWorkerLogger } from "../db/prepare";
+import { startHeartbeat } from "./heartbeat";
+import { cronItems, taskList } from "./tasks";
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+  /** Resolves when the worker stops by itself (e.g. a fatal error). */
+  done: Promise<void>;
+}
+
+/**
+ * Starts graphile-worker with the explicit task list (no directory scan inside
+ * Next.js) and the cron items from code (an empty `crontab` option would still read a
+ * ./crontab file). Signals are left to the caller, who stops the worker before the database.
+ */
+export async function startWorker(options: {
+  connectionString: string;
+  concurrency: number;
+  /** Seconds without a heartbeat after which a worker's jobs are taken back. */
+  staleSeconds: number;
+}): Promise<WorkerHandle> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.concurrency + 4 });
+  pool.on("error", (error) => console.error(`[worker] idle connection error: ${error.message}`));
+  pool.on("connect", (client) => client.on("error", (error) => console.error(`[worker] connection error: ${error.message}`)));
+  const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds });
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => heartbeat.add(worker.workerId));
+  let runner: Runner;
+  try {
+    await heartbeat.reclaim();
+    runner = await run({
+      events,
+      pgPool: pool,
+      concurrency: options.concurrency,
+      taskList,
+      parsedCronItems: parseCronItems(cronItems),
+      noHandleSignals: true,
+      logger: quietWorkerLogger,
+      pollInterval: 1000,
+    });
+  } catch (error) {
+    await heartbeat.stop();
+    await pool.end();
+    throw error;
+  }
+  return {
+    done: runner.promise.then(() => undefined),
+    async stop() {
+      await runner.stop();
+      await heartbeat.stop();
+      await pool.end();
+    },
+  };
+}
