@@ -94,14 +94,13 @@ export async function loadPostgres(args: LoadPostgresArgs): Promise<LoadPostgres
   if (relation && relation.kind !== "table")
     throw new DestinationError(`${tableName} names an existing ${relation.kindName}, not a table: choose another table name`);
 
-  // Counting per key first catches NULL keys before anything is written, and gives the
-  // numbers MERGE's row count alone cannot (rows in, distinct keys).
-  const keys = key.length > 0 ? await keyStats(db, input, key, tableName) : null;
-
+  const load: LoadSql = { target, input, key, runId, tableName };
   const created = relation === null;
+  let counts: Counts;
   if (created) {
     await db.run(sql`CREATE TABLE ${target} (${join(newTableColumns(input.columns).map(columnDefinition))})`);
     log.push(`Created table ${tableName} with ${input.columns.length} columns plus lineage`);
+    counts = await firstLoad(db, load);
   } else {
     const plan = planExistingTable(await readTable(client, relation.oid), tableName, input.columns, config.mode, key);
     if (plan.problems.length > 0)
@@ -110,25 +109,24 @@ export async function loadPostgres(args: LoadPostgresArgs): Promise<LoadPostgres
       await db.run(sql`ALTER TABLE ${target} ${join(plan.addColumns.map((c) => sql`ADD COLUMN ${columnDefinition(c)}`))}`);
       log.push(`Added ${plan.addColumns.map((c) => `${ident(c.name).quoted} (${c.type})`).join(", ")} to ${tableName}`);
     }
-  }
-
-  const load = { target, input, key, runId };
-  let rowsIn: number;
-  let rowsWritten: number;
-  let rowsUnchanged = 0;
-  if (config.mode === "upsert" && !created) {
-    rowsWritten = await db.count(mergeStatement(load));
-    rowsIn = keys?.rowsIn ?? rowsWritten;
-    rowsUnchanged = (keys?.distinct ?? rowsWritten) - rowsWritten;
-  } else {
-    if (config.mode === "replace" && !created) {
-      await db.run(sql`TRUNCATE ${target}`);
-      log.push(`Emptied ${tableName}`);
+    // Counting per key (a hash aggregate over the key columns) catches NULL keys before anything
+    // is written, and tells whether any key repeats: only then is the far costlier sort of
+    // whole rows for "last wins" needed. It also gives what MERGE's row count cannot: distinct keys.
+    const keys = key.length > 0 ? await keyStats(db, load) : null;
+    const dedupe = keys !== null && keys.distinct < keys.rowsIn;
+    if (config.mode === "upsert") {
+      const rowsWritten = await db.count(mergeStatement(load, dedupe));
+      counts = { rowsIn: keys?.rowsIn ?? rowsWritten, rowsWritten, rowsUnchanged: (keys?.distinct ?? rowsWritten) - rowsWritten };
+    } else {
+      if (config.mode === "replace") {
+        await db.run(sql`TRUNCATE ${target}`);
+        log.push(`Emptied ${tableName}`);
+      }
+      const rowsWritten = await db.count(insertStatement(load, dedupe));
+      counts = { rowsIn: keys?.rowsIn ?? rowsWritten, rowsWritten, rowsUnchanged: 0 };
     }
-    rowsWritten = await db.count(insertStatement(load));
-    rowsIn = keys?.rowsIn ?? rowsWritten;
   }
-  if (created && key.length > 0) await db.run(sql`ALTER TABLE ${target} ADD PRIMARY KEY (${join(key.map((k) => ident(k)))})`);
+  const { rowsIn, rowsWritten, rowsUnchanged } = counts;
 
   await restoreMemory(db, previous);
 
@@ -145,19 +143,56 @@ export async function loadPostgres(args: LoadPostgresArgs): Promise<LoadPostgres
 
 interface LoadSql {
   target: Sql;
+  tableName: string;
   input: CompileInput;
+  /** Empty for append. */
   key: readonly string[];
   runId: string;
+}
+
+interface Counts {
+  rowsIn: number;
+  rowsWritten: number;
+  rowsUnchanged: number;
+}
+
+const FIRST_LOAD_SAVEPOINT = raw("sluice_destination_first_load");
+
+/**
+ * Into a table created in this transaction: insert everything, then build the primary key,
+ * which is cheaper than keeping an index up to date row by row and needs no sort of whole
+ * rows. Only when the key turns out to repeat (or be NULL) do we go back and pay for that.
+ */
+async function firstLoad(db: Statements, load: LoadSql): Promise<Counts> {
+  if (load.key.length === 0) {
+    const rowsIn = await db.count(insertStatement(load, false));
+    return { rowsIn, rowsWritten: rowsIn, rowsUnchanged: 0 };
+  }
+  const addPrimaryKey = sql`ALTER TABLE ${load.target} ADD PRIMARY KEY (${join(load.key.map((k) => ident(k)))})`;
+  await db.run(sql`SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
+  const rowsIn = await db.count(insertStatement(load, false));
+  let rowsWritten = rowsIn;
+  const failure = await db.attempt(addPrimaryKey);
+  if (failure) {
+    // 23505: a key repeats; 23502: a key column is NULL.
+    if (failure.code !== "23505" && failure.code !== "23502") throw db.explain(failure);
+    await db.run(sql`ROLLBACK TO SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
+    await checkNoNullKeys(db, load);
+    rowsWritten = await db.count(insertStatement(load, true));
+    await db.run(addPrimaryKey);
+  }
+  await db.run(sql`RELEASE SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
+  return { rowsIn, rowsWritten, rowsUnchanged: 0 };
 }
 
 function columnDefinition(column: ColumnDefinition): Sql {
   return sql`${ident(column.name)} ${raw(column.type)}${raw(column.notNull ? " NOT NULL" : "")}`;
 }
 
-/** The input as `s`, one row per key (the last in lineage order) when there is a key. */
-function sourceRows(input: CompileInput, key: readonly string[]): Sql {
+/** The input as `s`; with `dedupe`, one row per key: the last in lineage order. */
+function sourceRows({ input, key }: LoadSql, dedupe: boolean): Sql {
   const columns = join([...input.columns.map((c) => ident("s", c.name)), ident("s", LINEAGE_COLUMN)]);
-  if (key.length === 0) return sql`SELECT ${columns} FROM ${input.relation} AS s`;
+  if (!dedupe) return sql`SELECT ${columns} FROM ${input.relation} AS s`;
   const keyColumns = join(key.map((k) => ident("s", k)));
   // COLLATE "C": lineage ids sort as bytes in every database locale (zero-padded lines).
   return sql`SELECT DISTINCT ON (${keyColumns}) ${columns} FROM ${input.relation} AS s
@@ -168,16 +203,18 @@ function targetColumns(input: CompileInput): Sql {
   return join([...input.columns.map((c) => ident(c.name)), ident(LINEAGE_COLUMN), ident(RUN_COLUMN)]);
 }
 
-function insertStatement({ target, input, key, runId }: LoadSql): Sql {
+function insertStatement(load: LoadSql, dedupe: boolean): Sql {
+  const { target, input, runId } = load;
   const values = join([
     ...input.columns.map((c) => ident("s", c.name)),
     ident("s", LINEAGE_COLUMN),
     sql`CAST(${runId} AS uuid)`,
   ]);
-  return sql`INSERT INTO ${target} (${targetColumns(input)}) SELECT ${values} FROM (${sourceRows(input, key)}) AS s`;
+  return sql`INSERT INTO ${target} (${targetColumns(input)}) SELECT ${values} FROM (${sourceRows(load, dedupe)}) AS s`;
 }
 
-function mergeStatement({ target, input, key, runId }: LoadSql): Sql {
+function mergeStatement(load: LoadSql, dedupe: boolean): Sql {
+  const { target, input, key, runId } = load;
   const run = sql`CAST(${runId} AS uuid)`;
   const on = join(
     key.map((k) => sql`${ident("t", k)} = ${ident("s", k)}`),
@@ -188,14 +225,14 @@ function mergeStatement({ target, input, key, runId }: LoadSql): Sql {
   const whenNotMatched = sql`WHEN NOT MATCHED THEN INSERT (${targetColumns(input)}) VALUES (${insertValues})`;
   // With only key columns there is nothing a matched row could differ in.
   if (valueColumns.length === 0)
-    return sql`MERGE INTO ${target} AS t USING (${sourceRows(input, key)}) AS s ON ${on} ${whenNotMatched}`;
+    return sql`MERGE INTO ${target} AS t USING (${sourceRows(load, dedupe)}) AS s ON ${on} ${whenNotMatched}`;
   const changed = sql`ROW(${join(valueColumns.map((c) => ident("t", c.name)))}) IS DISTINCT FROM ROW(${join(valueColumns.map((c) => ident("s", c.name)))})`;
   const assignments = join([
     ...valueColumns.map((c) => sql`${ident(c.name)} = ${ident("s", c.name)}`),
     sql`${ident(LINEAGE_COLUMN)} = ${ident("s", LINEAGE_COLUMN)}`,
     sql`${ident(RUN_COLUMN)} = ${run}`,
   ]);
-  return sql`MERGE INTO ${target} AS t USING (${sourceRows(input, key)}) AS s ON ${on}
+  return sql`MERGE INTO ${target} AS t USING (${sourceRows(load, dedupe)}) AS s ON ${on}
     WHEN MATCHED AND ${changed} THEN UPDATE SET ${assignments}
     ${whenNotMatched}`;
 }
@@ -205,20 +242,31 @@ interface KeyStats {
   distinct: number;
 }
 
-async function keyStats(db: Statements, input: CompileInput, key: readonly string[], tableName: string): Promise<KeyStats> {
+async function keyStats(db: Statements, load: LoadSql): Promise<KeyStats> {
   // Positional aliases: a key column may itself be called "n".
-  const grouped = join(key.map((k, i) => sql`${ident("s", k)} AS ${ident(`k${i}`)}`));
-  const nulls = key.map((_, i) => sql`COALESCE(sum(g.n) FILTER (WHERE g.${ident(`k${i}`)} IS NULL), 0)::text`);
-  const result = await db.rows(sql`SELECT COALESCE(sum(g.n), 0)::text, count(*)::text, ${join(nulls)}
-    FROM (SELECT ${grouped}, count(*) AS n FROM ${input.relation} AS s GROUP BY ${join(key.map((_, i) => raw(String(i + 1))))}) AS g`);
-  const [rowsIn = 0, distinct = 0, ...nullCounts] = (result[0] ?? []).map(Number);
+  const grouped = join(load.key.map((k, i) => sql`${ident("s", k)} AS ${ident(`k${i}`)}`));
+  const nulls = load.key.map((_, i) => sql`COALESCE(sum(g.n) FILTER (WHERE g.${ident(`k${i}`)} IS NULL), 0)::text`);
+  const [row = []] = await db.rows(sql`SELECT COALESCE(sum(g.n), 0)::text, count(*)::text, ${join(nulls)}
+    FROM (SELECT ${grouped}, count(*) AS n FROM ${load.input.relation} AS s GROUP BY ${join(load.key.map((_, i) => raw(String(i + 1))))}) AS g`);
+  const [rowsIn = 0, distinct = 0, ...nullCounts] = row.map(Number);
+  throwOnNullKeys(load, rowsIn, nullCounts);
+  return { rowsIn, distinct };
+}
+
+async function checkNoNullKeys(db: Statements, load: LoadSql): Promise<void> {
+  const nulls = load.key.map((k) => sql`count(*) FILTER (WHERE ${ident("s", k)} IS NULL)::text`);
+  const [row = []] = await db.rows(sql`SELECT count(*)::text, ${join(nulls)} FROM ${load.input.relation} AS s`);
+  const [rowsIn = 0, ...nullCounts] = row.map(Number);
+  throwOnNullKeys(load, rowsIn, nullCounts);
+}
+
+function throwOnNullKeys({ key, tableName }: LoadSql, rowsIn: number, nullCounts: number[]): void {
   const empty = key.flatMap((k, i) => ((nullCounts[i] ?? 0) > 0 ? [`"${k}" in ${count(nullCounts[i] ?? 0)}`] : []));
   if (empty.length > 0)
     throw new DestinationError(
       `Cannot load into ${tableName}: the key must identify every row, but it is empty (NULL) in ${empty.length === 1 ? "column " : "columns "}` +
         `${empty.join(", ")} of ${count(rowsIn)} rows. Filter those rows out upstream, or make the key column required in a validate node so they are quarantined.`,
     );
-  return { rowsIn, distinct };
 }
 
 interface MemorySettings {
@@ -279,12 +327,24 @@ class Statements {
     return (await this.run(statement)).rows;
   }
 
+  /** Runs a statement that may fail for a reason the caller handles: returns PostgreSQL's error. */
+  async attempt(statement: Sql): Promise<PgError | null> {
+    this.signal?.throwIfAborted();
+    try {
+      await this.client.query(render(statement));
+      return null;
+    } catch (error) {
+      if (isPgError(error)) return error;
+      throw error;
+    }
+  }
+
   /** The statement's row count (rows inserted, updated or merged). */
   async count(statement: Sql): Promise<number> {
     return (await this.run(statement)).rowCount ?? 0;
   }
 
-  private explain(error: unknown): unknown {
+  explain(error: unknown): unknown {
     if (!isPgError(error)) return error;
     const detail = error.detail ? ` (${error.detail})` : "";
     const message = ((): string => {
