@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
+import { startRun } from "../../engine/runs";
 import { getRun, listRuns } from "../../services/runs";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
@@ -30,4 +31,8 @@ export const runsRouter = createTRPCRouter({
   list: publicProcedure.input(ZRunListInput).query(({ ctx, input }) => listRuns(ctx, input)),
   /** One run with its pinned graph and every node run (counts, checksum, error, logs). */
   get: publicProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
+  /** Runs a pipeline's latest (or a given) version now. */
+  start: publicProcedure
+    .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional() }))
+    .mutation(({ ctx, input }) => mapServiceErrors(() => startRun(ctx, { ...input, trigger: "manual" }))),
 });
