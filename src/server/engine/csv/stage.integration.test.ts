@@ -218,6 +218,13 @@ describe("stageCsv", () => {
     });
   });
 
+  it("fails with the line when an unclosed quote would make one record of more than 16 MB", async () => {
+    const rest = "3,just a normal line of text\n".repeat(700_000);
+    await expect(stage(`a,b\n1,ok\n2,"never closed\n${rest}`, { fileColumns: ["a", "b"] })).rejects.toThrow(
+      /^line 3: A record is longer than 16 MB, most likely because a quoted field is never closed$/,
+    );
+  });
+
   it("treats an empty file and a header-only file as zero rows", async () => {
     for (const content of ["", "a,b\n", "a,b"]) {
       const { result, rows } = await stage(content, { fileColumns: ["a", "b"] });
@@ -381,6 +388,39 @@ describe("failures", () => {
       }),
     ).rejects.toThrow(/binary data/);
     const { rows } = await client.query("SELECT count(*)::int AS n FROM wrong_types");
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
+  it("cancels a COPY under way when aborted and leaves the connection usable", async () => {
+    const file = path.join(dir, "abort-mid.csv");
+    await writeFile(file, `a\n${Array.from({ length: 200_000 }, (_, i) => i).join("\n")}\n`);
+    await createStagingTable(client, sql`${ident("aborted mid")}`, [{ name: "a", type: "integer", sourceIndex: 0 }]);
+    const controller = new AbortController();
+    let seen = 0;
+    const abortAt: TFieldCheck = {
+      rule: "max",
+      check: () => {
+        if (++seen === 50_000) controller.abort();
+        return null;
+      },
+    };
+    await expect(
+      stageCsv({
+        client,
+        filePath: file,
+        format: ZCsvFormat.parse({}),
+        fileColumns: ["a"],
+        load: [{ name: "a", type: "integer", sourceIndex: 0 }],
+        fieldChecks: new Map([[0, [abortAt]]]),
+        target: sql`${ident("aborted mid")}`,
+        lineagePrefix: "run:src:",
+        quarantine: { workspaceId, runId: randomUUID(), nodeId: "src" },
+        resumeFrom: null,
+        signal: controller.signal,
+        saveCheckpoint: async () => {},
+      }),
+    ).rejects.toThrow(/abort/i);
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "aborted mid"`);
     expect(rows).toEqual([{ n: 0 }]);
   });
 

@@ -277,6 +277,16 @@ class RecordStager {
       return list && list.length > 0 ? list : undefined;
     });
     this.rejectNonEmpty = args.rejectNonEmpty ?? [];
+    for (const i of this.rejectNonEmpty) {
+      if (!Number.isInteger(i) || i < 0 || i >= args.fileColumns.length) {
+        throw new Error(`rejectNonEmpty names field ${i + 1}, but the file has ${args.fileColumns.length} columns`);
+      }
+    }
+    for (const k of args.fieldChecks?.keys() ?? []) {
+      if (!Number.isInteger(k) || k < 0 || k >= args.load.length) {
+        throw new Error(`fieldChecks has checks for load column ${k}, but only ${args.load.length} columns are loaded`);
+      }
+    }
     this.lineagePrefix = args.lineagePrefix;
     this.header = args.format.header;
     this.prefix = Buffer.from(args.lineagePrefix, "utf8");
