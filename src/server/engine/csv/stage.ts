@@ -15,7 +15,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { z } from "zod";
 import { LINEAGE_COLUMN, type TColumnType } from "@/nodes/contract";
-import { ident, join, render, sql, type Sql } from "@/nodes/sql";
+import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import { PG_TYPES, violationMessage } from "@/nodes/values";
 import { CopyBuffer, encodeText, fieldEncoders, writeHeader, writeTrailer, type FieldEncoder } from "./binary-copy";
 import { columnNamesFromHeader } from "./column-names";
@@ -100,15 +100,11 @@ const TWO_POW_32 = 4294967296;
 /** Creates an unlogged staging table with the columns stageCsv writes. */
 export async function createStagingTable(client: pg.ClientBase, target: Sql, load: readonly TLoadColumn[]): Promise<void> {
   const columns = [
-    ...load.map((c) => sql`${ident(c.name)} ${rawType(c.type)}`),
+    // PG_TYPES holds type names written in this codebase, never user text.
+    ...load.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`),
     sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
   ];
   await query(client, sql`CREATE UNLOGGED TABLE ${target} (${join(columns)})`);
-}
-
-function rawType(type: TColumnType): Sql {
-  // PG_TYPES holds fixed type names written in this codebase, never user text.
-  return { strings: [PG_TYPES[type]], values: [] };
 }
 
 async function query(client: pg.ClientBase, statement: Sql): Promise<pg.QueryResult> {
@@ -120,12 +116,12 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
 
-function describeCheckpointMismatch(checkpoint: TCsvCheckpoint, size: number): string | null {
-  return checkpoint.byteOffset > size
-    ? `The checkpoint is at byte ${checkpoint.byteOffset} but the file has only ${size} bytes: the file changed since the run started`
-    : null;
-}
-
+/**
+ * Loads the file's records into `target` and quarantines the bad ones, in chunks of one
+ * transaction each; see {@link TStageCsvArgs}. Afterwards rowsIn = rowsOut + rowsRejected.
+ * Throws (after rolling back the current chunk) on a database error, an abort, a file
+ * whose header does not match `fileColumns`, or a record longer than 16 MB.
+ */
 export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
   const { client, signal } = args;
   const encodingResult = await client.query<{ server_encoding: string }>("SHOW server_encoding");
@@ -136,9 +132,10 @@ export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
   try {
     const size = (await file.stat()).size;
     const resume = args.resumeFrom;
-    if (resume) {
-      const mismatch = describeCheckpointMismatch(resume, size);
-      if (mismatch) throw new Error(mismatch);
+    if (resume && resume.byteOffset > size) {
+      throw new Error(
+        `The checkpoint is at byte ${resume.byteOffset} but the file has only ${size} bytes: the file changed since the run started`,
+      );
     }
     const window = new FileWindow(file, resume?.byteOffset ?? 0);
     const stager = new RecordStager(args, resume);
