@@ -145,7 +145,7 @@ export function fromText(text: Sql, to: TColumnType, subject: string): Sql {
     case "number":
       return sql`CASE ${empty}
         WHEN ${text} !~ ${raw(`'${NUMBER_RE}'`)} THEN ${bad("is not a number")}
-        WHEN length(${text}) <= 300 AND strpos(lower(${text}), 'e') = 0 THEN CAST(${text} AS double precision)
+        WHEN length(${text}) <= 300 AND strpos(${text}, 'e') = 0 AND strpos(${text}, 'E') = 0 THEN CAST(${text} AS double precision)
         ELSE ${numberSlowPath(text, bad("is out of range for a number"))} END`;
     case "boolean":
       return sql`CASE ${empty}
@@ -158,17 +158,19 @@ export function fromText(text: Sql, to: TColumnType, subject: string): Sql {
         WHEN NOT ${isRealDate(text)} THEN ${bad("is not a real calendar date (years 0001–9999)")}
         ELSE CAST(${text} AS date) END`;
     case "timestamp": {
-      const part = (from: number, length: number) => sql`CAST(substr(${text}, ${raw(String(from))}, ${raw(String(length))}) AS integer)`;
-      const offset = sql`substring(${text} from '[+-][0-9:]*$')`;
+      const two = (from: number) => sql`(substr(${text}, ${raw(String(from))}, 2) COLLATE "C")`;
+      // Offsets follow the time (from character 17), the only place a sign can appear there.
+      const tail = sql`substr(${text}, 17)`;
+      const sign = sql`greatest(strpos(${tail}, '+'), strpos(${tail}, '-'))`;
+      const offset = sql`substr(${tail}, ${sign})`;
       return sql`CASE ${empty}
         WHEN ${text} !~ ${raw(`'${TIMESTAMP_RE}'`)} THEN ${bad("is not a timestamp (use YYYY-MM-DD HH:MM[:SS[.ffffff]] with an optional Z or ±HH:MM offset)")}
         WHEN NOT ${isRealDate(text)} THEN ${bad("is not a real calendar date (years 0001–9999)")}
-        WHEN ${part(12, 2)} > 23 OR ${part(15, 2)} > 59 OR (substr(${text}, 17, 1) = ':' AND ${part(18, 2)} > 59)
+        WHEN ${two(12)} > '23' OR ${two(15)} > '59' OR (substr(${text}, 17, 1) = ':' AND ${two(18)} > '59')
           THEN ${bad("is not a real time of day (00:00:00 to 23:59:59)")}
-        WHEN ${offset} IS NOT NULL AND (CAST(substr(${offset}, 2, 2) AS integer) > 15
-          OR (length(replace(${offset}, ':', '')) = 5 AND CAST(right(${offset}, 2) AS integer) > 59))
+        WHEN ${sign} > 0 AND ((substr(${offset}, 2, 2) COLLATE "C") > '15' OR (length(${offset}) > 3 AND (right(${offset}, 2) COLLATE "C") > '59'))
           THEN ${bad("has an impossible UTC offset (hours 00–15, minutes 00–59)")}
-        WHEN ${offset} IS NOT NULL OR right(${text}, 1) = 'Z' THEN CAST(${text} AS timestamptz)
+        WHEN ${sign} > 0 OR right(${text}, 1) = 'Z' THEN CAST(${text} AS timestamptz)
         ELSE CAST(${text} AS timestamp) AT TIME ZONE 'UTC' END`;
     }
     case "json":
@@ -177,37 +179,41 @@ export function fromText(text: Sql, to: TColumnType, subject: string): Sql {
   }
 }
 
-/** `YYYY-MM-DD…` at the start of `text` is a real calendar date with a year from 0001. */
+/**
+ * `YYYY-MM-DD…` at the start of `text` (digits already checked) is a real calendar date with
+ * a year from 0001. Days up to 28 exist in every month, so most values skip the arithmetic.
+ */
 function isRealDate(text: Sql): Sql {
+  const two = (from: number) => sql`(substr(${text}, ${raw(String(from))}, 2) COLLATE "C")`;
   const year = sql`CAST(substr(${text}, 1, 4) AS integer)`;
   const month = sql`CAST(substr(${text}, 6, 2) AS integer)`;
   const day = sql`CAST(substr(${text}, 9, 2) AS integer)`;
   const leap = sql`((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`;
   const daysInMonth = sql`CASE WHEN ${month} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END WHEN ${month} IN (4, 6, 9, 11) THEN 30 ELSE 31 END`;
-  return sql`(${year} >= 1 AND ${month} BETWEEN 1 AND 12 AND ${day} >= 1 AND ${day} <= ${daysInMonth})`;
+  return sql`(left(${text}, 4) <> '0000' AND ${two(6)} BETWEEN '01' AND '12' AND ${two(9)} <> '00'
+    AND (${two(9)} <= '28' OR ${day} <= ${daysInMonth}))`;
 }
 
 /**
  * A number text with an exponent or more than 300 characters: decides range from the
  * decimal magnitude before anything is parsed (a 400-digit text or `1e99999999999` would
- * make `numeric` itself overflow), then parses the first 40 significant digits.
+ * make `numeric` itself overflow), then parses the first 40 significant digits. Written
+ * inline rather than as a subquery: a correlated subquery slows every row, even unused.
  */
 function numberSlowPath(text: Sql, outOfRange: Sql): Sql {
-  // Parts: sign, digits before and after the point, exponent text.
-  const parts = sql`SELECT CASE WHEN left(${text}, 1) = '-' THEN -1 ELSE 1 END AS sign,
-      split_part(split_part(lower(ltrim(${text}, '+-')), 'e', 1), '.', 1) AS int_part,
-      split_part(split_part(lower(ltrim(${text}, '+-')), 'e', 1), '.', 2) AS frac_part,
-      split_part(lower(${text}), 'e', 2) AS exp`;
-  // The value is 0.<sig> × 10^mag; mag is NULL for an exponent of more than 9 digits.
-  const magnitude = sql`SELECT ltrim(p.int_part || p.frac_part, '0') AS sig,
-      length(p.int_part) - (length(p.int_part || p.frac_part) - length(ltrim(p.int_part || p.frac_part, '0')))
-        + CASE WHEN p.exp = '' THEN 0 WHEN length(ltrim(ltrim(p.exp, '+-'), '0')) > 9 THEN NULL
-          ELSE CAST(p.exp AS integer) END AS mag`;
-  const value = sql`CAST('0.' || left(m.sig, 40) || 'e' || m.mag AS numeric)`;
-  return sql`(SELECT CASE
-      WHEN m.sig = '' THEN CAST(p.sign AS double precision) * 0
-      WHEN m.mag IS NULL OR m.mag > 310 OR m.mag < -330 THEN ${outOfRange}
+  const mantissa = sql`split_part(lower(ltrim(${text}, '+-')), 'e', 1)`;
+  const digits = sql`replace(${mantissa}, '.', '')`;
+  const significant = sql`ltrim(${digits}, '0')`;
+  const exponent = sql`split_part(lower(${text}), 'e', 2)`;
+  // The value is 0.<significant digits> × 10^magnitude.
+  const magnitude = sql`(length(split_part(${mantissa}, '.', 1)) - (length(${digits}) - length(${significant}))
+    + CASE WHEN ${exponent} = '' THEN 0 ELSE CAST(${exponent} AS integer) END)`;
+  const value = sql`CAST('0.' || left(${significant}, 40) || 'e' || ${magnitude} AS numeric)`;
+  const sign = sql`CASE WHEN left(${text}, 1) = '-' THEN -1 ELSE 1 END`;
+  return sql`CASE
+      WHEN ${significant} = '' THEN CAST(${sign} AS double precision) * 0
+      WHEN length(ltrim(ltrim(${exponent}, '+-'), '0')) > 9 THEN ${outOfRange}
+      WHEN ${magnitude} > 310 OR ${magnitude} < -330 THEN ${outOfRange}
       WHEN ${value} >= ${raw(DOUBLE_OVERFLOW)} OR ${value} <= ${raw(DOUBLE_UNDERFLOW)} THEN ${outOfRange}
-      ELSE p.sign * CAST(${value} AS double precision) END
-    FROM (${parts}) AS p CROSS JOIN LATERAL (${magnitude}) AS m)`;
+      ELSE ${sign} * CAST(${value} AS double precision) END`;
 }
