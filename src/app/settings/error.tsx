@@ -1,0 +1,7 @@
+"use client";
+
+import { RouteError } from "@/components/route-error";
+
+export default function SettingsError({ error, retry }: { error: unknown; retry: () => void }) {
+  return <RouteError title="The settings page failed to load" error={error} retry={retry} />;
+}
