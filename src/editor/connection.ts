@@ -7,9 +7,9 @@ import type { FlowEdge, FlowNode } from "./types";
 
 export interface ProposedConnection {
   source: string;
-  sourceHandle: string | null | undefined;
+  sourceHandle?: string | null;
   target: string;
-  targetHandle: string | null | undefined;
+  targetHandle?: string | null;
 }
 
 function nodeName(node: FlowNode, registry: Registry): string {

@@ -68,6 +68,8 @@ export interface EditorState extends GraphSnapshot {
   /** What the last history entry was for, so a burst of edits to one thing is one undo step. */
   historyKey: string | null;
   historyAt: number;
+  /** Bumped when the graph is replaced wholesale (undo, redo, load): forms drop what they were typing. */
+  revision: number;
 
   onNodesChange(changes: NodeChange<FlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<FlowEdge>[]): void;
@@ -91,7 +93,8 @@ export interface EditorState extends GraphSnapshot {
   autoLayout(): void;
   /** Replaces the graph. `dirty` says whether it differs from the saved version (a restored draft does). */
   load(snapshot: GraphSnapshot, options: { dirty: boolean; baseVersion?: number; keepHistory?: boolean }): void;
-  markSaved(version: number): void;
+  /** Records a saved version; the canvas stays dirty when it changed since `saved` was taken. */
+  markSaved(version: number, saved: GraphSnapshot): void;
   setValidation(result: { problems: GraphProblem[]; columns: Record<string, Column[] | null> }, sentEdges: readonly ProposedEdge[]): void;
   setRun(run: RunView | null): void;
   notify(message: string, kind?: Notice["kind"]): void;
@@ -205,6 +208,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       notice: null,
       historyKey: null,
       historyAt: 0,
+      revision: 0,
 
       onNodesChange(changes) {
         const moves = changes.some((c) => c.type === "position" || c.type === "remove" || c.type === "add" || c.type === "replace");
@@ -344,6 +348,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
           future: [snapshotOf(state), ...state.future],
           dirty: true,
           historyKey: null,
+          revision: state.revision + 1,
         });
       },
 
@@ -357,6 +362,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
           future: state.future.slice(1),
           dirty: true,
           historyKey: null,
+          revision: state.revision + 1,
         });
       },
 
@@ -375,13 +381,16 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
           ...(options.baseVersion !== undefined ? { baseVersion: options.baseVersion } : {}),
           ...(options.keepHistory ? {} : { past: [], future: [] }),
           historyKey: null,
+          revision: get().revision + 1,
           problems: EMPTY_PROBLEMS,
           columns: {},
         });
       },
 
-      markSaved(version) {
-        set({ baseVersion: version, dirty: false });
+      markSaved(version, saved) {
+        const state = get();
+        const unchanged = state.nodes === saved.nodes && state.edges === saved.edges && state.name === saved.name;
+        set({ baseVersion: version, dirty: state.dirty && !unchanged });
       },
 
       setValidation(result, sentEdges) {

@@ -16,11 +16,11 @@ describe("config schema → form fields", () => {
       file: "upload",
       delimiter: "select",
       quote: "text",
-      header: "toggle",
+      header: "tristate",
       encoding: "select",
       columns: "column-types",
     });
-    expect(fields.find((f) => f.key === "delimiter")).toMatchObject({ title: "Delimiter", options: [",", ";", "\t", "|"], default: ",", required: false });
+    expect(fields.find((f) => f.key === "delimiter")).toMatchObject({ title: "Delimiter", options: [",", ";", "\t", "|"], required: false });
     expect(fields.find((f) => f.key === "file")).toMatchObject({ required: true, description: "The uploaded CSV file to read." });
     expect(fields.find((f) => f.key === "columns")).toMatchObject({ types: ["string", "integer", "number", "boolean", "date", "timestamp", "json"] });
   });
@@ -33,14 +33,14 @@ describe("config schema → form fields", () => {
     expect(kinds(rules.item.fields)).toEqual({
       field: "column",
       type: "select",
-      required: "toggle",
+      required: "tristate",
       min: "number-or-text",
       max: "number-or-text",
       minLength: "number",
       maxLength: "number",
       pattern: "text",
       oneOf: "values",
-      unique: "toggle",
+      unique: "tristate",
       references: "object",
     });
     const minLength = rules.item.fields.find((f) => f.key === "minLength");
@@ -69,6 +69,11 @@ describe("config schema → form fields", () => {
     expect(fields[1]).toMatchObject({ kind: "number", integer: false, required: true });
     expect(fields[2]?.kind).toBe("json");
     expect(fields[3]).toMatchObject({ kind: "values", numbers: true });
+    expect(configFields(z.object({ on: z.boolean(), auto: z.boolean().default(true), maybe: z.boolean().optional() })).map((f) => f.kind)).toEqual([
+      "toggle",
+      "toggle",
+      "tristate",
+    ]);
     expect(fieldFor("x", {}, false).kind).toBe("json");
   });
 });

@@ -45,6 +45,8 @@ export type FieldSpec = FieldBase &
     | { kind: "number-or-text" }
     | { kind: "select"; options: string[] }
     | { kind: "toggle" }
+    /** An optional flag without a default: "not set" differs from "no" (e.g. "detect from the file"). */
+    | { kind: "tristate" }
     | { kind: "column"; port?: string }
     | { kind: "columns"; port?: string }
     | { kind: "expression"; port?: string }
@@ -123,7 +125,9 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Field
   if (schema.enum && schema.enum.every((v) => typeof v === "string")) {
     return { ...base, kind: "select", options: schema.enum.map(String) };
   }
-  if (types.length === 1 && types[0] === "boolean") return { ...base, kind: "toggle" };
+  if (types.length === 1 && types[0] === "boolean") {
+    return { ...base, kind: required || schema.default !== undefined ? "toggle" : "tristate" };
+  }
   if (types.length === 1 && (types[0] === "integer" || types[0] === "number")) {
     return {
       ...base,

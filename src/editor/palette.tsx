@@ -1,0 +1,95 @@
+"use client";
+
+import { useReactFlow } from "@xyflow/react";
+import { useId, useMemo, useState, type DragEvent } from "react";
+import type { NodeDefinition } from "@/nodes/contract";
+import { registry } from "@/nodes/registry";
+import { NODE_DRAG_TYPE } from "./canvas";
+import { CATEGORIES } from "./categories";
+import { useEditorStore } from "./store-context";
+
+function matches(definition: NodeDefinition, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [definition.ui.title, definition.type, definition.ui.description].some((text) => text.toLowerCase().includes(q));
+}
+
+export function Palette() {
+  const store = useEditorStore();
+  const { getViewport } = useReactFlow();
+  const [query, setQuery] = useState("");
+  const searchId = useId();
+  const groups = useMemo(
+    () =>
+      CATEGORIES.map((category) => ({ ...category, definitions: registry.byCategory(category.id).filter((d) => matches(d, query)) })).filter(
+        (g) => g.definitions.length > 0,
+      ),
+    [query],
+  );
+
+  const add = (type: string) => {
+    const state = store.getState();
+    // Click-to-add: to the right of the selected node, or of the rightmost one, within view.
+    const anchor = state.nodes.find((n) => n.selected) ?? state.nodes.reduce<(typeof state.nodes)[number] | undefined>(
+      (right, n) => (!right || n.position.x > right.position.x ? n : right),
+      undefined,
+    );
+    const viewport = getViewport();
+    const position = anchor
+      ? { x: anchor.position.x + 300, y: anchor.position.y }
+      : { x: (80 - viewport.x) / viewport.zoom, y: (120 - viewport.y) / viewport.zoom };
+    state.addNode(type, position);
+  };
+
+  const onDragStart = (event: DragEvent, type: string) => {
+    event.dataTransfer.setData(NODE_DRAG_TYPE, type);
+    event.dataTransfer.effectAllowed = "copy";
+  };
+
+  return (
+    <aside aria-label="Node palette" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+      <div className="border-b border-slate-200 p-3">
+        <label htmlFor={searchId} className="sr-only">
+          Search nodes
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Search nodes…"
+          className="w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none"
+        />
+      </div>
+      <div className="flex-1 overflow-y-auto p-2">
+        {groups.length === 0 ? <p className="px-2 py-4 text-sm text-slate-500">No node matches “{query}”.</p> : null}
+        {groups.map((group) => (
+          <section key={group.id} aria-label={group.label} className="mb-3">
+            <h3 className="px-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{group.label}</h3>
+            <ul className="space-y-1">
+              {group.definitions.map((definition) => (
+                <li key={definition.type}>
+                  <button
+                    type="button"
+                    draggable
+                    onDragStart={(e) => onDragStart(e, definition.type)}
+                    onClick={() => add(definition.type)}
+                    aria-label={`Add ${definition.ui.title}`}
+                    title={`${definition.ui.description}\n\nDrag onto the canvas, or click to add.`}
+                    className="flex w-full cursor-grab items-center gap-2 rounded-md border border-transparent px-2 py-1.5 text-left text-sm text-slate-700 hover:border-slate-200 hover:bg-slate-50 active:cursor-grabbing"
+                  >
+                    <span aria-hidden className={`flex h-6 w-6 items-center justify-center rounded text-sm ring-1 ${group.chip}`}>
+                      {definition.ui.icon}
+                    </span>
+                    <span className="truncate">{definition.ui.title}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+      <p className="border-t border-slate-200 p-3 text-xs text-slate-500">Drag a node onto the canvas or click it to add.</p>
+    </aside>
+  );
+}

@@ -1,0 +1,104 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { ZPipelineGraph, type TPipelineGraph } from "@/nodes/pipeline";
+import { fromPipelineGraph, toPipelineGraph } from "./graph";
+import { useEditorStore } from "./store-context";
+
+export interface Draft {
+  baseVersion: number;
+  savedAt: string;
+  graph: TPipelineGraph;
+}
+
+const WRITE_EVERY_MS = 500;
+
+export function draftKey(pipelineId: string): string {
+  return `sluice:draft:${pipelineId}`;
+}
+
+export function readDraft(pipelineId: string): Draft | null {
+  try {
+    const raw = window.localStorage.getItem(draftKey(pipelineId));
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as { baseVersion?: unknown; savedAt?: unknown; graph?: unknown };
+    const graph = ZPipelineGraph.safeParse(parsed.graph);
+    if (!graph.success || typeof parsed.baseVersion !== "number" || typeof parsed.savedAt !== "string") return null;
+    return { baseVersion: parsed.baseVersion, savedAt: parsed.savedAt, graph: graph.data };
+  } catch {
+    return null;
+  }
+}
+
+export function clearDraft(pipelineId: string): void {
+  window.localStorage.removeItem(draftKey(pipelineId));
+}
+
+/**
+ * Keeps unsaved changes in localStorage so a reload does not lose them, and offers a draft
+ * found at start (when it differs from the saved version) for restoring.
+ */
+export function useDraft(savedGraph: TPipelineGraph) {
+  const store = useEditorStore();
+  const pipelineId = store.getState().pipelineId;
+  const [offer, setOffer] = useState<Draft | null>(null);
+
+  useEffect(() => {
+    const draft = readDraft(pipelineId);
+    if (!draft) return;
+    const saved = JSON.stringify(toPipelineGraph(fromPipelineGraph(savedGraph)));
+    if (JSON.stringify(toPipelineGraph(fromPipelineGraph(draft.graph))) === saved) clearDraft(pipelineId);
+    else setOffer(draft);
+    // Only the graph the page opened with is compared.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pipelineId]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const write = () => {
+      timer = undefined;
+      const state = store.getState();
+      if (!state.dirty) return;
+      const draft = { baseVersion: state.baseVersion, savedAt: new Date().toISOString(), graph: toPipelineGraph(state) };
+      try {
+        window.localStorage.setItem(draftKey(pipelineId), JSON.stringify(draft));
+      } catch {
+        // Storage full or disabled: the editor keeps working, only reload-safety is lost.
+      }
+    };
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (previous.dirty && !state.dirty) {
+        clearTimeout(timer);
+        timer = undefined;
+        clearDraft(pipelineId);
+        return;
+      }
+      if (state.dirty && timer === undefined) timer = setTimeout(write, WRITE_EVERY_MS);
+    });
+    const flush = () => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        write();
+      }
+    };
+    window.addEventListener("pagehide", flush);
+    return () => {
+      flush();
+      unsubscribe();
+      window.removeEventListener("pagehide", flush);
+    };
+  }, [store, pipelineId]);
+
+  return {
+    offer,
+    restore() {
+      if (!offer) return;
+      store.getState().load(fromPipelineGraph(offer.graph), { dirty: true, keepHistory: true });
+      setOffer(null);
+    },
+    discard() {
+      clearDraft(pipelineId);
+      setOffer(null);
+    },
+  };
+}
