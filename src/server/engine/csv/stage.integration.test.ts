@@ -10,7 +10,14 @@ import { createTestDatabase, type TestDatabase } from "@/server/testing/database
 import type { TCsvFormatInput } from "./format";
 import { ZCsvFormat } from "./format";
 import type { TViolation } from "./quarantine";
-import { createStagingTable, stageCsv, type TCsvCheckpoint, type TFieldCheck, type TStageCsvResult } from "./stage";
+import {
+  createStagingTable,
+  stageCsv,
+  ZCsvCheckpoint,
+  type TCsvCheckpoint,
+  type TFieldCheck,
+  type TStageCsvResult,
+} from "./stage";
 
 let db: TestDatabase;
 let client: pg.PoolClient;
@@ -473,46 +480,53 @@ describe("resume", () => {
   ];
   const fileColumns = ["id", "name", "score", "at"];
 
-  it("a run killed after a committed chunk resumes to exactly the rows of a clean run", async () => {
-    const content = generate(1000);
-    const clean = await stage(content, { fileColumns, load, chunkRows: 100 });
-    expect(clean.checkpoints.length).toBeGreaterThanOrEqual(10);
+  const content = generate(1000);
+  let clean: Staged;
+  beforeAll(async () => {
+    clean = await stage(content, { fileColumns, load, chunkRows: 100 });
+  });
 
-    const file = path.join(dir, "resume.csv");
+  it("a clean run commits one chunk per 100 records", () => {
+    expect(clean.checkpoints).toHaveLength(11); // ten full chunks, then the empty one that meets the end
+    expect(clean.result).toMatchObject({ rowsIn: 1000, rowsRejected: 58 });
+    expect(clean.checkpoints.at(-1)).toEqual({ ...clean.result, byteOffset: Buffer.byteLength(content), line: 1043 }); // 1 header + 1000 records + 41 quoted line breaks, then the next line
+  });
+
+  it.each([1, 3, 7, 11])("a run killed in chunk %i resumes to exactly the rows of a clean run", async (failOnChunk) => {
+    const file = path.join(dir, `resume-${failOnChunk}.csv`);
     await writeFile(file, content);
-    const table = "resumed";
+    const table = `resumed ${failOnChunk}`;
     const target = sql`${ident(table)}`;
-    await createStagingTable(client, target, load.map((c, i) => ({ ...c, sourceIndex: i })));
+    const columns = load.map((c, i) => ({ ...c, sourceIndex: i }));
+    await createStagingTable(client, target, columns);
     const runId = randomUUID();
-    const saved: TCsvCheckpoint[] = [];
-    const run = (resumeFrom: TCsvCheckpoint | null, failOnChunk: number) => {
+    // What node_runs.checkpoint would hold: JSON, parsed again on resume.
+    let stored: unknown = null;
+    const run = (resumeFrom: TCsvCheckpoint | null, failOn: number) => {
       let chunk = 0;
       return stageCsv({
         client,
         filePath: file,
         format: ZCsvFormat.parse({}),
         fileColumns,
-        load: load.map((c, i) => ({ ...c, sourceIndex: i })),
+        load: columns,
         target,
         lineagePrefix: "run:src:",
         quarantine: { workspaceId, runId, nodeId: "src" },
         resumeFrom,
         chunkRows: 100,
         saveCheckpoint: async (c, checkpoint) => {
-          if (++chunk === failOnChunk) throw new Error("killed");
           await c.query("SELECT 1");
-          saved.push(checkpoint);
+          if (++chunk === failOn) throw new Error("killed");
+          stored = JSON.parse(JSON.stringify(checkpoint));
         },
       });
     };
-    await expect(run(null, 3)).rejects.toThrow("killed");
-    expect(saved).toHaveLength(2);
-    const resumed = await run(saved[1] ?? null, 0);
+    await expect(run(null, failOnChunk)).rejects.toThrow("killed");
+    const resumed = await run(stored === null ? null : ZCsvCheckpoint.parse(stored), 0);
 
     expect(resumed).toEqual(clean.result);
     expect(await rowsOf(table)).toEqual(clean.rows);
-    const quarantine = await quarantineOf(runId);
-    expect(quarantine).toEqual(clean.quarantine);
-    expect(clean.result).toMatchObject({ rowsIn: 1000, rowsRejected: 58 });
+    expect(await quarantineOf(runId)).toEqual(clean.quarantine);
   });
 });
