@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
+import { getLineage } from "../services/lineage";
 import { startRun } from "./runs";
 import { createEngineEnvironment } from "./testing/engine-harness";
 
@@ -103,6 +104,25 @@ describe("a pipeline run", () => {
     expect(byLine.get(7)!.record).toMatchObject({ station: null, aqi: "7", measured_at: "yesterday" });
     // Every source record is accounted for: loaded (before in-run key collapsing) + quarantined.
     expect(Number(node("val").rowsOut) + quarantined.rows.length).toBe(Number(node("src").rowsIn));
+
+    // Lineage of a loaded row: the file, the line, the raw record, the record after each node.
+    const traced = await getLineage(env.ctx, loaded.rows.find((r) => r.station === "AB002").lineage);
+    expect(traced.source).toMatchObject({ nodeId: "src", file: "air.csv", line: 3 });
+    expect(traced.record).toMatchObject({ station: "AB002", aqi: "17", note: "two\nlines" });
+    expect(traced.steps.map((s) => [s.nodeId, s.status])).toEqual([
+      ["src", "passed"],
+      ["val", "passed"],
+      ["sel", "passed"],
+      ["band", "passed"],
+      ["dst", "passed"],
+    ]);
+    expect(traced.steps[3]).toMatchObject({ record: { station: "AB002", comment: "two\nlines", band: "good" } });
+    // Lineage of a quarantined record ends at the node that rejected it, with every violation.
+    const rejected = await getLineage(env.ctx, byLine.get(7)!.lineage_id);
+    expect(rejected.steps.map((s) => [s.nodeId, s.status])).toEqual([
+      ["src", "passed"],
+      ["val", "quarantined"],
+    ]);
   });
 
   it("leaves the destination unchanged when the same input runs again", async () => {

@@ -12,7 +12,7 @@ import { compileFieldChecks } from "@/nodes/validate/rules";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
 import validateNode from "@/nodes/validate/validate";
-import { ZCsvFormat } from "./csv/format";
+import { csvFormatOf } from "./csv-format";
 import { createStagingTable, stageCsv, ZCsvCheckpoint, type TFieldCheck, type TLoadColumn } from "./csv/stage";
 import { loadPostgres } from "./destinations/postgres";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
@@ -90,10 +90,7 @@ async function executeCsvSource(job: NodeJob): Promise<void> {
   const upload = uploadId ? job.upload(uploadId) : undefined;
   if (!uploadId || !upload) throw new Error(`the file ${config.file} is not uploaded (or was deleted): upload it again`);
   const fileColumns = upload.columns.map((c) => c.name);
-  const explicit = Object.fromEntries(
-    (["delimiter", "quote", "header", "encoding"] as const).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]),
-  );
-  const format = ZCsvFormat.parse({ ...upload.format, ...explicit });
+  const format = csvFormatOf(config, upload);
 
   const validate = node.fusedValidate ? job.plan.get(node.fusedValidate) : undefined;
   const loadColumns = validate ? validate.output : node.output;

@@ -1,0 +1,126 @@
+import type pg from "pg";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { LINEAGE_COLUMN } from "@/nodes/contract";
+import { checkGraph } from "@/nodes/graph";
+import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
+import { registry } from "@/nodes/registry";
+import { ident, render, sql, type Sql } from "@/nodes/sql";
+import postgresDestination from "@/nodes/destinations/postgres";
+import csvSource from "@/nodes/sources/csv";
+import { csvFormatOf } from "../engine/csv-format";
+import { readCsvRecordAtLine } from "../engine/lineage/read-record";
+import { nodeRelation } from "../engine/plan";
+import { uploadPath } from "../storage";
+import { NotFoundError } from "./pipelines";
+import { loadUploadCatalog } from "./uploads-catalog";
+
+interface Ctx {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  workspaceId: string;
+}
+
+const SOURCE_LINEAGE = /^([0-9a-f-]{36}):([A-Za-z][A-Za-z0-9_-]*):([0-9]+):([0-9a-f]{8})$/;
+
+export type TLineageStep =
+  | { nodeId: string; nodeType: string; title: string; status: "passed"; record: Record<string, unknown> }
+  | { nodeId: string; nodeType: string; title: string; status: "quarantined"; quarantineId: string; errors: unknown; record: unknown }
+  | { nodeId: string; nodeType: string; title: string; status: "dropped" | "not-available"; note: string };
+
+async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Promise<Record<string, unknown> | null | undefined> {
+  const exists = await pool.query(render(sql`SELECT to_regclass(${render(relation).text}) IS NOT NULL AS present`));
+  if (!exists.rows[0]?.present) return undefined;
+  const result = await pool.query(render(sql`SELECT to_jsonb(t) AS row FROM ${relation} AS t WHERE ${ident(LINEAGE_COLUMN)} = ${lineageId} LIMIT 1`));
+  return result.rows[0]?.row ?? null;
+}
+
+/**
+ * Where a record came from and what became of it: the source file and line, the raw
+ * record read back from the file, and the record after each node on its path.
+ */
+export async function getLineage(ctx: Ctx, lineageId: string) {
+  const match = SOURCE_LINEAGE.exec(lineageId);
+  if (!match) throw new NotFoundError("Lineage record", lineageId);
+  const [, runId = "", sourceNodeId = "", lineText = "", hash = ""] = match;
+  const run = await ctx.prisma.run.findFirst({
+    where: { id: runId, workspaceId: ctx.workspaceId },
+    select: { id: true, pipelineId: true, status: true, version: { select: { number: true, graph: true } } },
+  });
+  if (!run) throw new NotFoundError("Lineage record", lineageId);
+  const graph = run.version.graph as TPipelineGraph;
+  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
+  const checked = checkGraph(graph, { registry, upload });
+  const sourceNode = checked.nodes.find((n) => n.node.id === sourceNodeId);
+  if (!sourceNode) throw new NotFoundError("Lineage record", lineageId);
+  const line = Number(lineText);
+
+  const sourceConfig = csvSource.config.parse(sourceNode.node.config);
+  const uploadId = uploadIdOf(sourceConfig.file);
+  const file = uploadId ? upload(uploadId) : undefined;
+  const raw = file
+    ? await readCsvRecordAtLine(
+        uploadPath(ctx.workspaceId, file.id),
+        csvFormatOf(sourceConfig, file),
+        file.columns.map((c) => c.name),
+        line,
+      ).catch(() => null)
+    : null;
+
+  // Nodes downstream of the source, in run order.
+  const reachable = new Set([sourceNodeId]);
+  for (const n of checked.nodes) if (Object.values(n.inputs).some((i) => reachable.has(i))) reachable.add(n.node.id);
+  const steps: TLineageStep[] = [];
+  let stopped = false;
+  for (const n of checked.nodes.filter((c) => reachable.has(c.node.id))) {
+    const base = { nodeId: n.node.id, nodeType: n.definition.type, title: n.node.label ?? n.definition.ui.title };
+    if (stopped) break;
+    // A source fused with its validate node stages only valid rows: the file is the source's truth.
+    if (n.node.id === sourceNodeId) {
+      steps.push(raw ? { ...base, status: "passed", record: raw.fields } : { ...base, status: "not-available", note: "the uploaded file is gone" });
+      continue;
+    }
+    const quarantined = await ctx.prisma.quarantinedRecord.findFirst({
+      where: { runId, nodeId: n.node.id, lineageId },
+      select: { id: true, errors: true, record: true },
+    });
+    if (quarantined) {
+      steps.push({ ...base, status: "quarantined", quarantineId: quarantined.id.toString(), errors: quarantined.errors, record: quarantined.record });
+      stopped = true;
+      continue;
+    }
+    const relation =
+      n.definition.type === "destination.postgres"
+        ? (() => {
+            const config = postgresDestination.config.parse(n.node.config);
+            return sql`${ident(config.schema, config.table)}`;
+          })()
+        : nodeRelation(runId, n.node.id);
+    const row = await rowByLineage(ctx.pool, relation, lineageId);
+    if (row === undefined) {
+      steps.push({ ...base, status: "not-available", note: "this node's output is no longer kept (retention) or was never written" });
+    } else if (row === null) {
+      steps.push({
+        ...base,
+        status: "dropped",
+        note:
+          n.definition.execution.kind === "destination"
+            ? "not in the table now: a later run replaced this row, or it was never loaded"
+            : "the record did not pass this node (filtered out, deduplicated, or joined away)",
+      });
+      if (n.definition.execution.kind !== "destination") stopped = true;
+    } else {
+      delete row[LINEAGE_COLUMN];
+      steps.push({ ...base, status: "passed", record: row });
+    }
+  }
+
+  return {
+    lineageId,
+    run: { id: run.id, pipelineId: run.pipelineId, version: run.version.number, status: run.status },
+    source: { nodeId: sourceNodeId, nodeType: sourceNode.definition.type, file: file?.filename ?? null, uploadId: file?.id ?? null, line },
+    hash,
+    record: raw?.fields ?? null,
+    raw: raw?.raw ?? null,
+    steps,
+  };
+}
