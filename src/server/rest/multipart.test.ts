@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
 import { MULTIPART_OVERHEAD_BYTES, receiveFile } from "./multipart";

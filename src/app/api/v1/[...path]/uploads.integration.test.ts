@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { GET, POST } from "@/app/api/v1/[...path]/route";
-import { POST as sameOriginUpload } from "@/app/api/uploads/route";
-import { createApiToken } from "../auth/tokens";
-import { closeDatabaseClients, getPrisma } from "../db/client";
-import { uploadPath } from "../storage";
-import { createTestDatabase, type TestDatabase } from "../testing/database";
-import { defaultWorkspaceId } from "../workspace";
-import { csvChunks, multipartHeaders, multipartStream, streamingRequest, type MultipartFile } from "./testing";
+import { createApiToken } from "@/server/auth/tokens";
+import { closeDatabaseClients, getPrisma } from "@/server/db/client";
+import { uploadPath } from "@/server/storage";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
+import { defaultWorkspaceId } from "@/server/workspace";
+import { csvChunks, multipartHeaders, multipartStream, streamingRequest, type MultipartFile } from "@/server/rest/testing";
+import { GET, POST } from "./route";
+import { POST as sameOriginUpload } from "../../uploads/route";
 
 const LIMIT = 6 * 1024 * 1024;
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
-import { appRouter } from "../api/root";
-import { closeDatabaseClients, getPool, getPrisma } from "../db/client";
-import { createTestDatabase, type TestDatabase } from "../testing/database";
-import { defaultWorkspaceId } from "../workspace";
-import { endpoints } from "./endpoints";
-import { openApiPath } from "./openapi";
-import { streamingRequest } from "./testing";
+import { appRouter } from "@/server/api/root";
+import { closeDatabaseClients, getPool, getPrisma } from "@/server/db/client";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
+import { defaultWorkspaceId } from "@/server/workspace";
+import { endpoints } from "@/server/rest/endpoints";
+import { openApiPath } from "@/server/rest/openapi";
+import { streamingRequest } from "@/server/rest/testing";
+import { DELETE, GET, PATCH, POST, PUT } from "./route";
 
 const ADMIN_TOKEN = "admin-secret-for-tests-0123456789";
 const BASE = "http://localhost/api/v1";
