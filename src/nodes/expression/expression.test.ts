@@ -107,6 +107,8 @@ describe("compileExpression: what it accepts, and the type it infers", () => {
     ["meta = meta", "boolean"],
     ["123456789012345678901234 > pm25", "boolean"],
     ["AQI > 1", "boolean"],
+    ["at >= day", "boolean"],
+    ["greatest(at, day)", "timestamp"],
     ["station = 'x'", "boolean"],
   ])("%s → %s", (text, type) => {
     expect(typeOf(text)).toBe(type);

@@ -13,7 +13,8 @@
  * - Literals: `42`, `-7`, `2.5`, `.5` (exponent notation like `1e5` is not supported), `'text'` (`''` inside quotes is
  *   one `'`), `TRUE`, `FALSE`, `NULL`. A quoted literal next to a date, timestamp, number or
  *   boolean is read as one, in the formats CSV values use: `day >= '2024-01-31'`,
- *   `at < '2024-01-31 12:00+01:00'` (no offset means UTC).
+ *   `at < '2024-01-31 12:00+01:00'` (no offset means UTC). An integer meeting a number
+ *   becomes a number; a date meeting a timestamp becomes its midnight in UTC.
  * - Arithmetic `+ - * / %`: `/` always divides exactly (`7 / 2` is `3.5`); integers stay
  *   integers for `+ - * %`. `date + integer` and `date - integer` add days, `date - date`
  *   counts days. Division by zero or an integer overflow fails the run.
@@ -76,7 +77,8 @@ export const EXPRESSION_LANGUAGE_SUMMARY =
   "value, as in CSV files, or the run fails naming it); and the functions lower, upper, initcap, trim, ltrim, " +
   "rtrim, length, substr, substring, replace, concat, left, right, strpos, split_part, md5, abs, sign, round, " +
   "ceil, floor, sqrt, ln, exp, power, mod, coalesce, nullif, greatest, least, date_trunc, date_part, EXTRACT, " +
-  "to_char, make_date. Quoted values adapt to what they meet: day >= '2024-01-31'. A date plus an integer adds " +
+  "to_char, make_date. Quoted values adapt to what they meet: day >= '2024-01-31'; a date met by a timestamp is its " +
+  "midnight in UTC. A date plus an integer adds " +
   "days; two dates subtract to days. Timestamps are read and shown in UTC. Anything compared with NULL is " +
   "unknown (NULL): test with IS NULL. Not allowed: subqueries, comments, aggregates (sum, count…), and values " +
   "that change between runs (now(), current_date, random()).";

@@ -37,6 +37,7 @@ function int4(call: CallContext, index: number): Sql {
   return sql`CAST(${argument(call, index, ["integer"]).sql} AS integer)`;
 }
 
+/** A text function; arguments after the first are text, or int4 positions and lengths. */
 function textFunction(name: string, arity: readonly [number, number], extra: "text" | "int4" = "text"): FunctionDefinition {
   return {
     arity,

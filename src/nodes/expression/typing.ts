@@ -5,7 +5,7 @@
 import type { TColumnType } from "../contract";
 import { param, sql, type Sql } from "../sql";
 import { parseValue, type TTypedValues } from "../values";
-import { pgType } from "./conversions";
+import { convert, pgType } from "./conversions";
 
 /** `null`: the NULL literal, which takes any type. `error`: already reported, stays quiet. */
 export type ExprType = TColumnType | "null" | "error";
@@ -83,7 +83,8 @@ export class Checker {
 
   /**
    * `value` as type `to`, or undefined when it cannot be: NULL takes any type, an integer
-   * widens to a number, a quoted literal is read as a value of `to` (and must be valid).
+   * widens to a number, a date to its midnight in UTC, a quoted literal is read as a value of
+   * `to` (and must be valid).
    */
   coerce(value: Typed, to: TColumnType): Typed | undefined {
     if (value.type === "error" || value.type === to) return value;
@@ -92,6 +93,7 @@ export class Checker {
     if (value.type === "integer" && to === "number") {
       return { ...span, sql: sql`CAST(${value.sql} AS double precision)`, type: to };
     }
+    if (value.type === "date" && to === "timestamp") return { ...span, sql: convert(value.sql, "date", to, ""), type: to };
     if (value.literal === undefined) return undefined;
     const parsed = parseValue(to, value.literal);
     if (!parsed.ok) return this.fail(span, `${parsed.message}, so it cannot be used as ${describeType(to)} here.`);
@@ -126,6 +128,7 @@ export class Checker {
       values.filter((v) => v.type !== "null" && v.literal === undefined).map((v) => v.type),
     );
     if (fixed.has("integer") && fixed.has("number")) fixed.delete("integer");
+    if (fixed.has("date") && fixed.has("timestamp")) fixed.delete("date");
     if (fixed.size > 1) {
       const [first, second] = [...fixed];
       const culprit = values.find((v) => v.type === second) ?? values[values.length - 1];

@@ -103,6 +103,8 @@ describe("transform.derive: expressions evaluate in PostgreSQL as documented", (
     ["meta || '{\"x\": 1}'::json", { level: "high", x: 1 }, "json"],
     ["CAST(meta AS text)", '{"level": "high"}', "string"],
     ["day::timestamp", "2024-02-28T00:00:00.000Z", "timestamp"],
+    ["greatest(at, day)", "2024-02-28T00:00:00.000Z", "timestamp"],
+    ["at < day", true, "boolean"],
     ["at::date", "2024-01-31", "date"],
     ["9223372036854775807", 9223372036854775807n, "integer"],
     ["123456789012345678901234 > pm25", true, "boolean"],
