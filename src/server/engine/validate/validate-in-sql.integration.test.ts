@@ -369,6 +369,14 @@ describe("hostile names and values", () => {
   });
 });
 
+describe("no rules", () => {
+  it("passes every row through unchanged", async () => {
+    const result = await runValidate({ rules: [] }, { columns: text("a"), rows: [["x"], [null]] });
+    expectBalanced(result);
+    expect(result.rows).toEqual([{ a: "x" }, { a: null }]);
+  });
+});
+
 describe("unknown fields", () => {
   const input: EngineInput = { columns: text("a", "b", "c"), rows: [["1", "x", null], ["2", null, ""]] };
 

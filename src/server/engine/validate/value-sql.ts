@@ -146,8 +146,8 @@ export function typedFromText(type: TColumnType, t: Sql): Sql {
         WHEN ${t}::numeric BETWEEN ${raw(INT8_MIN.toString())} AND ${raw(INT8_MAX.toString())} THEN ${t}::bigint END)`;
     case "number":
       return sql`(CASE WHEN ${t} !~ ${lit(NUMBER_RE)} THEN NULL
-        WHEN ${t} ~ ${lit(ZERO_NUMBER_RE)} THEN ${t}::float8
         WHEN strpos(${t}, 'e') = 0 AND strpos(${t}, 'E') = 0 AND char_length(${t}) < 300 THEN ${t}::float8
+        WHEN ${t} ~ ${lit(ZERO_NUMBER_RE)} THEN ${t}::float8
         WHEN ${doubleInRange(t)} THEN ${t}::float8 END)`;
     case "boolean":
       return sql`(CASE WHEN lower(${t}) IN (${raw(TRUE_WORDS.map(literal).join(", "))}) THEN true
