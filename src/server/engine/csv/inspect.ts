@@ -19,7 +19,10 @@ export interface TCsvInspection {
   options: TCsvFormat;
   /** File columns in order, types inferred from the sampled rows. */
   columns: Column[];
-  /** The first data records (up to {@link SAMPLE_ROWS}), fields as text, empty fields null. */
+  /**
+   * The first data records (up to {@link SAMPLE_ROWS}), fields as text, empty fields null.
+   * A record with the wrong number of fields is shown as it is (staging quarantines it).
+   */
   sampleRows: (string | null)[][];
   /** The physical line on which each sample row starts (the header is line 1). */
   sampleLines: number[];
