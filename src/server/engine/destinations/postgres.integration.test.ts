@@ -264,6 +264,29 @@ describe("destination.postgres: upsert", () => {
   });
 });
 
+describe("destination.postgres: existing tables of slightly different types", () => {
+  it("upserts into numeric and varchar columns and sees a rerun as unchanged", async () => {
+    await db.pool.query("CREATE TABLE wider (id numeric PRIMARY KEY, label varchar, amount numeric)");
+    const input = await stage({ id: "integer", label: "string", amount: "integer" }, [{ id: 42, label: "a", amount: 1 }]);
+    expect(await load({ table: "wider", key: ["id"] }, input, RUN_1)).toMatchObject({ rowsWritten: 1 });
+    expect(await load({ table: "wider", key: ["id"] }, input, RUN_2)).toMatchObject({ rowsWritten: 0, rowsUnchanged: 1 });
+  });
+});
+
+describe("destination.postgres: concurrent loads", () => {
+  it("into a table that does not exist yet take turns: one creates it, the other merges", async () => {
+    const first = await stage({ id: "integer", v: "string" }, [{ id: 1, v: "a" }, { id: 2, v: "b" }]);
+    const second = await stage({ id: "integer", v: "string" }, [{ id: 2, v: "B" }, { id: 3, v: "c" }]);
+    const results = await Promise.all([
+      load({ table: "raced", key: ["id"] }, first, RUN_1),
+      load({ table: "raced", key: ["id"] }, second, RUN_2),
+    ]);
+    expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+    const rows = await contents("public", "raced", ["id"]);
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
 describe("destination.postgres: append and replace", () => {
   it("appends every row on every run", async () => {
     const input = await stage({ id: "integer" }, [{ id: 1 }, { id: 1 }]);

@@ -296,12 +296,14 @@ interface PgError {
   code: string;
   message: string;
   detail?: string;
+  hint?: string;
   column?: string;
-  constraint?: string;
 }
 
+/** An error PostgreSQL reported (a five-character SQLSTATE), not a lost connection (ECONNRESET…). */
 function isPgError(error: unknown): error is PgError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
 }
 
 /** Runs statements on the caller's client: checks the abort signal, explains failures. */
@@ -346,7 +348,7 @@ class Statements {
 
   explain(error: unknown): unknown {
     if (!isPgError(error)) return error;
-    const detail = error.detail ? ` (${error.detail})` : "";
+    const detail = (error.detail ? ` (${error.detail})` : "") + (error.hint ? `. ${error.hint}` : "");
     const message = ((): string => {
       switch (error.code) {
         case "23505":
