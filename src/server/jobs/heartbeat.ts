@@ -8,18 +8,18 @@ import type pg from "pg";
  */
 export function startHeartbeat(pool: pg.Pool, options: { staleSeconds: number }) {
   const processId = randomUUID();
-  const workerIds = new Set<string>();
+  const lockerIds = new Set<string>();
   const beatEveryMs = Math.max(250, (options.staleSeconds * 1000) / 4);
 
   const report = (error: unknown) => console.error(`[worker] heartbeat: ${error instanceof Error ? error.message : String(error)}`);
 
   const beat = async () => {
-    if (workerIds.size === 0) return;
+    if (lockerIds.size === 0) return;
     await pool.query(
       `INSERT INTO worker_heartbeats (worker_id, process_id, heartbeat_at)
        SELECT unnest($1::text[]), $2, now()
        ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now()`,
-      [[...workerIds], processId],
+      [[...lockerIds], processId],
     );
   };
 
@@ -43,9 +43,9 @@ export function startHeartbeat(pool: pg.Pool, options: { staleSeconds: number })
   timer.unref();
 
   return {
-    /** Call for each worker as it is created (graphile-worker's `worker:create` event). */
-    add(workerId: string) {
-      workerIds.add(workerId);
+    /** Call with every id this process locks jobs under (graphile-worker's worker pool ids). */
+    add(lockerId: string) {
+      lockerIds.add(lockerId);
       void beat().catch(report);
     },
     /** Reclaims at once, e.g. on start after a crash. */

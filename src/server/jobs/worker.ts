@@ -27,7 +27,8 @@ export async function startWorker(options: {
   pool.on("connect", (client) => client.on("error", (error) => console.error(`[worker] connection error: ${error.message}`)));
   const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds });
   const events: WorkerEvents = new EventEmitter();
-  events.on("worker:create", ({ worker }) => heartbeat.add(worker.workerId));
+  // Jobs are locked in the name of the worker pool (graphile-worker 0.18 `getJob(workerPool.id)`).
+  events.on("pool:create", ({ workerPool }) => heartbeat.add(workerPool.id));
   let runner: Runner;
   try {
     await heartbeat.reclaim();
