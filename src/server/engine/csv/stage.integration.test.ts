@@ -6,6 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TColumnType } from "@/nodes/contract";
 import { ident, sql } from "@/nodes/sql";
+import { PG_TYPES } from "@/nodes/values";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import type { TCsvFormatInput } from "./format";
 import { ZCsvFormat } from "./format";
@@ -354,8 +355,14 @@ describe("value formats agree with PostgreSQL's casts", () => {
       "9999-12-31 23:59:59.999999", "9999-12-31 23:00-14:30", "1969-12-31 23:59:59.000001", "1999-12-31T23:59:59.999999Z",
     ],
   };
-  it.each(Object.entries(cases))("%s", async (type, texts) => {
-    const body = texts.map((t) => `${t},${t}`).join("\n");
+  const json = [
+    '{"a": [1, 2.5e3, -0, true, false, null, "x\\"y\\u00e9\\ud83d\\ude00"]}',
+    '"text"', "5", "null", "1e400", "9.9e131071", "0.5e-16382", "0e1073741822", "0e-16383",
+    "[".repeat(1000) + "]".repeat(1000),
+  ];
+  it.each([...Object.entries(cases), ["json", json] as const])("%s", async (type, texts) => {
+    const quoted = (t: string) => `"${t.replaceAll('"', '""')}"`;
+    const body = texts.map((t) => `${quoted(t)},${quoted(t)}`).join("\n");
     const { rows, result } = await stage(`v,t\n${body}\n`, {
       fileColumns: ["v", "t"],
       load: [
@@ -365,7 +372,7 @@ describe("value formats agree with PostgreSQL's casts", () => {
     });
     expect(result.rowsRejected).toBe(0);
     expect(rows).toHaveLength(texts.length);
-    const pgType = { integer: "bigint", number: "double precision", boolean: "boolean", date: "date", timestamp: "timestamptz" }[type];
+    const pgType = PG_TYPES[type as TColumnType];
     const { rows: mismatches } = await client.query(
       `SELECT t, v::text AS loaded, t::${pgType}::text AS cast FROM ${client.escapeIdentifier(`staging ${tableCounter}`)}
        WHERE v IS DISTINCT FROM t::${pgType} OR v::text IS DISTINCT FROM t::${pgType}::text`,
