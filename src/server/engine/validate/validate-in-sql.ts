@@ -232,14 +232,14 @@ function planFields(config: TValidateConfig, columns: Column[]): FieldPlan[] {
   });
 }
 
-const TYPE_CATEGORIES: Record<TColumnType, string> = {
+/** pg_type.typcategory of referenced columns a field's typed value compares with directly. */
+const TYPE_CATEGORIES: Record<Exclude<TColumnType, "json">, string> = {
   string: "S",
   integer: "N",
   number: "N",
   boolean: "B",
   date: "D",
   timestamp: "D",
-  json: "jsonb",
 };
 
 /** Looks up a referenced column, failing with a message naming what is missing. */
@@ -267,8 +267,8 @@ async function planReference(client: pg.ClientBase, plan: FieldPlan): Promise<Re
   if (!row.column_exists) {
     throw new ValidateNodeError(`Rule for "${plan.rule.field}" references ${display}, but ${schema}.${ref.table} has no column "${ref.column}"`);
   }
-  const wanted = TYPE_CATEGORIES[plan.type];
-  const typed = plan.type === "json" ? row.type_name === "jsonb" : row.category === wanted;
+  // jsonb shares its category with uuid and others; other pairs compare as text.
+  const typed = plan.type === "json" ? row.type_name === "jsonb" : row.category === TYPE_CATEGORIES[plan.type];
   return { relation: sql`${relation}`, refColumn: sql`${ident(ref.column)}`, typed, display };
 }
 
@@ -470,9 +470,8 @@ export async function applySetRules(args: ApplySetRulesArgs): Promise<number> {
   const withValues = sql`SELECT ${join([
     sql`${ident("s1")}.*`,
     ...plans.map((p) => sql`NULLIF(${col("r", p.i)}, '') AS ${col("t", p.k)}`),
-    ...plans.map((p) => (p.type === "string" ? sql`NULLIF(${col("r", p.i)}, '')` : col("c", p.i))).map(
-      (value, index) => sql`${value} AS ${col("v", plans[index]?.k ?? 0)}`,
-    ),
+    // Staged values passed their type checks already: the typed column is the value.
+    ...plans.map((p) => sql`${p.type === "string" ? sql`NULLIF(${col("r", p.i)}, '')` : col("c", p.i)} AS ${col("v", p.k)}`),
     sql`${EMPTY_ERRORS} AS ${ident("le")}`,
   ])} FROM (${rows}) AS ${ident("s1")} OFFSET 0`;
   const checked = await setRuleLayer(client, plans, withValues);
