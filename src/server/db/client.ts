@@ -24,7 +24,8 @@ function clients(): Clients {
   const url = databaseUrl();
   const existing = globalClients.__sluiceClients;
   if (existing && existing.url === url) return existing;
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // JIT compiles each large statement for ~1 s and rarely wins back more on our short, wide queries.
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error(`[db] idle connection error: ${error.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { raisedErrorMessage } from "@/nodes/expression/conversions";
 import { checkGraph } from "@/nodes/graph";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
@@ -14,6 +15,9 @@ const FINISHED = new Set(["succeeded", "failed", "skipped", "canceled"]);
 /** A message a person can act on, with PostgreSQL's detail and hint when there are any. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // A node's own check failing inside SQL carries its message wrapped in a cast error.
+  const raised = raisedErrorMessage(error.message);
+  if (raised) return raised;
   const { detail, hint } = error as { detail?: string; hint?: string };
   return [error.message || error.name, detail, hint && `hint: ${hint}`].filter(Boolean).join(" — ");
 }
