@@ -55,6 +55,24 @@ describe("receiveFile", () => {
     expect(result).toEqual({ filename: "a.csv", contentType: "text/csv", content: "a,b\n1,2\n" });
   });
 
+  it("takes the first file and drains any later one unread", async () => {
+    const body = multipart([
+      { name: "file", filename: "a.csv", content: "first" },
+      { name: "file", filename: "b.csv", content: "second" },
+    ]);
+    const seen: string[] = [];
+    const result = await receiveFile(request(body), {
+      field: "file",
+      sizeLimit: 1000,
+      onFile: async (file) => {
+        seen.push(file.filename);
+        return text(file.stream);
+      },
+    });
+    expect(result).toBe("first");
+    expect(seen).toEqual(["a.csv"]);
+  });
+
   it("says which field is missing", async () => {
     const error = await rejection(receiveFile(request(multipart([{ name: "note", content: "x" }])), { field: "file", sizeLimit: 1000, onFile: async () => 1 }));
     expect(error.status).toBe(400);

@@ -57,7 +57,7 @@ export async function receiveFile<T>(request: Request, options: ReceiveFileOptio
 
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
+    parser = busboy({ headers: { "content-type": contentType }, limits: { fields: 20, fieldSize: 64 * 1024, parts: 40 } });
   } catch (error) {
     throw badRequest(`Malformed multipart request: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -65,9 +65,8 @@ export async function receiveFile<T>(request: Request, options: ReceiveFileOptio
 
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let result: { value: T } | undefined;
-    let parsed = false;
     let fileStream: Readable | undefined;
+    let handling: Promise<unknown> | undefined;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
@@ -75,39 +74,32 @@ export async function receiveFile<T>(request: Request, options: ReceiveFileOptio
       source.unpipe(parser);
       source.destroy();
       fileStream?.destroy();
-      reject(error);
-    };
-    const finishIfDone = () => {
-      if (settled || !parsed) return;
-      if (result) {
-        settled = true;
-        resolve(result.value);
-      } else if (!fileStream) {
-        fail(badRequest(`The multipart field "${options.field}" with a file is missing`));
-      }
+      // Answer only once onFile has cleaned up after itself, so nothing it wrote outlives the request.
+      void (handling ?? Promise.resolve()).catch(() => {}).then(() => reject(error));
     };
 
     parser.on("file", (name, stream, info) => {
+      // Only the first file counts; later ones are drained unread.
+      if (settled || fileStream) return void stream.resume();
       if (name !== options.field) {
         stream.resume();
         fail(badRequest(`Unexpected file in multipart field "${name}": send the file in the field "${options.field}"`));
         return;
       }
       fileStream = stream;
-      options.onFile({ filename: info.filename ?? "", contentType: info.mimeType || "application/octet-stream", stream }).then(
-        (value) => {
-          result = { value };
-          finishIfDone();
-        },
-        fail,
-      );
+      const handled = options.onFile({ filename: info.filename ?? "", contentType: info.mimeType || "application/octet-stream", stream });
+      handling = handled;
+      handled.then((value) => {
+        // The file is stored: whatever trailing parts follow are read and ignored, never able to undo it.
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      }, fail);
     });
-    parser.on("filesLimit", () => fail(badRequest(`Send exactly one file, in the field "${options.field}"`)));
     parser.on("partsLimit", () => fail(badRequest("The multipart request has too many parts")));
     parser.on("error", (error: unknown) => fail(badRequest(`Malformed multipart request: ${error instanceof Error ? error.message : String(error)}`)));
     parser.on("close", () => {
-      parsed = true;
-      finishIfDone();
+      if (!fileStream) fail(badRequest(`The multipart field "${options.field}" with a file is missing`));
     });
     source.on("error", (error) => fail(badRequest(`The upload was interrupted: ${error.message}`)));
     source.pipe(parser);

@@ -115,6 +115,26 @@ describe("POST /api/v1/uploads", () => {
     expect(await prisma.upload.count()).toBe(uploadsBefore);
   });
 
+  it("leaves nothing behind when the client goes away mid-upload", async () => {
+    const before = await storedFiles();
+    const uploadsBefore = await prisma.upload.count();
+    const { body } = multipartStream({ filename: "cut.csv", chunks: () => csvChunks(20_000) });
+    const reader = body.getReader();
+    let forwarded = 0;
+    const cut = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await reader.read();
+        if (next.done || ++forwarded > 3) return controller.error(new Error("connection reset"));
+        controller.enqueue(next.value);
+      },
+    });
+    const res = await POST(streamingRequest("http://localhost/api/v1/uploads", { method: "POST", headers: { authorization: `Bearer ${token}`, ...multipartHeaders() }, body: cut }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.message).toMatch(/interrupted/);
+    expect(await storedFiles()).toEqual(before);
+    expect(await prisma.upload.count()).toBe(uploadsBefore);
+  });
+
   it("refuses a declared Content-Length over the limit before reading", async () => {
     let produced = 0;
     const { response } = upload(
