@@ -23,6 +23,14 @@
  *   grants and dependent views. With a key, a repeated key keeps its last row as in upsert.
  * - Loads into the same table are serialized by a transaction-scoped advisory lock.
  * - `signal` is checked between statements; a statement already running is not interrupted.
+ *
+ * Speed (PERFORMANCE.md; 1M rows, PostgreSQL 15, ratios to a raw COPY of the file): a first
+ * load inserts everything and builds the primary key afterwards (~2×); only if that finds a
+ * repeated or NULL key does it roll back to a savepoint and take the slower path. Into an
+ * existing table a hash aggregate over the key columns counts rows, keys and NULLs first
+ * (~0.5–1×), so the sort of whole rows that "last wins" needs runs only when a key repeats;
+ * then MERGE skips unchanged rows (a rerun: ~2–3.5× in all). replace into an existing table
+ * keeps its indexes up to date row by row, several times slower than a first load.
  */
 import type pg from "pg";
 import type { z } from "zod";
@@ -46,6 +54,10 @@ export interface LoadPostgresArgs {
   signal?: AbortSignal;
 }
 
+/**
+ * Row counts. `rowsIn − rowsWritten − rowsUnchanged` rows were superseded by a later row
+ * with the same key in the same run (upsert and replace with a key); the log says how many.
+ */
 export interface LoadPostgresResult {
   /** Rows the input relation holds. */
   rowsIn: number;
