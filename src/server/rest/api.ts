@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from "./openapi";
 import { createRouter } from "./router";
 import { toApiError } from "./service-errors";
 
-export const API_BASE_PATH = "/api/v1";
+const API_BASE_PATH = "/api/v1";
 
 async function authenticate(request: Request): Promise<TRestContext> {
   const prisma = getPrisma();
@@ -39,7 +39,7 @@ const table = [openApiEndpoint, ...endpoints];
 
 let document: Record<string, unknown> | undefined;
 /** Built once: the table does not change while the process runs. */
-export function openApiDocument(): Record<string, unknown> {
+function openApiDocument(): Record<string, unknown> {
   document ??= buildOpenApiDocument(table, {
     title: "Sluice API",
     version: "1",

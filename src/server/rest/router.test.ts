@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
-import type pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "@/generated/prisma/client";
 import { defineEndpoint, reply, type TRestContext } from "./endpoint";
 import { ApiError } from "./errors";
 import { compilePath, createRouter, matchPath } from "./router";
@@ -9,7 +10,9 @@ import { streamingRequest } from "./testing";
 
 class Missing extends Error {}
 
-const ctx: TRestContext = { prisma: {} as PrismaClient, pool: {} as pg.Pool, workspaceId: "ws", actor: "tester" };
+// Clients that never connect: these endpoints do not touch the database.
+const pool = new pg.Pool({ connectionString: "postgresql://unused@localhost/unused" });
+const ctx: TRestContext = { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool, workspaceId: "ws", actor: "tester" };
 
 const endpoints = [
   defineEndpoint({

@@ -1,9 +1,31 @@
+import type { Readable } from "node:stream";
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { z } from "zod";
 import type { PrismaClient, QuarantineStatus } from "@/generated/prisma/client";
+import { QuarantineStatus as QUARANTINE_STATUS } from "@/generated/prisma/enums";
+import type { Column } from "@/nodes/contract";
+import { compileExpression, formatExpressionErrors } from "@/nodes/expression/expression";
+import { fromText, raisedErrorMessage, toText } from "@/nodes/expression/conversions";
+import { checkGraph } from "@/nodes/graph";
+import { registry } from "@/nodes/registry";
+import { ident, join, render, sql, type Sql } from "@/nodes/sql";
+import validateNode from "@/nodes/validate/validate";
+import type { TValidateConfig } from "@/nodes/validate/config";
 import { NotFoundError } from "./pipelines";
+import { loadUploadCatalog } from "./uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
   workspaceId: string;
+}
+
+interface PoolCtx extends Ctx {
+  pool: pg.Pool;
+}
+
+interface ActorCtx extends PoolCtx {
+  actor: string;
 }
 
 /** A quarantined record's fields, as text (null for an empty field), keyed by column name. */
@@ -16,10 +38,17 @@ export interface TQuarantineHistoryEntry {
   action: "edit" | "reingest" | "discard";
   before?: unknown;
   after?: unknown;
+  /** For bulk edits: what was applied, e.g. `aqi = aqi / 10`. */
+  fix?: string;
+  /** For discards: why, in the words of the person who discarded. */
+  reason?: string;
 }
 
 /** The record is in a state the action does not apply to (e.g. editing a re-ingested record). */
 export class QuarantineConflictError extends Error {}
+
+/** A bulk fix that cannot be applied as asked: the message says what to change. */
+export class BulkFixError extends Error {}
 
 const FIELDS = { id: true, nodeId: true, lineageId: true, record: true, errors: true, status: true, history: true, createdAt: true, updatedAt: true } as const;
 
@@ -46,7 +75,7 @@ export async function listQuarantine(ctx: Ctx, input: ListQuarantineInput) {
 }
 
 export async function getQuarantinedRecord(ctx: Ctx, id: bigint) {
-  const row = await ctx.prisma.quarantinedRecord.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { ...FIELDS, runId: true } });
+  const row = await ctx.prisma.quarantinedRecord.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { ...FIELDS, runId: true, reingestRunId: true } });
   if (!row) throw new NotFoundError("Quarantined record", id.toString());
   return row;
 }
@@ -58,13 +87,12 @@ export async function getQuarantinedRecord(ctx: Ctx, id: bigint) {
  * records can be edited: re-ingested and discarded ones are settled.
  */
 export async function editQuarantinedRecord(ctx: Ctx & { actor: string }, id: bigint, record: TQuarantineRecord) {
-  const after = JSON.stringify(record);
-  const at = new Date().toISOString();
+  const entry: Omit<TQuarantineHistoryEntry, "before"> = { at: new Date().toISOString(), by: ctx.actor, action: "edit", after: record };
+  // `before` is whatever the row holds at the moment of the update, taken inside the statement.
   const updated = await ctx.prisma.$queryRaw<{ id: bigint }[]>`
     UPDATE quarantined_records
-       SET history = history || jsonb_build_array(jsonb_build_object(
-             'at', ${at}::text, 'by', ${ctx.actor}::text, 'action', 'edit', 'before', record, 'after', ${after}::jsonb)),
-           record = ${after}::jsonb,
+       SET history = history || jsonb_build_array(${JSON.stringify(entry)}::jsonb || jsonb_build_object('before', record)),
+           record = ${JSON.stringify(record)}::jsonb,
            status = 'fixed',
            updated_at = now()
      WHERE id = ${id} AND workspace_id = ${ctx.workspaceId}::uuid AND status IN ('open', 'fixed')
@@ -74,4 +102,403 @@ export async function editQuarantinedRecord(ctx: Ctx & { actor: string }, id: bi
     throw new QuarantineConflictError(`Quarantined record ${id} is ${existing.status} and can no longer be edited`);
   }
   return getQuarantinedRecord(ctx, id);
+}
+
+// ─── The review screen: filters, pages, counts, groups ──────────────────────────────────────
+
+/** Which quarantined records a screen, a bulk action or an export is about. Every key narrows. */
+export const ZQuarantineFilter = z.object({
+  pipelineId: z.uuid().optional(),
+  runId: z.uuid().optional(),
+  /** The node that rejected the record (a validate node, or a source for unreadable lines). */
+  nodeId: z.string().min(1).max(200).optional(),
+  /** Records with at least one violation of this rule (with `field`: of this rule on this field). */
+  rule: z.string().min(1).max(100).optional(),
+  /** Records with at least one violation on this field. */
+  field: z.string().min(1).max(200).optional(),
+  status: z.enum(QUARANTINE_STATUS).optional(),
+  /** Quarantined at or after this instant. */
+  from: z.date().optional(),
+  /** Quarantined before this instant. */
+  to: z.date().optional(),
+});
+export type TQuarantineFilter = z.infer<typeof ZQuarantineFilter>;
+
+/** Records to act on: picked one by one, or everything a filter matches. */
+export const ZQuarantineTarget = z.union([
+  z.object({ ids: z.array(z.bigint().positive()).min(1).max(10_000) }),
+  z.object({ filter: ZQuarantineFilter }),
+]);
+export type TQuarantineTarget = z.infer<typeof ZQuarantineTarget>;
+
+const Q = sql`quarantined_records AS q`;
+
+function filterSql(ctx: Ctx, filter: TQuarantineFilter): Sql {
+  const parts: Sql[] = [sql`q.workspace_id = ${ctx.workspaceId}::uuid`];
+  if (filter.runId) parts.push(sql`q.run_id = ${filter.runId}::uuid`);
+  if (filter.pipelineId) {
+    parts.push(sql`q.run_id IN (SELECT r.id FROM runs AS r WHERE r.pipeline_id = ${filter.pipelineId}::uuid AND r.workspace_id = ${ctx.workspaceId}::uuid)`);
+  }
+  if (filter.nodeId) parts.push(sql`q.node_id = ${filter.nodeId}`);
+  if (filter.status) parts.push(sql`q.status = ${filter.status}::"QuarantineStatus"`);
+  if (filter.rule || filter.field) {
+    // Containment keeps field and rule on the same violation: {"field":"aqi","rule":"max"}.
+    const violation = { ...(filter.field ? { field: filter.field } : {}), ...(filter.rule ? { rule: filter.rule } : {}) };
+    parts.push(sql`q.errors @> ${JSON.stringify([violation])}::jsonb`);
+  }
+  if (filter.from) parts.push(sql`q.created_at >= ${filter.from}`);
+  if (filter.to) parts.push(sql`q.created_at < ${filter.to}`);
+  return join(parts, " AND ");
+}
+
+function targetSql(ctx: Ctx, target: TQuarantineTarget): Sql {
+  if ("ids" in target) {
+    return sql`q.workspace_id = ${ctx.workspaceId}::uuid AND q.id = ANY(${target.ids.map(String)}::bigint[])`;
+  }
+  return filterSql(ctx, target.filter);
+}
+
+/** The states in which a record can still be changed; re-ingested and discarded records are settled. */
+const CHANGEABLE = sql`q.status IN ('open', 'fixed')`;
+
+export interface TQuarantineRow {
+  id: string;
+  runId: string;
+  nodeId: string;
+  lineageId: string;
+  record: TQuarantineRecord;
+  errors: TViolation[];
+  status: QuarantineStatus;
+  historyCount: number;
+  reingestRunId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TViolation {
+  field: string;
+  rule: string;
+  value: string | null;
+  message: string;
+}
+
+export const ZQuarantineSearch = z.object({
+  filter: ZQuarantineFilter.default({}),
+  /** Oldest first (the order records were rejected in) or newest first. */
+  order: z.enum(["asc", "desc"]).default("asc"),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.bigint().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type TQuarantineSearch = z.input<typeof ZQuarantineSearch>;
+
+/**
+ * One page of quarantined records matching a filter, keyset-paginated on id so the
+ * thousandth page costs what the first does. History is counted, not sent: it can be long.
+ */
+export async function searchQuarantine(ctx: PoolCtx, input: TQuarantineSearch) {
+  const { filter, order, cursor, limit } = ZQuarantineSearch.parse(input);
+  const after = cursor === undefined ? sql`TRUE` : order === "asc" ? sql`q.id > ${String(cursor)}::bigint` : sql`q.id < ${String(cursor)}::bigint`;
+  const direction = order === "asc" ? sql`ASC` : sql`DESC`;
+  const result = await ctx.pool.query<TQuarantineRow>(
+    render(sql`
+      SELECT q.id::text AS "id", q.run_id::text AS "runId", q.node_id AS "nodeId", q.lineage_id AS "lineageId",
+             q.record, q.errors, q.status::text AS status, jsonb_array_length(q.history) AS "historyCount",
+             q.reingest_run_id::text AS "reingestRunId", q.created_at AS "createdAt", q.updated_at AS "updatedAt"
+        FROM ${Q}
+       WHERE ${filterSql(ctx, filter)} AND ${after}
+       ORDER BY q.id ${direction}
+       LIMIT ${limit + 1}`),
+  );
+  const records = result.rows.slice(0, limit);
+  return { records, nextCursor: result.rows.length > limit ? BigInt(records.at(-1)?.id ?? "0") : undefined };
+}
+
+/** Counting stops here: past it the screen says "more than 1,000,000" instead of scanning on. */
+export const COUNT_CAP = 1_000_000;
+
+/**
+ * How many records match. Exact up to {@link COUNT_CAP}; the capped subquery lets PostgreSQL
+ * stop early on huge workspaces, and a run-scoped count walks the (run_id, id) index only.
+ */
+export async function countQuarantine(ctx: PoolCtx, filter: TQuarantineFilter) {
+  const result = await ctx.pool.query<{ count: string }>(
+    render(sql`SELECT count(*) AS count FROM (SELECT 1 FROM ${Q} WHERE ${filterSql(ctx, filter)} LIMIT ${COUNT_CAP + 1}) AS capped`),
+  );
+  const count = Number(result.rows[0]?.count ?? 0);
+  return { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP };
+}
+
+export interface TErrorGroup {
+  field: string;
+  rule: string;
+  records: number;
+  /** One message of the group, e.g. "aqi: 612 is above the maximum 500". */
+  example: string;
+}
+
+/**
+ * Violations grouped by field and rule, largest first, counted in SQL. A record breaks a
+ * given rule of a given field at most once, so violations counted are records counted.
+ */
+export async function quarantineErrorGroups(ctx: PoolCtx, filter: TQuarantineFilter, limit = 50): Promise<TErrorGroup[]> {
+  const result = await ctx.pool.query<{ field: string; rule: string; records: string; example: string }>(
+    render(sql`
+      SELECT e ->> 'field' AS field, e ->> 'rule' AS rule, count(*) AS records, min(e ->> 'message') AS example
+        FROM ${Q} CROSS JOIN LATERAL jsonb_array_elements(q.errors) AS e
+       WHERE ${filterSql(ctx, filter)}
+       GROUP BY 1, 2
+       ORDER BY count(*) DESC, 1, 2
+       LIMIT ${limit}`),
+  );
+  return result.rows.map((r) => ({ field: r.field, rule: r.rule, records: Number(r.records), example: r.example }));
+}
+
+/** Which pipelines, runs and nodes have quarantined records: the choices of the filter bar. */
+export async function quarantineFacets(ctx: PoolCtx, filter: Pick<TQuarantineFilter, "pipelineId" | "runId">) {
+  const runs = await ctx.prisma.run.findMany({
+    where: {
+      workspaceId: ctx.workspaceId,
+      ...(filter.pipelineId ? { pipelineId: filter.pipelineId } : {}),
+      nodeRuns: { some: { rowsRejected: { gt: 0 } } },
+    },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: { id: true, createdAt: true, status: true, pipeline: { select: { id: true, name: true } }, nodeRuns: { where: { rowsRejected: { gt: 0 } }, select: { nodeId: true } } },
+  });
+  const pipelines = await ctx.prisma.pipeline.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+  const scoped = filter.runId ? runs.filter((r) => r.id === filter.runId) : runs;
+  return {
+    pipelines,
+    runs: runs.map((r) => ({ id: r.id, createdAt: r.createdAt, status: r.status, pipelineName: r.pipeline.name })),
+    nodes: [...new Set(scoped.flatMap((r) => r.nodeRuns.map((n) => n.nodeId)))].sort(),
+  };
+}
+
+/** A record with its full history, the run it came from, and the run that re-ingested it. */
+export async function getQuarantineDetail(ctx: Ctx, id: bigint) {
+  const row = await getQuarantinedRecord(ctx, id);
+  return {
+    ...row,
+    id: row.id.toString(),
+    record: row.record as TQuarantineRecord,
+    errors: row.errors as unknown as TViolation[],
+    history: row.history as unknown as TQuarantineHistoryEntry[],
+  };
+}
+
+// ─── Rules: what the browser re-validates an edited record against ──────────────────────────
+
+interface NodeContext {
+  /** The columns arriving at the node that quarantined the records, as the engine typed them. */
+  columns: Column[];
+  /** That node's validate config, when it is a validate node. */
+  config: TValidateConfig | null;
+}
+
+async function nodeContext(ctx: Ctx, versionId: string, nodeId: string): Promise<NodeContext> {
+  const version = await ctx.prisma.pipelineVersion.findFirst({ where: { id: versionId, workspaceId: ctx.workspaceId }, select: { graph: true } });
+  if (!version) throw new NotFoundError("Pipeline version", versionId);
+  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, version.graph);
+  const checked = checkGraph(version.graph, { registry, upload });
+  const node = checked.nodes.find((n) => n.node.id === nodeId);
+  if (!node) throw new NotFoundError("Node", nodeId);
+  const upstream = node.inputs.in ? checked.nodes.find((n) => n.node.id === node.inputs.in) : undefined;
+  const columns = node.definition.execution.kind === "source" ? node.output : upstream?.output;
+  const parsed = node.definition.type === validateNode.type ? validateNode.config.safeParse(node.node.config) : undefined;
+  return { columns: columns ?? [], config: parsed?.success ? parsed.data : null };
+}
+
+/**
+ * The rules and input columns of the node that quarantined a run's records, from the
+ * run's pinned version: the browser runs `validateRecord` with them while a person edits.
+ */
+export async function quarantineRules(ctx: Ctx, runId: string, nodeId: string) {
+  const run = await ctx.prisma.run.findFirst({ where: { id: runId, workspaceId: ctx.workspaceId }, select: { versionId: true } });
+  if (!run) throw new NotFoundError("Run", runId);
+  return nodeContext(ctx, run.versionId, nodeId);
+}
+
+// ─── Bulk fix ────────────────────────────────────────────────────────────────────────────
+
+const ZFieldName = z.string().min(1).max(63);
+
+/** What a bulk fix does to one field of every targeted record. */
+export const ZBulkFix = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("value"), field: ZFieldName, value: z.string().max(100_000) }),
+  z.object({ kind: z.literal("null"), field: ZFieldName }),
+  z.object({ kind: z.literal("expression"), field: ZFieldName, expression: z.string().min(1).max(4096) }),
+]);
+export type TBulkFix = z.infer<typeof ZBulkFix>;
+
+/** How a fix reads in history and confirmations: `aqi = NULL`, `aqi = '500'`, `aqi = aqi / 10`. */
+export function describeFix(fix: TBulkFix): string {
+  if (fix.kind === "null") return `${fix.field} = NULL`;
+  if (fix.kind === "value") return `${fix.field} = ${JSON.stringify(fix.value)}`;
+  return `${fix.field} = ${fix.expression}`;
+}
+
+/**
+ * The new text value of the fixed field for each targeted record, as SQL over `q`. An
+ * expression sees the record's fields typed as they arrived at the node (only the fields
+ * it reads are converted, so an unreadable value elsewhere in the record does no harm).
+ */
+async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql> {
+  const sources = await ctx.pool.query<{ versionId: string; nodeId: string }>(
+    render(sql`SELECT DISTINCT r.version_id::text AS "versionId", q.node_id AS "nodeId" FROM ${Q} JOIN runs AS r ON r.id = q.run_id WHERE ${where} AND ${CHANGEABLE}`),
+  );
+  const contexts = await Promise.all(sources.rows.map((s) => nodeContext(ctx, s.versionId, s.nodeId)));
+  for (const context of contexts) {
+    if (context.columns.length > 0 && !context.columns.some((c) => c.name === fix.field)) {
+      throw new BulkFixError(`The records have no field "${fix.field}" (they have: ${context.columns.map((c) => c.name).join(", ")})`);
+    }
+  }
+  if (fix.kind === "null") return sql`CAST(NULL AS text)`;
+  if (fix.kind === "value") return sql`CAST(${fix.value} AS text)`;
+  const [first, ...others] = contexts;
+  if (!first) return sql`CAST(NULL AS text)`;
+  const signature = (c: NodeContext) => JSON.stringify(c.columns);
+  if (others.some((c) => signature(c) !== signature(first))) {
+    throw new BulkFixError(
+      "These records reached their validate nodes with different columns, so one expression cannot be read the same way for all of them. Narrow the selection to one run or one node first.",
+    );
+  }
+  const compiled = compileExpression(fix.expression, first.columns);
+  if (!compiled.ok) throw new BulkFixError(`The expression has problems:\n${formatExpressionErrors(compiled.errors)}`);
+  const typed = compiled.columnsUsed.map((name) => {
+    const type = first.columns.find((c) => c.name === name)?.type ?? "string";
+    return sql`${fromText(sql`(q.record ->> ${name})`, type, name)} AS ${ident(name)}`;
+  });
+  // The expression is written over bare column names: a derived table gives it exactly those.
+  return sql`(SELECT ${toText(compiled.sql, compiled.type)} FROM (SELECT ${typed.length > 0 ? join(typed) : sql`1 AS ${ident("_sluice_none")}`}) AS t)`;
+}
+
+async function withFixErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = error instanceof Error ? raisedErrorMessage(error.message) : null;
+    if (message !== null) {
+      throw new BulkFixError(
+        `The expression cannot be computed for every selected record: ${message}. Narrow the selection (e.g. to one error group) or make the expression handle that value.`,
+      );
+    }
+    throw error;
+  }
+}
+
+export interface TBulkFixPreview {
+  /** Records the fix would change (open or fixed ones matching the target). */
+  records: number;
+  sample: { id: string; field: string; before: string | null; after: string | null; record: TQuarantineRecord }[];
+}
+
+/** What a bulk fix would do: how many records it touches, and before → after for the first few. */
+export async function previewBulkFix(ctx: PoolCtx, target: TQuarantineTarget, fix: TBulkFix, sampleSize = 20): Promise<TBulkFixPreview> {
+  const where = targetSql(ctx, target);
+  const value = await fixValueSql(ctx, where, fix);
+  return withFixErrors(async () => {
+    const sample = await ctx.pool.query<{ id: string; before: string | null; after: string | null; record: TQuarantineRecord }>(
+      render(sql`
+        SELECT id, before, after, record || jsonb_build_object(${fix.field}::text, after) AS record
+          FROM (SELECT q.id::text AS id, q.record ->> ${fix.field} AS before, ${value} AS after, q.record
+                  FROM ${Q} WHERE ${where} AND ${CHANGEABLE} ORDER BY q.id LIMIT ${sampleSize}) AS s`),
+    );
+    const count = await ctx.pool.query<{ count: string }>(render(sql`SELECT count(*) AS count FROM ${Q} WHERE ${where} AND ${CHANGEABLE}`));
+    return { records: Number(count.rows[0]?.count ?? 0), sample: sample.rows.map((r) => ({ ...r, field: fix.field })) };
+  });
+}
+
+/**
+ * Applies a bulk fix in one set-based UPDATE: each record gets the new value, status
+ * fixed, and a history entry with before → after, who and when, in the same statement.
+ */
+export async function applyBulkFix(ctx: ActorCtx, target: TQuarantineTarget, fix: TBulkFix): Promise<{ records: number }> {
+  const where = targetSql(ctx, target);
+  const value = await fixValueSql(ctx, where, fix);
+  const entry = { at: new Date().toISOString(), by: ctx.actor, action: "edit", fix: describeFix(fix) };
+  return withFixErrors(async () => {
+    const result = await ctx.pool.query<{ count: string }>(
+      render(sql`
+        WITH fixed AS (
+          SELECT q.id, q.record || jsonb_build_object(${fix.field}::text, ${value}) AS after
+            FROM ${Q} WHERE ${where} AND ${CHANGEABLE}
+        ), updated AS (
+          UPDATE quarantined_records AS u
+             SET history = u.history || jsonb_build_array(${JSON.stringify(entry)}::jsonb || jsonb_build_object('before', u.record, 'after', f.after)),
+                 record = f.after,
+                 status = 'fixed',
+                 updated_at = now()
+            FROM fixed AS f
+           WHERE u.id = f.id
+          RETURNING 1)
+        SELECT count(*) AS count FROM updated`),
+    );
+    return { records: Number(result.rows[0]?.count ?? 0) };
+  });
+}
+
+// ─── Discard ─────────────────────────────────────────────────────────────────────────────
+
+/** Sets records aside for good, with the reason in each record's history. Open and fixed records only. */
+export async function discardQuarantined(ctx: ActorCtx, target: TQuarantineTarget, reason: string): Promise<{ records: number }> {
+  const trimmed = reason.trim();
+  if (trimmed === "") throw new BulkFixError("Say why these records are discarded: the reason is kept in each record's history.");
+  const entry = { at: new Date().toISOString(), by: ctx.actor, action: "discard", reason: trimmed };
+  const result = await ctx.pool.query<{ count: string }>(
+    render(sql`
+      WITH updated AS (
+        UPDATE quarantined_records AS q
+           SET history = q.history || jsonb_build_array(${JSON.stringify(entry)}::jsonb || jsonb_build_object('before', q.status)),
+               status = 'discarded',
+               updated_at = now()
+         WHERE ${targetSql(ctx, target)} AND ${CHANGEABLE}
+        RETURNING 1)
+      SELECT count(*) AS count FROM updated`),
+  );
+  return { records: Number(result.rows[0]?.count ?? 0) };
+}
+
+// ─── Export ──────────────────────────────────────────────────────────────────────────────
+
+const EXPORT_COLUMNS = ["_sluice_quarantine_id", "_sluice_run_id", "_sluice_node_id", "_sluice_lineage_id", "_sluice_status", "_sluice_errors"];
+
+/**
+ * The filtered quarantine as CSV, streamed straight out of PostgreSQL's COPY: nothing is
+ * buffered beyond the socket's chunks. Columns: the `_sluice_*` facts of each record, then
+ * every field any matching record has. The caller must consume or destroy the stream; the
+ * connection goes back to the pool when it ends either way.
+ */
+export async function exportQuarantineCsv(ctx: PoolCtx, filter: TQuarantineFilter): Promise<Readable> {
+  const where = filterSql(ctx, filter);
+  const client = await ctx.pool.connect();
+  let released = false;
+  const release = (error?: Error) => {
+    if (released) return;
+    released = true;
+    client.release(error);
+  };
+  try {
+    const keys = await client.query<{ key: string }>(
+      render(sql`SELECT key FROM (SELECT DISTINCT jsonb_object_keys(q.record) AS key FROM ${Q} WHERE ${where}) AS k ORDER BY key`),
+    );
+    const fields = keys.rows.map((r) => sql`q.record ->> ${r.key} AS ${ident(r.key)}`);
+    const messages = sql`(SELECT string_agg(e ->> 'message', '; ') FROM jsonb_array_elements(q.errors) AS e)`;
+    const select = sql`
+      SELECT q.id AS ${ident(EXPORT_COLUMNS[0]!)}, q.run_id AS ${ident(EXPORT_COLUMNS[1]!)}, q.node_id AS ${ident(EXPORT_COLUMNS[2]!)},
+             q.lineage_id AS ${ident(EXPORT_COLUMNS[3]!)}, q.status AS ${ident(EXPORT_COLUMNS[4]!)}, ${messages} AS ${ident(EXPORT_COLUMNS[5]!)}
+             ${fields.length > 0 ? sql`, ${join(fields)}` : sql``}
+        FROM ${Q} WHERE ${where} ORDER BY q.id`;
+    // COPY cannot take bind parameters: values become quoted literals through the builder's
+    // literal(), never pasted text.
+    const text = `COPY (${render(select, { literalValues: true }).text}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+    const stream = client.query(copyTo(text));
+    stream.on("end", () => release());
+    stream.on("error", (error) => release(error));
+    stream.on("close", () => release());
+    return stream;
+  } catch (error) {
+    release(error instanceof Error ? error : undefined);
+    throw error;
+  }
 }
