@@ -76,3 +76,33 @@ export function nextNodeId(type: string, taken: ReadonlySet<string>): string {
     if (!taken.has(id)) return id;
   }
 }
+
+/**
+ * The part of the graph a node's preview depends on: the node and everything upstream of
+ * it, without positions. Smaller requests, and moving or editing unrelated nodes does not
+ * invalidate the preview.
+ */
+export function upstreamGraph(snapshot: GraphSnapshot, nodeId: string): TPipelineGraphInput {
+  const keep = new Set<string>();
+  const incoming = new Map<string, string[]>();
+  for (const edge of snapshot.edges) {
+    const list = incoming.get(edge.target);
+    if (list) list.push(edge.source);
+    else incoming.set(edge.target, [edge.source]);
+  }
+  const stack = [nodeId];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    stack.push(...(incoming.get(id) ?? []));
+  }
+  return toPipelineGraph(
+    {
+      name: snapshot.name,
+      nodes: snapshot.nodes.filter((n) => keep.has(n.id)),
+      edges: snapshot.edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
+    },
+    { withPositions: false },
+  );
+}

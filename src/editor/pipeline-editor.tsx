@@ -1,0 +1,182 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ReactFlowProvider } from "@xyflow/react";
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import type { TPipelineGraph } from "@/nodes/pipeline";
+import { registry } from "@/nodes/registry";
+import { useTRPC } from "@/trpc/react";
+import { Canvas } from "./canvas";
+import { formatRelative } from "./format";
+import { fromPipelineGraph, toPipelineGraph } from "./graph";
+import { Palette } from "./palette";
+import { PreviewPanel } from "./preview-panel";
+import { RunControl } from "./run-control";
+import { useShortcuts } from "./shortcuts";
+import { SidePanel } from "./side-panel";
+import { EditorStoreProvider, useEditor, useEditorStore } from "./store-context";
+import { Toolbar } from "./toolbar";
+import { useDraft } from "./use-draft";
+import { useValidation } from "./use-validation";
+
+const NOTICE_MS = 6000;
+
+function NoticeToast() {
+  const notice = useEditor((s) => s.notice);
+  const dismiss = useEditor((s) => s.dismissNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => dismiss(notice.id), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice, dismiss]);
+  return (
+    <div aria-live="polite" className="pointer-events-none absolute inset-x-0 bottom-4 z-20 flex justify-center px-4">
+      {notice ? (
+        <div
+          role={notice.kind === "error" ? "alert" : "status"}
+          className={`pointer-events-auto flex max-w-xl items-start gap-3 rounded-lg px-4 py-2.5 text-sm shadow-lg ${
+            notice.kind === "error" ? "bg-red-700 text-white" : "bg-slate-900 text-white"
+          }`}
+        >
+          <span>{notice.message}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => dismiss(notice.id)} className="-mr-1 rounded px-1 text-white/70 hover:text-white">
+            ×
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function DraftBanner({ saved }: { saved: TPipelineGraph }) {
+  const draft = useDraft(saved);
+  if (!draft.offer) return null;
+  const at = new Date(draft.offer.savedAt);
+  return (
+    <div role="region" aria-label="Unsaved changes found" className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+      <span className="flex-1">
+        You have unsaved changes from <time dateTime={draft.offer.savedAt}>{formatRelative(at)}</time> (based on version {draft.offer.baseVersion}).
+      </span>
+      <button type="button" onClick={draft.restore} className="rounded-md bg-amber-600 px-2.5 py-1 font-medium text-white hover:bg-amber-700">
+        Restore unsaved changes
+      </button>
+      <button type="button" onClick={draft.discard} className="rounded-md px-2.5 py-1 text-amber-900 hover:bg-amber-100">
+        Discard
+      </button>
+    </div>
+  );
+}
+
+function EditorShell({ saved }: { saved: TPipelineGraph }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const store = useEditorStore();
+  const helpRef = useRef<HTMLDivElement>(null);
+  const { checking } = useValidation();
+  const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
+
+  const save = useCallback(async (): Promise<boolean> => {
+    const state = store.getState();
+    const snapshot = { name: state.name, nodes: state.nodes, edges: state.edges };
+    try {
+      const result = await saveMutation.mutateAsync({ id: state.pipelineId, name: state.name, graph: toPipelineGraph(snapshot) });
+      store.getState().markSaved(result.version, snapshot);
+      store.getState().notify(`Saved version ${result.version}.`, "info");
+      void queryClient.invalidateQueries({ queryKey: trpc.pipelines.versions.queryKey({ id: state.pipelineId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
+      return true;
+    } catch (error) {
+      store.getState().notify(`Could not save: ${(error as Error).message}`);
+      return false;
+    }
+  }, [store, saveMutation, queryClient, trpc]);
+
+  const shortcutActions = useMemo(() => ({ save: () => void save(), toggleHelp: () => helpRef.current?.togglePopover() }), [save]);
+  useShortcuts(shortcutActions);
+
+  // Leaving with unsaved changes: the draft survives, but say so.
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (store.getState().dirty) event.preventDefault();
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [store]);
+
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <Toolbar
+        onSave={() => void save()}
+        saving={saveMutation.isPending}
+        checking={checking}
+        helpRef={helpRef}
+        runControl={<RunControl save={save} />}
+      />
+      <DraftBanner saved={saved} />
+      <div className="flex min-h-0 flex-1">
+        <Palette />
+        <div className="relative flex min-w-0 flex-1 flex-col">
+          <div className="relative min-h-0 flex-1">
+            <Canvas />
+            <NoticeToast />
+          </div>
+          <PreviewPanel />
+        </div>
+        <SidePanel />
+      </div>
+    </div>
+  );
+}
+
+function EditorSkeleton() {
+  return (
+    <div className="flex h-full flex-col" aria-busy="true" aria-label="Loading pipeline">
+      <div className="flex h-14 items-center gap-3 border-b border-slate-200 bg-white px-4">
+        <div className="h-5 w-48 animate-pulse rounded bg-slate-200" />
+        <div className="ml-auto h-8 w-40 animate-pulse rounded bg-slate-100" />
+      </div>
+      <div className="flex flex-1">
+        <div className="w-56 space-y-2 border-r border-slate-200 bg-white p-3">
+          {Array.from({ length: 6 }, (_, i) => (
+            <div key={i} className="h-7 animate-pulse rounded bg-slate-100" />
+          ))}
+        </div>
+        <div className="flex-1 bg-slate-50" />
+        <div className="w-80 border-l border-slate-200 bg-white" />
+      </div>
+    </div>
+  );
+}
+
+export function PipelineEditor({ pipelineId }: { pipelineId: string }) {
+  const trpc = useTRPC();
+  // Read once: later refetches must not overwrite what the user is editing.
+  const pipeline = useQuery(trpc.pipelines.get.queryOptions({ id: pipelineId }, { staleTime: Infinity, refetchOnWindowFocus: false }));
+
+  if (pipeline.isPending) return <EditorSkeleton />;
+  if (pipeline.error) {
+    return (
+      <div className="mx-auto max-w-lg p-10">
+        <h1 className="text-lg font-semibold text-slate-900">This pipeline could not be opened</h1>
+        <p className="mt-2 text-sm text-slate-600">{pipeline.error.message}</p>
+        <div className="mt-4 flex gap-3">
+          <button type="button" onClick={() => void pipeline.refetch()} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
+            Try again
+          </button>
+          <Link href="/pipelines" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+            All pipelines
+          </Link>
+        </div>
+      </div>
+    );
+  }
+  const { graph, version } = pipeline.data;
+  return (
+    <EditorStoreProvider init={{ registry, pipelineId, baseVersion: version, graph: fromPipelineGraph(graph) }}>
+      <ReactFlowProvider>
+        <EditorShell saved={graph} />
+      </ReactFlowProvider>
+    </EditorStoreProvider>
+  );
+}

@@ -1,0 +1,196 @@
+"use client";
+
+import { useReactFlow } from "@xyflow/react";
+import Link from "next/link";
+import { useId, useRef, useState, type ReactNode } from "react";
+import { registry } from "@/nodes/registry";
+import { fromPipelineGraph, toPipelineGraph } from "./graph";
+import { ShortcutList } from "./help-popover";
+import { downloadPipeline, parseImportedPipeline } from "./import-export";
+import { Popover } from "./popover";
+import { useEditor, useEditorStore } from "./store-context";
+import { VersionHistory } from "./version-history";
+
+function ToolButton({ label, shortcut, onClick, disabled, children, popoverTarget }: {
+  label: string;
+  shortcut?: string;
+  onClick?: () => void;
+  disabled?: boolean;
+  children: ReactNode;
+  popoverTarget?: string;
+}) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={shortcut ? `${label} (${shortcut})` : label}
+      onClick={onClick}
+      disabled={disabled}
+      popoverTarget={popoverTarget}
+      className="flex h-8 min-w-8 items-center justify-center rounded-md px-2 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-35 disabled:hover:bg-transparent"
+    >
+      {children}
+    </button>
+  );
+}
+
+function Divider() {
+  return <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" />;
+}
+
+function ImportErrors({ errors, onClose }: { errors: string[]; onClose: () => void }) {
+  return (
+    <div role="alertdialog" aria-labelledby="import-errors-title" className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4">
+      <div className="w-full max-w-lg rounded-lg bg-white shadow-xl">
+        <h2 id="import-errors-title" className="border-b border-slate-200 px-4 py-3 text-base font-semibold text-red-800">
+          This file cannot be imported
+        </h2>
+        <ul className="max-h-80 list-disc space-y-1 overflow-y-auto py-3 pr-4 pl-8 text-sm text-slate-800">
+          {errors.map((e, i) => (
+            <li key={i}>{e}</li>
+          ))}
+        </ul>
+        <p className="px-4 text-xs text-slate-500">Fix the file and import it again. Nothing on the canvas was changed.</p>
+        <div className="flex justify-end p-3">
+          <button type="button" autoFocus onClick={onClose} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
+  onSave: () => void;
+  saving: boolean;
+  checking: boolean;
+  helpRef: React.RefObject<HTMLDivElement | null>;
+  runControl: ReactNode;
+}) {
+  const store = useEditorStore();
+  const { fitView } = useReactFlow();
+  const name = useEditor((s) => s.name);
+  const dirty = useEditor((s) => s.dirty);
+  const baseVersion = useEditor((s) => s.baseVersion);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const problemCount = useEditor((s) => s.problems.all.length);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const historyRef = useRef<HTMLDivElement>(null);
+  const [importErrors, setImportErrors] = useState<string[] | null>(null);
+  const nameId = useId();
+  const ids = useId();
+  const historyId = `${ids}-history`;
+  const helpId = `${ids}-help`;
+
+  const fit = () => void fitView({ padding: 0.2, duration: 300 });
+
+  const importFile = async (file: File) => {
+    const result = parseImportedPipeline(await file.text(), registry);
+    if (!result.ok) {
+      setImportErrors(result.errors);
+      return;
+    }
+    store.getState().load(fromPipelineGraph(result.graph), { dirty: true, keepHistory: true });
+    store.getState().notify(`Imported “${result.graph.name}” (${result.graph.nodes.length} nodes) as unsaved changes.`, "info");
+    requestAnimationFrame(fit);
+  };
+
+  return (
+    <header className="flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3">
+      <Link href="/pipelines" aria-label="Back to pipelines" className="rounded-md px-1.5 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900">
+        ←
+      </Link>
+      <label htmlFor={nameId} className="sr-only">
+        Pipeline name
+      </label>
+      <input
+        id={nameId}
+        value={name}
+        maxLength={200}
+        onChange={(e) => store.getState().rename(e.target.value)}
+        className="w-56 min-w-0 rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 hover:border-slate-200 focus:border-sky-500 focus:outline-none"
+      />
+      <span className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-500" role="status">
+        {dirty ? (
+          <>
+            <span aria-hidden className="h-2 w-2 rounded-full bg-amber-500" />
+            Unsaved changes
+          </>
+        ) : (
+          <>Saved · v{baseVersion}</>
+        )}
+        {checking ? <span className="text-slate-400">· checking…</span> : problemCount > 0 ? <span className="text-red-700">· {problemCount} problem{problemCount > 1 ? "s" : ""}</span> : null}
+      </span>
+      <div className="ml-auto flex items-center">
+        <ToolButton label="Undo" shortcut="Ctrl+Z" onClick={() => store.getState().undo()} disabled={!canUndo}>
+          ↶
+        </ToolButton>
+        <ToolButton label="Redo" shortcut="Ctrl+Shift+Z" onClick={() => store.getState().redo()} disabled={!canRedo}>
+          ↷
+        </ToolButton>
+        <Divider />
+        <ToolButton
+          label="Auto-layout"
+          shortcut="L"
+          onClick={() => {
+            store.getState().autoLayout();
+            requestAnimationFrame(fit);
+          }}
+        >
+          ⇶
+        </ToolButton>
+        <ToolButton label="Fit view" shortcut="F" onClick={fit}>
+          ⤢
+        </ToolButton>
+        <Divider />
+        <ToolButton label="Version history" popoverTarget={historyId}>
+          🕘
+        </ToolButton>
+        <ToolButton label="Import JSON" onClick={() => fileInput.current?.click()}>
+          ⇪
+        </ToolButton>
+        <ToolButton label="Export JSON" onClick={() => downloadPipeline(toPipelineGraph(store.getState()))}>
+          ⇩
+        </ToolButton>
+        <ToolButton label="Keyboard shortcuts" shortcut="?" popoverTarget={helpId}>
+          ?
+        </ToolButton>
+        <Divider />
+        <button
+          type="button"
+          onClick={onSave}
+          disabled={saving}
+          title="Save a new version (Ctrl+S)"
+          className="ml-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50 disabled:opacity-60"
+        >
+          {saving ? "Saving…" : "Save"}
+        </button>
+        {runControl}
+      </div>
+      <input
+        ref={fileInput}
+        type="file"
+        accept="application/json,.json"
+        aria-label="Pipeline JSON file to import"
+        className="sr-only"
+        tabIndex={-1}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) void importFile(file);
+          e.target.value = "";
+        }}
+      />
+      <Popover ref={historyRef} id={historyId} label="Version history">
+        <VersionHistory onDone={() => historyRef.current?.hidePopover()} />
+      </Popover>
+      <Popover ref={helpRef} id={helpId} label="Keyboard shortcuts">
+        <div className="px-4 py-2">
+          <ShortcutList />
+        </div>
+      </Popover>
+      {importErrors ? <ImportErrors errors={importErrors} onClose={() => setImportErrors(null)} /> : null}
+    </header>
+  );
+}

@@ -1,0 +1,23 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { ZNodeId } from "@/nodes/pipeline";
+import { previewNode, PreviewUnavailableError } from "../../services/preview";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+import { mapServiceErrors } from "./pipelines";
+
+export const ZPreviewInput = z.object({ graph: z.unknown(), nodeId: ZNodeId });
+
+export const editorRouter = createTRPCRouter({
+  /** The first rows of a node's output on a sample of the sources (see services/preview.ts). */
+  preview: publicProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
+    mapServiceErrors(async () => {
+      try {
+        return await previewNode(ctx, input);
+      } catch (error) {
+        if (error instanceof PreviewUnavailableError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: error.message });
+        throw error;
+      }
+    }),
+  ),
+});
