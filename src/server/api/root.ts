@@ -2,12 +2,14 @@ import "server-only";
 import { createTRPCRouter } from "./trpc";
 import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
+import { quarantineRouter } from "./routers/quarantine";
 import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = createTRPCRouter({
   nodeTypes: nodeTypesRouter,
   pipelines: pipelinesRouter,
+  quarantine: quarantineRouter,
   runs: runsRouter,
   tokens: tokensRouter,
 });

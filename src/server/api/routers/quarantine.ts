@@ -1,0 +1,70 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { getLineage } from "../../services/lineage";
+import {
+  applyBulkFix,
+  BulkFixError,
+  countQuarantine,
+  discardQuarantined,
+  editQuarantinedRecord,
+  getQuarantineDetail,
+  previewBulkFix,
+  quarantineErrorGroups,
+  quarantineFacets,
+  quarantineRules,
+  QuarantineConflictError,
+  searchQuarantine,
+  ZBulkFix,
+  ZQuarantineFilter,
+  ZQuarantineSearch,
+  ZQuarantineTarget,
+} from "../../services/quarantine";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+import { mapServiceErrors } from "./pipelines";
+
+/** Service errors of the quarantine screen as tRPC errors a person can act on. */
+async function mapQuarantineErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await mapServiceErrors(work);
+  } catch (error) {
+    if (error instanceof BulkFixError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+    if (error instanceof QuarantineConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+    throw error;
+  }
+}
+
+const ZRecordId = z.object({ id: z.bigint().positive() });
+const ZTargetedFix = z.object({ target: ZQuarantineTarget, fix: ZBulkFix });
+
+export const quarantineRouter = createTRPCRouter({
+  /** One keyset page of records matching a filter. */
+  list: publicProcedure.input(ZQuarantineSearch).query(({ ctx, input }) => searchQuarantine(ctx, input)),
+  /** How many records match (exact up to a cap; see countQuarantine). */
+  count: publicProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => countQuarantine(ctx, input)),
+  /** Violations grouped by field and rule, largest first. */
+  groups: publicProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => quarantineErrorGroups(ctx, input)),
+  /** Pipelines, runs and nodes to offer in the filter bar. */
+  facets: publicProcedure
+    .input(ZQuarantineFilter.pick({ pipelineId: true, runId: true }))
+    .query(({ ctx, input }) => quarantineFacets(ctx, input)),
+  /** One record with its whole history. */
+  get: publicProcedure.input(ZRecordId).query(({ ctx, input }) => mapQuarantineErrors(() => getQuarantineDetail(ctx, input.id))),
+  /** The rejecting node's rules and input columns from the run's pinned version, for re-validation in the browser. */
+  rules: publicProcedure
+    .input(z.object({ runId: z.uuid(), nodeId: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => mapQuarantineErrors(() => quarantineRules(ctx, input.runId, input.nodeId))),
+  /** Saves a corrected record (PATCH semantics: the whole record, the previous one kept in history). */
+  edit: publicProcedure
+    .input(ZRecordId.extend({ record: z.record(z.string(), z.string().nullable()) }))
+    .mutation(({ ctx, input }) => mapQuarantineErrors(() => editQuarantinedRecord(ctx, input.id, input.record))),
+  previewFix: publicProcedure.input(ZTargetedFix).query(({ ctx, input }) => mapQuarantineErrors(() => previewBulkFix(ctx, input.target, input.fix))),
+  applyFix: publicProcedure.input(ZTargetedFix).mutation(({ ctx, input }) => mapQuarantineErrors(() => applyBulkFix(ctx, input.target, input.fix))),
+  discard: publicProcedure
+    .input(z.object({ target: ZQuarantineTarget, reason: z.string().max(2000) }))
+    .mutation(({ ctx, input }) => mapQuarantineErrors(() => discardQuarantined(ctx, input.target, input.reason))),
+  /** Where a record came from and what each node made of it. */
+  lineage: publicProcedure
+    .input(z.object({ lineageId: z.string().min(1).max(300) }))
+    .query(({ ctx, input }) => mapQuarantineErrors(() => getLineage(ctx, input.lineageId))),
+});

@@ -1,0 +1,202 @@
+import { text } from "node:stream/consumers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRun } from "../engine/runs";
+import { createEngineEnvironment } from "../engine/testing/engine-harness";
+import { startWorker, type WorkerHandle } from "../jobs/worker";
+import {
+  applyBulkFix,
+  BulkFixError,
+  countQuarantine,
+  discardQuarantined,
+  editQuarantinedRecord,
+  exportQuarantineCsv,
+  getQuarantineDetail,
+  listQuarantine,
+  previewBulkFix,
+  QuarantineConflictError,
+  quarantineErrorGroups,
+  quarantineFacets,
+  quarantineRules,
+  searchQuarantine,
+  type TQuarantineFilter,
+} from "./quarantine";
+
+let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
+let worker: WorkerHandle;
+let runId: string;
+let pipelineId: string;
+
+// Line 2 passes; every other line breaks at least one rule.
+const CSV = [
+  "station,aqi,pm25",
+  "AB001,612,1.5",
+  "AB002,42,2",
+  "AB003,700,2.5",
+  ",50,4",
+  "AB005,800,-1",
+].join("\n");
+
+beforeAll(async () => {
+  env = await createEngineEnvironment();
+  worker = await startWorker({ connectionString: env.db.url, concurrency: 2, staleSeconds: 5 });
+  const file = await env.upload("air.csv", CSV);
+  const pipeline = await env.pipeline({
+    nodes: [
+      { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+      {
+        id: "val",
+        type: "validate",
+        config: {
+          rules: [
+            { field: "station", type: "string", required: true, pattern: "[A-Z]{2}[0-9]{3}" },
+            { field: "aqi", type: "integer", required: true, min: 0, max: 500 },
+            { field: "pm25", type: "number", min: 0 },
+          ],
+        },
+      },
+      { id: "dst", type: "destination.postgres", config: { table: "air", mode: "upsert", key: ["station"] } },
+    ],
+    edges: [
+      { from: "src", to: "val" },
+      { from: "val", to: "dst" },
+    ],
+  });
+  pipelineId = pipeline.id;
+  ({ runId } = await startRun(env.ctx, { pipelineId, trigger: "manual" }));
+  const run = await env.waitForRun(runId);
+  expect(run.status).toBe("succeeded");
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+});
+
+const stations = (records: { record: Record<string, string | null> }[]) => records.map((r) => r.record.station);
+
+describe("reviewing quarantined records", () => {
+  it("filters by run, pipeline, node, field and rule, and pages by id both ways", async () => {
+    const all = await searchQuarantine(env.ctx, { filter: { runId } });
+    expect(stations(all.records)).toEqual(["AB001", "AB003", null, "AB005"]);
+    expect(all.records[0]).toMatchObject({ runId, nodeId: "val", status: "open", historyCount: 0 });
+    expect(all.records[0]!.lineageId).toMatch(new RegExp(`^${runId}:src:2:`));
+
+    const tooHigh = await searchQuarantine(env.ctx, { filter: { runId, field: "aqi", rule: "max" } });
+    expect(stations(tooHigh.records)).toEqual(["AB001", "AB003", "AB005"]);
+    // Field and rule must meet on the same violation: AB005 breaks pm25's min, not aqi's.
+    expect(stations((await searchQuarantine(env.ctx, { filter: { field: "aqi", rule: "min" } })).records)).toEqual([]);
+    expect(stations((await searchQuarantine(env.ctx, { filter: { pipelineId, nodeId: "val", field: "pm25" } })).records)).toEqual(["AB005"]);
+    expect((await searchQuarantine(env.ctx, { filter: { nodeId: "src" } })).records).toEqual([]);
+    expect((await searchQuarantine(env.ctx, { filter: { from: new Date(Date.now() + 60_000) } })).records).toEqual([]);
+
+    const first = await searchQuarantine(env.ctx, { filter: { runId }, limit: 3 });
+    expect(first.nextCursor).toBeDefined();
+    const second = await searchQuarantine(env.ctx, { filter: { runId }, limit: 3, cursor: first.nextCursor });
+    expect([...stations(first.records), ...stations(second.records)]).toEqual(stations(all.records));
+    expect(second.nextCursor).toBeUndefined();
+    const newestFirst = await searchQuarantine(env.ctx, { filter: { runId }, order: "desc", limit: 2 });
+    const rest = await searchQuarantine(env.ctx, { filter: { runId }, order: "desc", cursor: newestFirst.nextCursor });
+    expect([...stations(newestFirst.records), ...stations(rest.records)]).toEqual(stations(all.records).reverse());
+  });
+
+  it("counts the matching records and groups their violations by field and rule", async () => {
+    expect(await countQuarantine(env.ctx, { runId })).toEqual({ count: 4, capped: false });
+    expect(await countQuarantine(env.ctx, { runId, field: "aqi" })).toEqual({ count: 3, capped: false });
+    const groups = await quarantineErrorGroups(env.ctx, { runId });
+    expect(groups.map((g) => [g.field, g.rule, g.records])).toEqual([
+      ["aqi", "max", 3],
+      ["pm25", "min", 1],
+      ["station", "required", 1],
+    ]);
+    expect(groups[0]!.example).toMatch(/^aqi: \d+ is above the maximum 500$/);
+    const facets = await quarantineFacets(env.ctx, {});
+    expect(facets.runs.map((r) => r.id)).toContain(runId);
+    expect(facets.nodes).toEqual(["val"]);
+  });
+
+  it("hands the browser the rejecting node's rules and the columns it received", async () => {
+    const rules = await quarantineRules(env.ctx, runId, "val");
+    expect(rules.config?.rules.map((r) => r.field)).toEqual(["station", "aqi", "pm25"]);
+    expect(rules.columns.map((c) => c.name)).toEqual(["station", "aqi", "pm25"]);
+  });
+});
+
+describe("fixing quarantined records", () => {
+  const tooHigh: TQuarantineFilter = { field: "aqi", rule: "max" };
+
+  it("previews an expression fix computed in SQL, then applies it in one statement with history", async () => {
+    const filter = { ...tooHigh, runId };
+    const fix = { kind: "expression", field: "aqi", expression: "least(aqi, 500)" } as const;
+    const preview = await previewBulkFix(env.ctx, { filter }, fix);
+    expect(preview.records).toBe(3);
+    expect(preview.sample.map((s) => [s.before, s.after])).toEqual([
+      ["612", "500"],
+      ["700", "500"],
+      ["800", "500"],
+    ]);
+    expect(preview.sample[2]!.record).toEqual({ station: "AB005", aqi: "500", pm25: "-1" });
+    // A preview changes nothing.
+    expect(await countQuarantine(env.ctx, { runId, status: "open" })).toMatchObject({ count: 4 });
+
+    expect(await applyBulkFix(env.ctx, { filter }, fix)).toEqual({ records: 3 });
+    const fixed = await searchQuarantine(env.ctx, { filter: { runId, status: "fixed" } });
+    expect(fixed.records.map((r) => r.record.aqi)).toEqual(["500", "500", "500"]);
+    const detail = await getQuarantineDetail(env.ctx, BigInt(fixed.records[0]!.id));
+    expect(detail.history).toEqual([
+      expect.objectContaining({
+        by: "test",
+        action: "edit",
+        fix: "aqi = least(aqi, 500)",
+        before: { station: "AB001", aqi: "612", pm25: "1.5" },
+        after: { station: "AB001", aqi: "500", pm25: "1.5" },
+      }),
+    ]);
+    expect(Date.parse(detail.history[0]!.at)).not.toBeNaN();
+  });
+
+  it("sets a value or null on picked records", async () => {
+    const missing = (await searchQuarantine(env.ctx, { filter: { runId, field: "station", rule: "required" } })).records[0]!;
+    const negative = (await searchQuarantine(env.ctx, { filter: { runId, field: "pm25" } })).records[0]!;
+    expect(await applyBulkFix(env.ctx, { ids: [BigInt(missing.id)] }, { kind: "value", field: "station", value: "AB004" })).toEqual({ records: 1 });
+    expect(await applyBulkFix(env.ctx, { ids: [BigInt(negative.id)] }, { kind: "null", field: "pm25" })).toEqual({ records: 1 });
+    expect((await getQuarantineDetail(env.ctx, BigInt(missing.id))).record).toEqual({ station: "AB004", aqi: "50", pm25: "4" });
+    const nulled = await getQuarantineDetail(env.ctx, BigInt(negative.id));
+    expect(nulled.record).toEqual({ station: "AB005", aqi: "500", pm25: null });
+    expect(nulled.history.map((h) => h.fix)).toEqual(["aqi = least(aqi, 500)", "pm25 = NULL"]);
+  });
+
+  it("explains fixes it cannot apply", async () => {
+    const target = { filter: { runId } };
+    await expect(previewBulkFix(env.ctx, target, { kind: "expression", field: "aqi", expression: "aqii + 1" })).rejects.toThrow(BulkFixError);
+    await expect(previewBulkFix(env.ctx, target, { kind: "expression", field: "aqi", expression: "aqii + 1" })).rejects.toThrow(/aqi/);
+    await expect(applyBulkFix(env.ctx, target, { kind: "value", field: "nope", value: "1" })).rejects.toThrow(/no field "nope"/);
+    // A text that is not a valid value of the column's type, met by an expression reading it.
+    const cast = { kind: "expression", field: "pm25", expression: "CAST(station AS integer)" } as const;
+    await expect(applyBulkFix(env.ctx, target, cast)).rejects.toThrow(/cannot be computed for every selected record: station: "AB001" is not an integer/);
+  });
+
+  it("discards with a reason, after which records are settled", async () => {
+    const one = (await searchQuarantine(env.ctx, { filter: { runId } })).records[0]!;
+    await expect(discardQuarantined(env.ctx, { ids: [BigInt(one.id)] }, "  ")).rejects.toThrow(/why/);
+    expect(await discardQuarantined(env.ctx, { ids: [BigInt(one.id)] }, "sensor was offline")).toEqual({ records: 1 });
+    const detail = await getQuarantineDetail(env.ctx, BigInt(one.id));
+    expect(detail.status).toBe("discarded");
+    expect(detail.history.at(-1)).toMatchObject({ action: "discard", reason: "sensor was offline", by: "test", before: "fixed" });
+    expect(await applyBulkFix(env.ctx, { ids: [BigInt(one.id)] }, { kind: "null", field: "pm25" })).toEqual({ records: 0 });
+    await expect(editQuarantinedRecord(env.ctx, BigInt(one.id), { station: "X" })).rejects.toThrow(QuarantineConflictError);
+    // The REST listing still sees every record of the run.
+    const listed = await listQuarantine(env.ctx, { runId, limit: 10 });
+    expect(listed.records).toHaveLength(4);
+  });
+
+  it("exports the filtered quarantine as CSV", async () => {
+    const csv = await text(await exportQuarantineCsv(env.ctx, { runId, status: "fixed" }));
+    const lines = csv.trimEnd().split("\n");
+    expect(lines[0]).toBe("_sluice_quarantine_id,_sluice_run_id,_sluice_node_id,_sluice_lineage_id,_sluice_status,_sluice_errors,aqi,pm25,station");
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toContain(`,${runId},val,${runId}:src:`);
+    expect(lines.slice(1).map((l) => l.split(",").at(-1))).toEqual(["AB003", "AB004", "AB005"]);
+    // The pool gets its connection back after the stream ends.
+    expect(env.ctx.pool.totalCount - env.ctx.pool.idleCount).toBe(0);
+  });
+});
