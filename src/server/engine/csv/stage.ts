@@ -259,6 +259,10 @@ class RecordStager {
     this.latin1 = args.format.encoding === "latin1";
     this.encoding = this.latin1 ? "latin1" : "utf8";
     this.fileColumns = args.fileColumns;
+    if (new Set(args.fileColumns).size !== args.fileColumns.length) {
+      throw new Error(`The file's column names must be unique (got ${args.fileColumns.join(", ")})`);
+    }
+    if (args.lineagePrefix.includes("\u0000")) throw new Error("The lineage prefix cannot contain a NUL character");
     for (const column of args.load) {
       if (!Number.isInteger(column.sourceIndex) || column.sourceIndex < 0 || column.sourceIndex >= args.fileColumns.length) {
         throw new Error(`Column ${column.name} reads field ${column.sourceIndex + 1}, but the file has ${args.fileColumns.length} columns`);
