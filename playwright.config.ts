@@ -46,7 +46,7 @@ export default defineConfig({
   ],
   webServer: {
     // The README's own start command, minus npm (npx/npm leave orphans behind on kill).
-    command: "node_modules/.bin/tsx src/server/main.ts start",
+    command: "node --import tsx src/server/main.ts start",
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -54,6 +54,20 @@ async function clearStaleServer(dataDir: string, log: (line: string) => void): P
   await rm(pidFile, { force: true });
 }
 
+/** Every directory above the data directory must let the `postgres` user pass through. */
+async function assertTraversable(directory: string): Promise<void> {
+  for (let dir = directory; ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user when Sluice runs as root, and it cannot enter ${dir}: ` +
+          `set SLUICE_DATA_DIR to a directory outside it (e.g. /var/lib/sluice), or run \`chmod o+x ${dir}\``,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 /**
  * Starts the embedded PostgreSQL used when DATABASE_URL is unset, creating the
  * cluster in `dataDir` on first use. Listens on loopback only, on a free port.
@@ -66,7 +80,10 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.resolve(dataDir, "postgres");
   await mkdir(path.dirname(databaseDir), { recursive: true });
   // Running as root, the server runs as `postgres`, which must be able to reach its directory.
-  if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
+  if (process.getuid?.() === 0) {
+    await chmod(path.dirname(databaseDir), 0o755);
+    await assertTraversable(path.dirname(path.dirname(databaseDir)));
+  }
   const fresh = !(await stat(path.join(databaseDir, "PG_VERSION")).then(() => true, () => false));
   if (!fresh) await clearStaleServer(databaseDir, log);
 

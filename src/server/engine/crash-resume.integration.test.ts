@@ -15,21 +15,13 @@ beforeAll(async () => {
   env = await createEngineEnvironment();
 });
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) killGroup(worker);
+  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
   await env?.close();
 });
 
-function killGroup(child: ChildProcess) {
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}
-
 /** A worker as `npm run worker` starts it, in its own process. */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["src/server/main.ts", "worker"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "worker"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -39,8 +31,6 @@ function startWorkerProcess(): ChildProcess {
       SLUICE_WORKER_STALE_SECONDS: "2",
     },
     stdio: ["ignore", "ignore", "pipe"],
-    // Its own process group: tsx runs the worker in a child process, and kill -9 must reach both.
-    detached: true,
   });
   workers.push(child);
   return child;
@@ -88,7 +78,7 @@ describe("a worker killed mid-run", () => {
       if (Date.now() > deadline) throw new Error("the first worker made no progress");
       await new Promise((r) => setTimeout(r, 20));
     }
-    killGroup(first);
+    first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const midway = await env.db.pool.query("SELECT rows_in::int AS n, status FROM node_runs WHERE run_id = $1 AND node_id = 'src'", [runId]);
     expect(midway.rows[0].status).toBe("running");

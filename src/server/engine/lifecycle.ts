@@ -56,13 +56,13 @@ export async function enqueueNode(client: pg.ClientBase, runId: string, nodeId: 
 export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<void> {
   await client.query(
     `UPDATE node_runs SET status = 'running', attempt = $3, error = NULL,
-            started_at = COALESCE(started_at, now()),
+            started_at = COALESCE(started_at, clock_timestamp()),
             logs = logs || $4::jsonb
       WHERE run_id = $1 AND node_id = $2`,
     [runId, nodeId, attempt, logEntries("info", [`attempt ${attempt} started`])],
   );
   await client.query(
-    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status = 'queued'`,
+    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()) WHERE id = $1 AND status = 'queued'`,
     [runId],
   );
 }
@@ -90,7 +90,7 @@ async function finishRunIfDone(client: pg.ClientBase, runId: string): Promise<vo
     `UPDATE runs r SET
         status = CASE WHEN EXISTS (SELECT 1 FROM node_runs f WHERE f.run_id = r.id AND f.status = 'failed')
                       THEN 'failed'::"RunStatus" ELSE 'succeeded'::"RunStatus" END,
-        finished_at = now()
+        finished_at = clock_timestamp()
       WHERE r.id = $1 AND r.status IN ('queued', 'running')
         AND NOT EXISTS (SELECT 1 FROM node_runs n WHERE n.run_id = r.id AND n.status IN ('queued', 'running'))`,
     [runId],
@@ -111,7 +111,7 @@ export async function completeNode(
 ): Promise<void> {
   await lockRun(client, runId);
   await client.query(
-    `UPDATE node_runs SET status = 'succeeded', finished_at = now(), rows_in = $3, rows_out = $4,
+    `UPDATE node_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_in = $3, rows_out = $4,
             rows_rejected = $5, checksum = $6, logs = logs || $7::jsonb
       WHERE run_id = $1 AND node_id = $2`,
     [
@@ -174,14 +174,14 @@ export async function failNode(
     return;
   }
   await client.query(
-    `UPDATE node_runs SET status = 'failed', error = $3, finished_at = now(), logs = logs || $4::jsonb
+    `UPDATE node_runs SET status = 'failed', error = $3, finished_at = clock_timestamp(), logs = logs || $4::jsonb
       WHERE run_id = $1 AND node_id = $2`,
     [runId, nodeId, message, logEntries("error", [`failed: ${message}`])],
   );
   const skipped = descendants(topology, nodeId);
   if (skipped.length > 0) {
     await client.query(
-      `UPDATE node_runs SET status = 'skipped', finished_at = now(), logs = logs || $3::jsonb
+      `UPDATE node_runs SET status = 'skipped', finished_at = clock_timestamp(), logs = logs || $3::jsonb
         WHERE run_id = $1 AND node_id = ANY($2::text[]) AND status = 'queued'`,
       [runId, skipped, logEntries("warn", [`skipped because ${nodeId} failed`])],
     );
