@@ -113,7 +113,7 @@ test("Import JSON creates a pipeline from a file, and lists the problems of a ba
   const invalid = { format: 1, name: "Invalid", nodes: [{ id: "x", type: "no.such.node" }], edges: [] };
   await picker.setInputFiles({ name: "invalid.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(invalid)) });
   const problems = page.getByRole("alert").filter({ hasText: "“invalid.json” could not be imported" });
-  await expect(problems.getByRole("listitem").filter({ hasText: "Node “x”" })).toBeVisible();
+  await expect(problems.getByRole("listitem").filter({ hasText: 'unknown node type "no.such.node"' })).toBeVisible();
 
   const name = `Imported ${Date.now()}`;
   const valid = { format: 1, name, nodes: [], edges: [] };

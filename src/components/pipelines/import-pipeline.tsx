@@ -37,12 +37,6 @@ async function readPipelineFile(file: File): Promise<{ name: string; graph: Reco
   return { name: String(graph.name).trim().slice(0, 200), graph };
 }
 
-function describeProblem(problem: GraphProblem): string {
-  if (problem.nodeId) return `Node “${problem.nodeId}”${problem.path.length ? ` (${problem.path.join(".")})` : ""}: ${problem.message}`;
-  if (problem.edgeIndex !== undefined) return `Edge ${problem.edgeIndex + 1}: ${problem.message}`;
-  return problem.path.length ? `${problem.path.join(".")}: ${problem.message}` : problem.message;
-}
-
 /**
  * "Import JSON": a file picker that creates a pipeline from an exported file and opens it.
  * When the server refuses the graph, every problem is listed so the file can be fixed in one go.
@@ -106,7 +100,7 @@ function ImportFailurePanel({ failure, onDismiss }: { failure: ImportFailure; on
           <p className="mt-1 text-slate-700">Fix these {failure.problems.length === 1 ? "problem" : `${failure.problems.length} problems`} in the file and import it again:</p>
           <ul className="mt-2 max-h-60 list-disc space-y-1 overflow-auto pl-5 text-slate-800">
             {failure.problems.map((problem, i) => (
-              <li key={i}>{describeProblem(problem)}</li>
+              <li key={i}>{problem.message}</li>
             ))}
           </ul>
         </>
