@@ -1,0 +1,57 @@
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import { parseQuarantineFilters, quarantineFiltersToInput } from "@/components/quarantine/filters";
+import { getPool, getPrisma } from "@/server/db/client";
+import { exportQuarantineCsv, ZQuarantineFilter } from "@/server/services/quarantine";
+import { defaultWorkspaceId } from "@/server/workspace";
+
+export const dynamic = "force-dynamic";
+
+/** Hands COPY's chunks to the response as the client reads them (backpressure both ways); a client that goes away stops the COPY. */
+function toWebStream(stream: Readable): ReadableStream<Uint8Array> {
+  const chunks = stream[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel() {
+      stream.destroy();
+    },
+  });
+}
+
+const ZInstant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+
+/**
+ * `GET /api/quarantine/export?<the quarantine screen's filters>` → the matching records as a
+ * CSV download, streamed from PostgreSQL. Days are local to the browser, so the screen sends
+ * the date range as instants: `fromAt` and `toAt` (exclusive).
+ */
+export async function GET(request: Request) {
+  const params = new URL(request.url).searchParams;
+  const { filters, problems } = parseQuarantineFilters(params);
+  const from = params.get("fromAt") ? ZInstant.safeParse(params.get("fromAt")) : undefined;
+  const to = params.get("toAt") ? ZInstant.safeParse(params.get("toAt")) : undefined;
+  if (from && !from.success) problems.push(`“${params.get("fromAt")}” is not an ISO 8601 instant (fromAt).`);
+  if (to && !to.success) problems.push(`“${params.get("toAt")}” is not an ISO 8601 instant (toAt).`);
+  if (problems.length > 0) {
+    return Response.json({ error: { code: "bad_request", message: problems.join(" ") } }, { status: 400 });
+  }
+  const filter = ZQuarantineFilter.parse({
+    ...quarantineFiltersToInput({ ...filters, from: undefined, to: undefined }),
+    ...(from?.success ? { from: from.data } : {}),
+    ...(to?.success ? { to: to.data } : {}),
+  });
+  const prisma = getPrisma();
+  const stream = await exportQuarantineCsv({ prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma) }, filter);
+  const name = `quarantine${filters.runId ? `-${filters.runId.slice(0, 8)}` : ""}-${new Date().toISOString().slice(0, 10)}.csv`;
+  return new Response(toWebStream(stream), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
