@@ -8,9 +8,9 @@
  */
 import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
+import { once } from "node:events";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { z } from "zod";
@@ -149,15 +149,15 @@ export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
     while (!done) {
       signal?.throwIfAborted();
       await client.query("BEGIN");
-      let copy: Writable | null = null;
+      let copy: CopyIn | null = null;
       try {
         // Text in binary COPY is converted from the client encoding: make it the bytes we send.
         await client.query("SET LOCAL client_encoding TO 'UTF8'");
-        copy = client.query(copyFrom(copyStatement));
+        copy = new CopyIn(client.query(copyFrom(copyStatement)));
         stager.startChunk();
         for (;;) {
           const full = stager.stageAvailable(window, chunkRows, MAX_QUARANTINE_CHARS);
-          await send(copy, stager.out.take());
+          await copy.write(stager.out.take());
           if (full) break;
           if (window.eof && window.pos >= window.end) {
             done = true;
@@ -167,24 +167,17 @@ export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
           await window.fill(window.pos < window.end);
         }
         writeTrailer(stager.out);
-        copy.end(stager.out.take());
-        await finished(copy);
+        await copy.end(stager.out.take());
         copy = null;
         if (stager.quarantine.count > 0) {
-          const quarantineCopy = client.query(copyFrom(quarantineStatement));
-          copy = quarantineCopy;
-          quarantineCopy.end(stager.quarantine.take());
-          await finished(quarantineCopy);
+          copy = new CopyIn(client.query(copyFrom(quarantineStatement)));
+          await copy.end(stager.quarantine.take());
           copy = null;
         }
         await args.saveCheckpoint(client, stager.checkpoint(window.offset));
         await client.query("COMMIT");
       } catch (error) {
-        if (copy) {
-          // Sends CopyFail, so the server leaves COPY mode before the rollback.
-          copy.destroy(error instanceof Error ? error : new Error(String(error)));
-          await finished(copy).catch(() => {});
-        }
+        await copy?.cancel(error);
         await client.query("ROLLBACK").catch(() => {});
         if (error instanceof RecordTooLongError) throw new Error(`line ${stager.line}: ${error.message}`);
         throw error;
@@ -196,31 +189,48 @@ export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
   }
 }
 
-/** Writes to a COPY stream, waiting while it is full (its backpressure) and at least one turn of the event loop. */
-async function send(stream: Writable, data: Buffer): Promise<void> {
-  if (stream.errored) throw stream.errored;
-  if (data.length > 0 && !stream.write(data)) {
-    await new Promise<void>((resolve, reject) => {
-      const cleanup = () => {
-        stream.off("drain", onDrain);
-        stream.off("error", onError);
-        stream.off("close", onDrain);
-      };
-      const onDrain = () => {
-        cleanup();
-        if (stream.errored) reject(stream.errored);
-        else resolve();
-      };
-      const onError = (error: Error) => {
-        cleanup();
+/**
+ * A COPY FROM STDIN under way. pg-copy-streams reports a server error by emitting
+ * 'error' without destroying the stream, at any moment: the listener is attached from
+ * the start, and every step checks for it.
+ */
+class CopyIn {
+  private error: Error | null = null;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly stream: Writable) {
+    this.done = new Promise<void>((resolve, reject) => {
+      stream.on("error", (error: Error) => {
+        this.error ??= error;
         reject(error);
-      };
-      stream.on("drain", onDrain);
-      stream.on("error", onError);
-      stream.on("close", onDrain);
+      });
+      stream.on("finish", resolve);
     });
-  } else {
-    await nextTurn();
+    // Awaited by end() or write(); until then a rejection is only recorded.
+    this.done.catch(() => {});
+  }
+
+  /** Sends bytes, waiting while the stream is full (its backpressure) and at least one turn of the event loop. */
+  async write(data: Buffer): Promise<void> {
+    if (this.error) throw this.error;
+    if (data.length > 0 && !this.stream.write(data)) await Promise.race([once(this.stream, "drain"), this.done]);
+    else await nextTurn();
+    if (this.error) throw this.error;
+  }
+
+  /** Sends the last bytes and waits until the server has taken the whole COPY. */
+  async end(data: Buffer): Promise<void> {
+    if (this.error) throw this.error;
+    this.stream.end(data);
+    await this.done;
+  }
+
+  /** Abandons the COPY: sends CopyFail, so the server leaves COPY mode before the rollback. */
+  async cancel(reason: unknown): Promise<void> {
+    // After a server error the COPY is over already, and the stream cannot send CopyFail.
+    if (this.error || this.stream.writableFinished) return;
+    this.stream.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    await this.done.catch(() => {});
   }
 }
 
