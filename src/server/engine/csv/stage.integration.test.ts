@@ -331,6 +331,12 @@ describe("stageCsv", () => {
     expect(quarantine[0]?.record.s).toBe("a\ufffdb");
   });
 
+  it("stores what jsonb cannot hold as U+FFFD", async () => {
+    const odd: TFieldCheck = { rule: "pattern", check: () => "s: half an emoji \ud83d" };
+    const { quarantine } = await stage("s\nx\n", { fileColumns: ["s"], fieldChecks: new Map([[0, [odd]]]) });
+    expect(quarantine[0]?.errors[0]?.message).toBe("s: half an emoji \ufffd");
+  });
+
   it("refuses a file whose header no longer matches the pipeline's columns", async () => {
     await expect(stage("a,c\n1,2\n", { fileColumns: ["a", "b"] })).rejects.toThrow(/header \(a, c\) does not match .*\(a, b\)/);
     await client.query("ROLLBACK").catch(() => {});
