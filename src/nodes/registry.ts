@@ -5,6 +5,7 @@
 import type { NodeCategory, NodeDefinition } from "./contract";
 import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
+import jsonSource from "./sources/json";
 import aggregate from "./transform/aggregate";
 import cast from "./transform/cast";
 import dedupe from "./transform/dedupe";
@@ -36,6 +37,7 @@ export function createRegistry(definitions: readonly NodeDefinition[]): Registry
 // Each module was type-checked by defineNode against its own config type; the list holds them side by side.
 export const registry = createRegistry([
   csvSource,
+  jsonSource,
   validate,
   select,
   filter,

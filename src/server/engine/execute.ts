@@ -11,12 +11,15 @@ import { render, sql, type Sql } from "@/nodes/sql";
 import { compileFieldChecks } from "@/nodes/validate/rules";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
+import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import validateNode from "@/nodes/validate/validate";
 import { csvFormatOf } from "./csv-format";
 import { createStagingTable, stageCsv, ZCsvCheckpoint, type TFieldCheck, type TLoadColumn } from "./csv/stage";
 import { loadPostgres } from "./destinations/postgres";
+import { createJsonStagingTable, stageJson, ZJsonCheckpoint } from "./json";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
 import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
+import { executeReingestEntry, type TReingestParams } from "./reingest";
 import { applySetRules, validateInSql } from "./validate/validate-in-sql";
 import { readEnv } from "../env";
 import type { UploadCatalogEntry } from "../services/uploads-catalog";
@@ -29,6 +32,14 @@ export interface NodeJob {
   node: PlannedNode;
   runId: string;
   workspaceId: string;
+  /**
+   * Where a node's output lives. In a re-ingest run, nodes upstream of the entry node
+   * did not run again: their output is read from the original run.
+   */
+  relationOf: (nodeId: string) => Sql;
+  /** Set in a re-ingest run: the records to replay and the node they re-enter at. */
+  reingest?: TReingestParams["reingest"];
+  actor: string;
   /** Uploads the graph references, as inspected when they arrived. */
   upload: (uploadId: string) => UploadCatalogEntry | undefined;
   signal?: AbortSignal;
@@ -67,7 +78,7 @@ function inputOf(job: NodeJob, port = "in"): CompileInput & { nodeId: string } {
   const upstreamId = job.node.inputs[port];
   const upstream = upstreamId ? job.plan.get(upstreamId) : undefined;
   if (!upstreamId || !upstream) throw new Error(`input "${port}" is not connected`);
-  return { nodeId: upstreamId, relation: nodeRelation(job.runId, upstreamId), columns: upstream.output };
+  return { nodeId: upstreamId, relation: job.relationOf(upstreamId), columns: upstream.output };
 }
 
 async function upstreamRowsOut(client: pg.ClientBase, job: NodeJob): Promise<number> {
@@ -183,6 +194,70 @@ async function executeCsvSource(job: NodeJob): Promise<void> {
   });
 }
 
+async function executeJsonSource(job: NodeJob): Promise<void> {
+  const { node, runId } = job;
+  const config = jsonSource.config.parse(node.config);
+  const uploadId = uploadIdOf(config.file);
+  const upload = uploadId ? job.upload(uploadId) : undefined;
+  if (!uploadId || !upload) throw new Error(`the file ${config.file} is not uploaded (or was deleted): upload it again`);
+  const detected = ZJsonFormat.safeParse(upload.format.format);
+  const format = config.format ?? (detected.success ? detected.data : undefined);
+  if (!format) throw new Error(`${upload.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
+  const load = node.output.map((c) => ({ name: c.name, type: c.type }));
+  const target = nodeRelation(runId, node.id);
+
+  await withClient(job.pool, async (client) => {
+    const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+    const parsed = ZJsonCheckpoint.safeParse(stored.rows[0]?.checkpoint);
+    let resumeFrom = parsed.success && parsed.data.format === format ? parsed.data : null;
+    if (resumeFrom) {
+      // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
+      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
+      if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
+    }
+    if (!resumeFrom) {
+      await client.query("BEGIN");
+      await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+      await createJsonStagingTable(client, target, load);
+      await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+      await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+      await client.query("COMMIT");
+    }
+    const result = await stageJson({
+      client,
+      filePath: uploadPath(job.workspaceId, uploadId),
+      format,
+      flatten: config.flatten ?? true,
+      load,
+      target,
+      lineagePrefix: `${runId}:${node.id}:`,
+      quarantine: { workspaceId: job.workspaceId, runId, nodeId: node.id },
+      resumeFrom,
+      chunkRows: readEnv().SLUICE_CHUNK_ROWS,
+      saveCheckpoint: async (c, checkpoint) => {
+        await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
+        await recordProgress(c, runId, node.id, checkpoint);
+      },
+      signal: job.signal,
+    });
+    const logs = [`read ${result.rowsIn} records from the file (${format}); ${result.rowsOut} staged, ${result.rowsRejected} quarantined`];
+    if (result.ignoredFields > 0) {
+      logs.push(
+        `${result.ignoredFields} field values were not columns of this source and were not loaded (e.g. ${result.ignoredExamples.join(", ")}); ` +
+          "add them under Column types to read them",
+      );
+    }
+    await client.query("BEGIN");
+    try {
+      await completeNode(client, job.topology, runId, node.id, { rowsIn: result.rowsIn, rowsOut: result.rowsOut, rowsRejected: result.rowsRejected, checksum: result.checksum, logs });
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  });
+}
+
 // ─── validate ─────────────────────────────────────────────────────────────────────────────
 
 async function executeValidate(job: NodeJob): Promise<void> {
@@ -229,7 +304,7 @@ async function executeSql(job: NodeJob): Promise<void> {
   if (node.definition.execution.kind !== "sql") throw new Error(`${node.definition.type} is not a SQL node`);
   const { compile, rowwise } = node.definition.execution;
   const inputs = Object.fromEntries(
-    Object.entries(node.inputs).map(([port, upstream]) => [port, { relation: nodeRelation(runId, upstream), columns: job.plan.get(upstream)!.output }]),
+    Object.entries(node.inputs).map(([port, upstream]) => [port, { relation: job.relationOf(upstream), columns: job.plan.get(upstream)!.output }]),
   );
   const select = compile({ config: node.config, inputs, output: node.output, runId, nodeId: node.id });
   const target = nodeRelation(runId, node.id);
@@ -267,9 +342,24 @@ async function executePostgresDestination(job: NodeJob): Promise<void> {
 /** Executes one node of a run; throws with a message a person can act on. */
 export async function executeNode(job: NodeJob): Promise<void> {
   const { definition } = job.node;
+  const reingest = job.reingest;
+  if (reingest && reingest.entryNodeId === job.node.id) {
+    return atomically(job, (client) =>
+      executeReingestEntry(client, {
+        plan: job.plan,
+        entry: job.node,
+        runId: job.runId,
+        workspaceId: job.workspaceId,
+        actor: job.actor,
+        recordIds: reingest.recordIds,
+        target: nodeRelation(job.runId, job.node.id),
+      }),
+    );
+  }
   switch (definition.execution.kind) {
     case "source":
       if (definition.type === "source.csv") return executeCsvSource(job);
+      if (definition.type === "source.json") return executeJsonSource(job);
       break;
     case "validate":
       return executeValidate(job);

@@ -5,9 +5,11 @@ import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Column } from "@/nodes/contract";
+import type { TJsonFormat } from "@/nodes/sources/json";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
 import { inspectCsv, type TCsvFormat } from "../engine/csv";
+import { inspectJson } from "../engine/json";
 import { uploadPath } from "../storage";
 
 interface Ctx {
@@ -28,7 +30,9 @@ const KIND_BY_EXTENSION: Record<string, TUploadKind> = {
 };
 
 /** What the server learnt about an upload when it arrived (stored in Upload.inspection). */
-export type TUploadInspection = { kind: "csv"; format: TCsvFormat; columns: Column[] } | { kind: "json"; columns: Column[] };
+export type TUploadInspection =
+  | { kind: "csv"; format: TCsvFormat; columns: Column[] }
+  | { kind: "json"; format: { format: TJsonFormat }; columns: Column[] };
 
 export class UploadTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -44,12 +48,18 @@ export function uploadKind(filename: string): TUploadKind | undefined {
 }
 
 /**
- * Reads what sources need to know about a stored file: its format and columns. CSV is
- * inspected here; JSON inspection is not written yet, so JSON uploads carry no columns.
+ * Reads what sources need to know about a stored file: its format and columns.
  */
 export async function inspectUpload(filePath: string, filename: string): Promise<TUploadInspection> {
   const kind = uploadKind(filename);
-  if (kind === "json") return { kind: "json", columns: [] };
+  if (kind === "json") {
+    try {
+      const inspected = await inspectJson(filePath);
+      return { kind: "json", format: { format: inspected.format }, columns: inspected.columns };
+    } catch (error) {
+      throw new UploadRejectedError(`${filename} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (kind === "csv") {
     try {
       const inspected = await inspectCsv(filePath);
@@ -100,13 +110,16 @@ export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
     },
   });
 
+  const out = createWriteStream(partialPath, { flags: "wx" });
   let inspection: TUploadInspection;
   try {
-    await pipeline(input.stream, meter, createWriteStream(partialPath, { flags: "wx" }));
+    await pipeline(input.stream, meter, out);
     if (size === 0) throw new UploadRejectedError(`${filename} is empty`);
     inspection = await inspectUpload(partialPath, filename);
     await rename(partialPath, finalPath);
   } catch (error) {
+    // A stream destroyed early may still be opening its file: removing it before it closes would leave it behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     await rm(partialPath, { force: true });
     throw error;
   }
