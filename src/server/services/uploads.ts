@@ -110,13 +110,16 @@ export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
     },
   });
 
+  const out = createWriteStream(partialPath, { flags: "wx" });
   let inspection: TUploadInspection;
   try {
-    await pipeline(input.stream, meter, createWriteStream(partialPath, { flags: "wx" }));
+    await pipeline(input.stream, meter, out);
     if (size === 0) throw new UploadRejectedError(`${filename} is empty`);
     inspection = await inspectUpload(partialPath, filename);
     await rename(partialPath, finalPath);
   } catch (error) {
+    // A stream destroyed early may still be opening its file: removing it before it closes would leave it behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     await rm(partialPath, { force: true });
     throw error;
   }

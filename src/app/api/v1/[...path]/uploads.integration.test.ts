@@ -154,12 +154,11 @@ describe("POST /api/v1/uploads", () => {
     expect(produced).toBeLessThan(3);
   });
 
-  it("accepts JSON files without columns for now", async () => {
+  it("accepts JSON files and records what was inspected", async () => {
     const res = await upload({ filename: "rows.ndjson", contentType: "application/x-ndjson", chunks: () => [new TextEncoder().encode('{"a":1}\n{"a":2}\n')] }).response;
     expect(res.status).toBe(201);
     const body = (await res.json()) as Uploaded;
-    expect(body.columns).toEqual([]);
-    expect((await prisma.upload.findUniqueOrThrow({ where: { id: body.id } })).inspection).toEqual({ kind: "json", columns: [] });
+    expect((await prisma.upload.findUniqueOrThrow({ where: { id: body.id } })).inspection).toMatchObject({ kind: "json", columns: body.columns });
   });
 
   it("explains what is wrong with files it cannot use", async () => {
