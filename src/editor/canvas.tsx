@@ -26,7 +26,7 @@ export const NODE_DRAG_TYPE = "application/x-sluice-node";
 const nodeTypes = { pipeline: PipelineNode };
 const edgeTypes = { pipeline: PipelineEdge };
 const defaultEdgeOptions = { type: "pipeline" as const };
-const proOptions = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 160, height: 100 };
 
 function minimapColor(node: FlowNode): string {
   return categoryStyle(registry.get(node.data.nodeType)?.ui.category ?? "transform").minimap;
@@ -118,11 +118,10 @@ export function Canvas() {
       minZoom={0.1}
       maxZoom={2}
       onlyRenderVisibleElements
-      proOptions={proOptions}
       className="bg-slate-50"
     >
       <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-      <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" className="!bottom-2 !right-2 rounded-md border border-slate-200" />
+      <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" style={MINIMAP_STYLE} className="!right-2 !bottom-2 overflow-hidden rounded-md border border-slate-200" />
       <Controls showInteractive={false} className="!bottom-2 !left-2" />
     </ReactFlow>
   );

@@ -47,7 +47,7 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Node palette" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+    <aside aria-label="Node palette" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white 2xl:w-60">
       <div className="border-b border-slate-200 p-3">
         <label htmlFor={searchId} className="sr-only">
           Search nodes

@@ -205,7 +205,7 @@ function SelectionPanel({ count }: { count: number }) {
 export function SidePanel() {
   const selected = useEditorShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id));
   return (
-    <aside aria-label="Node settings" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white xl:w-96">
+    <aside aria-label="Node settings" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white 2xl:w-96">
       {selected.length === 1 ? <NodePanel key={selected[0]} nodeId={selected[0]!} /> : selected.length > 1 ? <SelectionPanel count={selected.length} /> : <PipelinePanel />}
     </aside>
   );

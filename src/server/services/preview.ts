@@ -142,10 +142,11 @@ async function loadSample(client: pg.ClientBase, table: Sql, nodeId: string, sam
   if (fits.length === 0) return;
   const payload = JSON.stringify(fits.map(({ row, line }) => [...row, `preview:${nodeId}:${line}`]));
   const x = ident("x");
-  const values = sample.columns.map((c, i) => sql`(${x} ->> ${i})::${raw(PG_TYPES[c.type])}`);
+  // Array positions are integers this code computes, written as literals so ->> indexes rather than looks up a key.
+  const values = sample.columns.map((c, i) => sql`(${x} ->> ${raw(String(i))})::${raw(PG_TYPES[c.type])}`);
   await query(
     client,
-    sql`INSERT INTO ${table} SELECT ${join([...values, sql`${x} ->> ${sample.columns.length}`])}
+    sql`INSERT INTO ${table} SELECT ${join([...values, sql`${x} ->> ${raw(String(sample.columns.length))}`])}
         FROM jsonb_array_elements(${payload}::jsonb) AS ${x}`,
   );
 }
