@@ -123,7 +123,7 @@ export function BulkFixDialog({
               className={`${inputStyles} font-mono`}
             />
             <span className="text-xs font-normal text-slate-500">
-              The same expressions as filter and derive nodes; fields are read with the types they had when the record arrived.
+              The same expressions as filter and derive nodes; a field reads as the type its rule names (aqi as an integer), others as they arrived.
             </span>
           </label>
         ) : null}

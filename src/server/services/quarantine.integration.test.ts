@@ -26,7 +26,7 @@ let worker: WorkerHandle;
 let runId: string;
 let pipelineId: string;
 
-// Line 2 passes; every other line breaks at least one rule.
+// Line 3 passes; every other line breaks at least one rule. "n/a" makes aqi a text column in the file.
 const CSV = [
   "station,aqi,pm25",
   "AB001,612,1.5",
@@ -34,6 +34,7 @@ const CSV = [
   "AB003,700,2.5",
   ",50,4",
   "AB005,800,-1",
+  "AB006,n/a,3",
 ].join("\n");
 
 beforeAll(async () => {
@@ -77,7 +78,7 @@ const stations = (records: { record: Record<string, string | null> }[]) => recor
 describe("reviewing quarantined records", () => {
   it("filters by run, pipeline, node, field and rule, and pages by id both ways", async () => {
     const all = await searchQuarantine(env.ctx, { filter: { runId } });
-    expect(stations(all.records)).toEqual(["AB001", "AB003", null, "AB005"]);
+    expect(stations(all.records)).toEqual(["AB001", "AB003", null, "AB005", "AB006"]);
     expect(all.records[0]).toMatchObject({ runId, nodeId: "val", status: "open", historyCount: 0 });
     expect(all.records[0]!.lineageId).toMatch(new RegExp(`^${runId}:src:2:`));
 
@@ -100,11 +101,12 @@ describe("reviewing quarantined records", () => {
   });
 
   it("counts the matching records and groups their violations by field and rule", async () => {
-    expect(await countQuarantine(env.ctx, { runId })).toEqual({ count: 4, capped: false });
-    expect(await countQuarantine(env.ctx, { runId, field: "aqi" })).toEqual({ count: 3, capped: false });
+    expect(await countQuarantine(env.ctx, { runId })).toEqual({ count: 5, capped: false });
+    expect(await countQuarantine(env.ctx, { runId, field: "aqi" })).toEqual({ count: 4, capped: false });
     const groups = await quarantineErrorGroups(env.ctx, { runId });
     expect(groups.map((g) => [g.field, g.rule, g.records])).toEqual([
       ["aqi", "max", 3],
+      ["aqi", "type", 1],
       ["pm25", "min", 1],
       ["station", "required", 1],
     ]);
@@ -117,14 +119,18 @@ describe("reviewing quarantined records", () => {
   it("hands the browser the rejecting node's rules and the columns it received", async () => {
     const rules = await quarantineRules(env.ctx, runId, "val");
     expect(rules.config?.rules.map((r) => r.field)).toEqual(["station", "aqi", "pm25"]);
-    expect(rules.columns.map((c) => c.name)).toEqual(["station", "aqi", "pm25"]);
+    expect(rules.columns).toEqual([
+      { name: "station", type: "string" },
+      { name: "aqi", type: "string" },
+      { name: "pm25", type: "number" },
+    ]);
   });
 });
 
 describe("fixing quarantined records", () => {
   const tooHigh: TQuarantineFilter = { field: "aqi", rule: "max" };
 
-  it("previews an expression fix computed in SQL, then applies it in one statement with history", async () => {
+  it("previews an expression fix computed in SQL, reading fields as their rules type them, then applies it in one statement with history", async () => {
     const filter = { ...tooHigh, runId };
     const fix = { kind: "expression", field: "aqi", expression: "least(aqi, 500)" } as const;
     const preview = await previewBulkFix(env.ctx, { filter }, fix);
@@ -136,7 +142,7 @@ describe("fixing quarantined records", () => {
     ]);
     expect(preview.sample[2]!.record).toEqual({ station: "AB005", aqi: "500", pm25: "-1" });
     // A preview changes nothing.
-    expect(await countQuarantine(env.ctx, { runId, status: "open" })).toMatchObject({ count: 4 });
+    expect(await countQuarantine(env.ctx, { runId, status: "open" })).toMatchObject({ count: 5 });
 
     expect(await applyBulkFix(env.ctx, { filter }, fix)).toEqual({ records: 3 });
     const fixed = await searchQuarantine(env.ctx, { filter: { runId, status: "fixed" } });
@@ -172,7 +178,10 @@ describe("fixing quarantined records", () => {
     await expect(applyBulkFix(env.ctx, target, { kind: "value", field: "nope", value: "1" })).rejects.toThrow(/no field "nope"/);
     // A text that is not a valid value of the column's type, met by an expression reading it.
     const cast = { kind: "expression", field: "pm25", expression: "CAST(station AS integer)" } as const;
-    await expect(applyBulkFix(env.ctx, target, cast)).rejects.toThrow(/cannot be computed for every selected record: station: "AB001" is not an integer/);
+    await expect(applyBulkFix(env.ctx, target, cast)).rejects.toThrow(/cannot be computed for every selected record: station: "AB00\d" is not an integer/);
+    // aqi reads as an integer (its rule's type), and one record's aqi is "n/a": nothing is changed.
+    await expect(applyBulkFix(env.ctx, target, { kind: "expression", field: "aqi", expression: "aqi + 1" })).rejects.toThrow(/aqi: "n\/a" is not an integer/);
+    expect((await searchQuarantine(env.ctx, { filter: { runId, field: "aqi", rule: "type" } })).records[0]!.record.aqi).toBe("n/a");
   });
 
   it("discards with a reason, after which records are settled", async () => {
@@ -186,7 +195,7 @@ describe("fixing quarantined records", () => {
     await expect(editQuarantinedRecord(env.ctx, BigInt(one.id), { station: "X" })).rejects.toThrow(QuarantineConflictError);
     // The REST listing still sees every record of the run.
     const listed = await listQuarantine(env.ctx, { runId, limit: 10 });
-    expect(listed.records).toHaveLength(4);
+    expect(listed.records).toHaveLength(5);
   });
 
   it("exports the filtered quarantine as CSV", async () => {

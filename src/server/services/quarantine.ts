@@ -11,7 +11,7 @@ import { checkGraph } from "@/nodes/graph";
 import { registry } from "@/nodes/registry";
 import { ident, join, render, sql, type Sql } from "@/nodes/sql";
 import validateNode from "@/nodes/validate/validate";
-import type { TValidateConfig } from "@/nodes/validate/config";
+import { effectiveType, type TValidateConfig } from "@/nodes/validate/config";
 import { NotFoundError } from "./pipelines";
 import { loadUploadCatalog } from "./uploads-catalog";
 
@@ -151,7 +151,7 @@ function filterSql(ctx: Ctx, filter: TQuarantineFilter): Sql {
   return join(parts, " AND ");
 }
 
-function targetSql(ctx: Ctx, target: TQuarantineTarget): Sql {
+export function targetSql(ctx: Ctx, target: TQuarantineTarget): Sql {
   if ("ids" in target) {
     return sql`q.workspace_id = ${ctx.workspaceId}::uuid AND q.id = ANY(${target.ids.map(String)}::bigint[])`;
   }
@@ -290,7 +290,7 @@ export async function getQuarantineDetail(ctx: Ctx, id: bigint) {
 // ─── Rules: what the browser re-validates an edited record against ──────────────────────────
 
 interface NodeContext {
-  /** The columns arriving at the node that quarantined the records, as the engine typed them. */
+  /** The columns arriving at the node that quarantined the records, as the engine typed them (what `validateRecord` needs). */
   columns: Column[];
   /** That node's validate config, when it is a validate node. */
   config: TValidateConfig | null;
@@ -306,7 +306,8 @@ async function nodeContext(ctx: Ctx, versionId: string, nodeId: string): Promise
   const upstream = node.inputs.in ? checked.nodes.find((n) => n.node.id === node.inputs.in) : undefined;
   const columns = node.definition.execution.kind === "source" ? node.output : upstream?.output;
   const parsed = node.definition.type === validateNode.type ? validateNode.config.safeParse(node.node.config) : undefined;
-  return { columns: columns ?? [], config: parsed?.success ? parsed.data : null };
+  const config = parsed?.success ? parsed.data : null;
+  return { columns: columns ?? [], config };
 }
 
 /**
@@ -340,8 +341,9 @@ export function describeFix(fix: TBulkFix): string {
 
 /**
  * The new text value of the fixed field for each targeted record, as SQL over `q`. An
- * expression sees the record's fields typed as they arrived at the node (only the fields
- * it reads are converted, so an unreadable value elsewhere in the record does no harm).
+ * expression sees a field typed as its rule reads it, or as it arrived at the node when no
+ * rule names it. Only the fields it reads are converted, so an unreadable value elsewhere
+ * in the record does no harm; an unreadable value it reads fails the whole fix, named.
  */
 async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql> {
   const sources = await ctx.pool.query<{ versionId: string; nodeId: string }>(
@@ -357,16 +359,23 @@ async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql
   if (fix.kind === "value") return sql`CAST(${fix.value} AS text)`;
   const [first, ...others] = contexts;
   if (!first) return sql`CAST(NULL AS text)`;
-  const signature = (c: NodeContext) => JSON.stringify(c.columns);
+  const signature = (c: NodeContext) => JSON.stringify([c.columns, c.config?.rules.map((r) => [r.field, r.type])]);
   if (others.some((c) => signature(c) !== signature(first))) {
     throw new BulkFixError(
       "These records reached their validate nodes with different columns, so one expression cannot be read the same way for all of them. Narrow the selection to one run or one node first.",
     );
   }
-  const compiled = compileExpression(fix.expression, first.columns);
+  // A fix aims at passing the rules, so a field reads as its rule's type (aqi as an integer even
+  // when the file's column was text): `least(aqi, 500)` works as a person means it.
+  const ruled = new Map(first.config?.rules.map((rule) => [rule.field, rule]) ?? []);
+  const columns = first.columns.map((c) => {
+    const rule = ruled.get(c.name);
+    return rule ? { name: c.name, type: effectiveType(rule, c.type) } : c;
+  });
+  const compiled = compileExpression(fix.expression, columns);
   if (!compiled.ok) throw new BulkFixError(`The expression has problems:\n${formatExpressionErrors(compiled.errors)}`);
   const typed = compiled.columnsUsed.map((name) => {
-    const type = first.columns.find((c) => c.name === name)?.type ?? "string";
+    const type = columns.find((c) => c.name === name)?.type ?? "string";
     return sql`${fromText(sql`(q.record ->> ${name})`, type, name)} AS ${ident(name)}`;
   });
   // The expression is written over bare column names: a derived table gives it exactly those.
