@@ -1,5 +1,6 @@
 import "server-only";
 import { createTRPCRouter } from "./trpc";
+import { editorRouter } from "./routers/editor";
 import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
@@ -7,6 +8,7 @@ import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = createTRPCRouter({
+  editor: editorRouter,
   nodeTypes: nodeTypesRouter,
   pipelines: pipelinesRouter,
   quarantine: quarantineRouter,
