@@ -39,7 +39,6 @@ export interface NodeJob {
   relationOf: (nodeId: string) => Sql;
   /** Set in a re-ingest run: the records to replay and the node they re-enter at. */
   reingest?: TReingestParams["reingest"];
-  actor: string;
   /** Uploads the graph references, as inspected when they arrived. */
   upload: (uploadId: string) => UploadCatalogEntry | undefined;
   signal?: AbortSignal;
@@ -295,7 +294,13 @@ async function executeValidate(job: NodeJob): Promise<void> {
 
 /** An order-independent checksum of a materialized relation's rows. */
 async function tableChecksum(client: pg.ClientBase, relation: Sql): Promise<string> {
-  const result = await run(client, sql`SELECT lpad(to_hex(COALESCE(sum(hashtextextended(t::text, 0)), 0)::bit(64)::bigint), 16, '0') AS sum FROM ${relation} AS t`);
+  // sum(bigint) is numeric: reduce it modulo 2^64, then read it as a two's complement bigint for to_hex.
+  const result = await run(
+    client,
+    sql`SELECT lpad(to_hex((CASE WHEN m >= 9223372036854775808 THEN m - 18446744073709551616 ELSE m END)::bigint), 16, '0') AS sum
+        FROM (SELECT mod(mod(COALESCE(sum(hashtextextended(t::text, 0)), 0), 18446744073709551616) + 18446744073709551616, 18446744073709551616) AS m
+              FROM ${relation} AS t) AS s`,
+  );
   return String(result.rows[0]?.sum);
 }
 
@@ -350,7 +355,7 @@ export async function executeNode(job: NodeJob): Promise<void> {
         entry: job.node,
         runId: job.runId,
         workspaceId: job.workspaceId,
-        actor: job.actor,
+        by: reingest.by,
         recordIds: reingest.recordIds,
         target: nodeRelation(job.runId, job.node.id),
       }),

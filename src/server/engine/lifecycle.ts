@@ -133,7 +133,8 @@ export async function completeNode(
     const statusOf = new Map(statuses.rows.map((r) => [r.node_id, r.status]));
     for (const consumerId of consumers) {
       if (statusOf.get(consumerId) !== "queued") continue;
-      if (topology.inputs(consumerId).every((input) => statusOf.get(input) === "succeeded")) {
+      // An input with no node run is not part of this run (a re-ingest replays only part of the graph).
+      if (topology.inputs(consumerId).every((input) => !statusOf.has(input) || statusOf.get(input) === "succeeded")) {
         await enqueueNode(client, runId, consumerId, topology.attempts(consumerId));
       }
     }

@@ -8,7 +8,8 @@ import { defineTask } from "../jobs/define-task";
 import { loadUploadCatalog } from "../services/uploads-catalog";
 import { executeNode } from "./execute";
 import { failNode, inTransaction, markNodeRunning, RUN_NODE_TASK, topologyOf } from "./lifecycle";
-import { buildPlan } from "./plan";
+import { buildPlan, nodeRelation } from "./plan";
+import { ZReingestParams } from "./reingest";
 
 const FINISHED = new Set(["succeeded", "failed", "skipped", "canceled"]);
 
@@ -35,9 +36,16 @@ export const runNodeTask = defineTask(
     const pool = getPool();
     const run = await prisma.run.findUnique({
       where: { id: runId },
-      select: { workspaceId: true, status: true, version: { select: { graph: true } }, nodeRuns: { where: { nodeId }, select: { status: true } } },
+      select: {
+        workspaceId: true,
+        status: true,
+        params: true,
+        parentRunId: true,
+        version: { select: { graph: true } },
+        nodeRuns: { select: { nodeId: true, status: true } },
+      },
     });
-    const status = run?.nodeRuns[0]?.status;
+    const status = run?.nodeRuns.find((n) => n.nodeId === nodeId)?.status;
     // The run was deleted by retention, or this job is a late duplicate of a finished node.
     if (!run || !status || FINISHED.has(status) || FINISHED.has(run.status)) return;
 
@@ -51,8 +59,12 @@ export const runNodeTask = defineTask(
       const plan = buildPlan(checkGraph(graph, { registry, upload }));
       const node = plan.get(nodeId);
       if (!node) throw new Error(`the pinned pipeline version has no node "${nodeId}"`);
+      const inThisRun = new Set(run.nodeRuns.map((n) => n.nodeId));
+      const reingest = ZReingestParams.safeParse(run.params);
       await executeNode({
         pool,
+        relationOf: (id) => nodeRelation(inThisRun.has(id) || !run.parentRunId ? runId : run.parentRunId, id),
+        ...(reingest.success ? { reingest: reingest.data.reingest } : {}),
         plan,
         topology,
         node,

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { ident, sql, render } from "@/nodes/sql";
 import { getPipeline, GraphInvalidError, validateGraph } from "../services/pipelines";
 import { enqueueNode, inTransaction } from "./lifecycle";
-import { buildPlan, runSchemaName } from "./plan";
+import { buildPlan, runSchemaName, type PlannedNode } from "./plan";
 
 export interface EngineCtx {
   prisma: PrismaClient;
@@ -38,23 +38,49 @@ export async function startRun(ctx: EngineCtx, input: StartRunInput): Promise<{ 
     where: { pipelineId_number: { pipelineId: pipeline.id, number: pipeline.version } },
     select: { id: true },
   });
-  return inTransaction(ctx.pool, async (client) => {
-    const run = await client.query<{ id: string }>(
-      `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, parent_run_id)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $6) RETURNING id`,
-      [ctx.workspaceId, pipeline.id, version.id, input.trigger, JSON.stringify(input.params ?? {}), input.parentRunId ?? null],
-    );
-    const runId = run.rows[0]!.id;
-    const nodes = [...plan.values()];
-    await client.query(
-      `INSERT INTO node_runs (id, workspace_id, run_id, node_id, node_type)
-       SELECT gen_random_uuid(), $1, $2, n.id, n.type FROM unnest($3::text[], $4::text[]) AS n(id, type)`,
-      [ctx.workspaceId, runId, nodes.map((n) => n.id), nodes.map((n) => n.definition.type)],
-    );
-    await client.query(render(sql`CREATE SCHEMA ${ident(runSchemaName(runId))}`).text);
-    for (const node of nodes) {
-      if (Object.keys(node.inputs).length === 0) await enqueueNode(client, runId, node.id, node.attempts);
-    }
-    return { runId };
-  });
+  const nodes = [...plan.values()];
+  return inTransaction(ctx.pool, async (client) => ({
+    runId: await insertRun(client, ctx, {
+      pipelineId: pipeline.id,
+      versionId: version.id,
+      trigger: input.trigger,
+      params: input.params ?? {},
+      parentRunId: input.parentRunId,
+      nodes,
+      entries: nodes.filter((n) => Object.keys(n.inputs).length === 0),
+    }),
+  }));
+}
+
+/**
+ * Records a run with a queued node run per node, creates its data schema and enqueues
+ * the entry nodes, in the caller's transaction.
+ */
+export async function insertRun(
+  client: pg.ClientBase,
+  ctx: Pick<EngineCtx, "workspaceId">,
+  run: {
+    pipelineId: string;
+    versionId: string;
+    trigger: TRunTrigger;
+    params: unknown;
+    parentRunId?: string;
+    nodes: PlannedNode[];
+    entries: PlannedNode[];
+  },
+): Promise<string> {
+  const inserted = await client.query<{ id: string }>(
+    `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, parent_run_id)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $6) RETURNING id`,
+    [ctx.workspaceId, run.pipelineId, run.versionId, run.trigger, JSON.stringify(run.params), run.parentRunId ?? null],
+  );
+  const runId = inserted.rows[0]!.id;
+  await client.query(
+    `INSERT INTO node_runs (id, workspace_id, run_id, node_id, node_type)
+     SELECT gen_random_uuid(), $1, $2, n.id, n.type FROM unnest($3::text[], $4::text[]) AS n(id, type)`,
+    [ctx.workspaceId, runId, run.nodes.map((n) => n.id), run.nodes.map((n) => n.definition.type)],
+  );
+  await client.query(render(sql`CREATE SCHEMA ${ident(runSchemaName(runId))}`).text);
+  for (const node of run.entries) await enqueueNode(client, runId, node.id, node.attempts);
+  return runId;
 }

@@ -25,6 +25,18 @@ const SOURCE_LINEAGE = /^([0-9a-f-]{36}):([A-Za-z][A-Za-z0-9_-]*):([0-9]+):([0-9
 export type TLineageStep =
   | { nodeId: string; nodeType: string; title: string; status: "passed"; record: Record<string, unknown> }
   | { nodeId: string; nodeType: string; title: string; status: "quarantined"; quarantineId: string; errors: unknown; record: unknown }
+  | {
+      nodeId: string;
+      nodeType: string;
+      title: string;
+      status: "reingested";
+      quarantineId: string;
+      /** The violations it was quarantined for, the record as fixed, and every edit (before → after, who, when). */
+      errors: unknown;
+      record: unknown;
+      history: unknown;
+      reingestRunId: string;
+    }
   | { nodeId: string; nodeType: string; title: string; status: "dropped" | "not-available"; note: string };
 
 async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Promise<Record<string, unknown> | null | undefined> {
@@ -71,6 +83,7 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
   for (const n of checked.nodes) if (Object.values(n.inputs).some((i) => reachable.has(i))) reachable.add(n.node.id);
   const steps: TLineageStep[] = [];
   let stopped = false;
+  let dataRunId = runId;
   for (const n of checked.nodes.filter((c) => reachable.has(c.node.id))) {
     const base = { nodeId: n.node.id, nodeType: n.definition.type, title: n.node.label ?? n.definition.ui.title };
     if (stopped) break;
@@ -81,8 +94,22 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
     }
     const quarantined = await ctx.prisma.quarantinedRecord.findFirst({
       where: { runId, nodeId: n.node.id, lineageId },
-      select: { id: true, errors: true, record: true },
+      select: { id: true, errors: true, record: true, status: true, history: true, reingestRunId: true },
     });
+    if (quarantined?.status === "reingested" && quarantined.reingestRunId) {
+      steps.push({
+        ...base,
+        status: "reingested",
+        quarantineId: quarantined.id.toString(),
+        errors: quarantined.errors,
+        record: quarantined.record,
+        history: quarantined.history,
+        reingestRunId: quarantined.reingestRunId,
+      });
+      // From here on the record travelled in the re-ingest run.
+      dataRunId = quarantined.reingestRunId;
+      continue;
+    }
     if (quarantined) {
       steps.push({ ...base, status: "quarantined", quarantineId: quarantined.id.toString(), errors: quarantined.errors, record: quarantined.record });
       stopped = true;
@@ -94,7 +121,7 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
             const config = postgresDestination.config.parse(n.node.config);
             return sql`${ident(config.schema, config.table)}`;
           })()
-        : nodeRelation(runId, n.node.id);
+        : nodeRelation(dataRunId, n.node.id);
     const row = await rowByLineage(ctx.pool, relation, lineageId);
     if (row === undefined) {
       steps.push({ ...base, status: "not-available", note: "this node's output is no longer kept (retention) or was never written" });
