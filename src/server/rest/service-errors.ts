@@ -1,3 +1,4 @@
+import { ReingestError } from "../engine/reingest";
 import { GraphInvalidError, NotFoundError } from "../services/pipelines";
 import { QuarantineConflictError } from "../services/quarantine";
 import { UploadRejectedError, UploadTooLargeError } from "../services/uploads";
@@ -9,6 +10,6 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof GraphInvalidError) return new ApiError(400, "graph_invalid", error.message, { problems: error.problems });
   if (error instanceof UploadTooLargeError) return payloadTooLarge(error.limit, "The file");
   if (error instanceof UploadRejectedError) return new ApiError(400, "invalid_file", error.message);
-  if (error instanceof QuarantineConflictError) return new ApiError(409, "conflict", error.message);
+  if (error instanceof QuarantineConflictError || error instanceof ReingestError) return new ApiError(409, "conflict", error.message);
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Endpoint } from "../endpoint";
-import { editQuarantinedRecordEndpoint } from "./quarantine";
+import { getLineageEndpoint } from "./lineage";
+import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
 import { createPipelineEndpoint, getPipelineEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
 import { getRunEndpoint, listRunQuarantineEndpoint } from "./runs";
 import { createUploadEndpoint } from "./uploads";
@@ -14,4 +15,6 @@ export const endpoints: readonly Endpoint[] = [
   getRunEndpoint,
   listRunQuarantineEndpoint,
   editQuarantinedRecordEndpoint,
+  reingestEndpoint,
+  getLineageEndpoint,
 ];

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { getLineage } from "../../services/lineage";
+import { defineEndpoint, reply } from "../endpoint";
+
+export const getLineageEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/lineage/:lineageId",
+  summary: "Trace a record to its source",
+  description:
+    "The source node, file and line of a record (its `_sluice_lineage_id`, found on every destination row and quarantined " +
+    "record), the raw record read back from the file, and the record after each node on its path: passed, quarantined " +
+    "(with its errors), re-ingested (with the fix's history and the re-ingest run), or dropped by a filter.",
+  tags: ["Lineage"],
+  auth: "bearer",
+  resource: "Lineage record",
+  params: z.object({ lineageId: z.string().min(1).max(300) }),
+  responses: {
+    200: {
+      description: "Where the record came from and what became of it",
+      schema: z.object({
+        lineageId: z.string(),
+        run: z.object({ id: z.uuid(), pipelineId: z.uuid(), version: z.number().int(), status: z.string() }),
+        source: z.object({ nodeId: z.string(), nodeType: z.string(), file: z.string().nullable(), uploadId: z.string().nullable(), line: z.number().int() }),
+        hash: z.string(),
+        record: z.record(z.string(), z.string()).nullable(),
+        raw: z.string().nullable(),
+        steps: z.array(z.object({ nodeId: z.string(), nodeType: z.string(), title: z.string(), status: z.string() }).loose()),
+      }),
+    },
+  },
+  handler: async ({ ctx, params }) => reply(200, await getLineage(ctx, params.lineageId)),
+});
