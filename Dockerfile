@@ -9,4 +9,4 @@ RUN npm install --no-audit --no-fund
 COPY . .
 RUN node_modules/.bin/next build
 EXPOSE 3000
-CMD ["node_modules/.bin/tsx", "src/server/main.ts", "start"]
+CMD ["npm", "start"]

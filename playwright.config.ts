@@ -45,8 +45,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // The README's own start command, minus npm (npx/npm leave orphans behind on kill).
-    command: "node --import tsx src/server/main.ts start",
+    // `npm start` without npm in between (npm leaves its child behind when killed).
+    command: "node --max-semi-space-size=4 --import tsx src/server/main.ts start",
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

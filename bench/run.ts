@@ -47,7 +47,8 @@ async function rawCopy(url: string, file: string): Promise<number> {
  * kernel (VmHWM) when it stops, so it covers the whole run and nothing of this process.
  */
 async function startWorkerProcess(url: string, dataDir: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../src/server/main.ts"), "worker"], {
+  // The flags of `npm run worker` (package.json), so the bench measures what ships.
+  const child = spawn(process.execPath, ["--max-semi-space-size=4", "--import", "tsx", path.resolve(import.meta.dirname, "../src/server/main.ts"), "worker"], {
     env: { ...process.env, DATABASE_URL: url, SLUICE_DATA_DIR: dataDir, SLUICE_WORKER_CONCURRENCY: "1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -157,6 +158,11 @@ async function main() {
         `  ${node.nodeId.padEnd(5)} ${node.nodeType.padEnd(22)} ${seconds.toFixed(2).padStart(6)} s  in ${node.rowsIn} out ${node.rowsOut} rejected ${node.rowsRejected}`,
       );
     }
+    const nodeSeconds = run.nodes.reduce(
+      (sum, n) => sum + (n.startedAt && n.finishedAt ? (n.finishedAt.getTime() - n.startedAt.getTime()) / 1000 : 0),
+      0,
+    );
+    console.log(`  between nodes (job pickup, bookkeeping): ${(sluiceSeconds - nodeSeconds).toFixed(2)} s`);
     const loaded = await getPool().query("SELECT count(*)::int AS n FROM bench_air_quality");
     const quarantined = await getPool().query("SELECT count(*)::int AS n FROM quarantined_records WHERE run_id = $1", [runId]);
     console.log(`loaded ${loaded.rows[0].n.toLocaleString()}, quarantined ${quarantined.rows[0].n.toLocaleString()} (of ${rows.toLocaleString()})`);
