@@ -1,9 +1,13 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { runNodeTask } from "../engine/run-node";
+import { RETENTION_TASK, retentionTask } from "./retention";
 
 /** Every task the worker runs, listed explicitly (no directory scan inside Next.js). */
-const tasks = [runNodeTask];
+const tasks = [runNodeTask, retentionTask];
 
 export const taskList: TaskList = Object.fromEntries(tasks.map((t) => [t.name, t.task]));
 
-export const cronItems: CronItem[] = [];
+export const cronItems: CronItem[] = [
+  // Nightly; a worker that was down at 03:17 catches up within a day instead of piling up runs.
+  { task: RETENTION_TASK, match: "17 3 * * *", identifier: RETENTION_TASK, options: { backfillPeriod: 24 * 3600 * 1000, jobKey: RETENTION_TASK } },
+];
