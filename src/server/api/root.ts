@@ -6,6 +6,7 @@ import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
 import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
+import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
   editor: editorRouter,
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   quarantine: quarantineRouter,
   runs: runsRouter,
   tokens: tokensRouter,
+  workspace: workspaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

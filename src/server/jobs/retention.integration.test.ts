@@ -36,3 +36,15 @@ describe("retention cleanup", () => {
     expect((await env.db.pool.query("SELECT count(*)::int AS n FROM node_runs WHERE run_id = $1", [old])).rows[0].n).toBe(0);
   });
 });
+
+describe("the retention setting", () => {
+  it("is 30 days by default and changes through the workspace router within bounds", async () => {
+    const { appRouter } = await import("../api/root");
+    const caller = appRouter.createCaller({ ...env.ctx });
+    await env.db.pool.query("UPDATE workspaces SET retention_days = DEFAULT");
+    expect(await caller.workspace.settings()).toMatchObject({ retentionDays: 30 });
+    await caller.workspace.setRetention({ days: 90 });
+    expect(await caller.workspace.settings()).toMatchObject({ retentionDays: 90 });
+    await expect(caller.workspace.setRetention({ days: 0 })).rejects.toThrow(/at least one day/);
+  });
+});
