@@ -49,6 +49,8 @@ const RBRACKET = 0x5d;
 const MINUS = 0x2d;
 
 const TWO_POW_32 = 4294967296;
+/** Longer numbers may pass numeric's limits of digits (16383 after the point). */
+const LONG_NUMBER = 16000;
 const MAX_EXAMPLES = 5;
 
 function fnv1a(buf: Uint8Array, start: number, end: number): number {
@@ -211,7 +213,11 @@ export class JsonRecordParser {
   /** Per column: the value's bytes, without a string's quotes, with a container's brackets. */
   starts: Int32Array;
   ends: Int32Array;
-  /** Per column: 1 for a string holding escapes (decode it with {@link decodeJsonString}). */
+  /**
+   * Per column: 1 for a string holding escapes (decode it with {@link decodeJsonString}),
+   * or for a kept object or array holding escapes or exponent numbers: text jsonb may
+   * refuse (`\u0000`, unpaired surrogates, numbers past numeric's limits), to be checked.
+   */
   escaped: Uint8Array;
   /** The kind of the record's top-level value. */
   rootKind = VALUE_NONE;
@@ -230,6 +236,10 @@ export class JsonRecordParser {
   /** Per open container: the column capturing it, -1 for none, `-2 - node` for a mismatch. */
   private stackCapture = new Int32Array(MAX_JSON_DEPTH);
   private stackStart = new Int32Array(MAX_JSON_DEPTH);
+  /** Per open container: {@link unusual} when it opened. */
+  private stackUnusual = new Int32Array(MAX_JSON_DEPTH);
+  /** Escaped strings and exponent or very long numbers scanned so far. */
+  private unusual = 0;
   private readonly jsonColumns: Uint8Array;
   private keyNode = SKIP;
 
@@ -291,6 +301,7 @@ export class JsonRecordParser {
         this.stackNode[depth] = frameNode;
         this.stackCapture[depth] = capture;
         this.stackStart[depth] = p;
+        this.stackUnusual[depth] = this.unusual;
         depth++;
         p = skipWhitespace(buf, p + 1, end);
         if (p >= end) return this.incomplete(final, p);
@@ -372,7 +383,7 @@ export class JsonRecordParser {
     if (capture === -1) return;
     const kind = this.stackObject[depth] === 1 ? VALUE_OBJECT : VALUE_ARRAY;
     const start = this.stackStart[depth] as number;
-    if (capture >= 0) this.capture(capture, kind, start, end, 0);
+    if (capture >= 0) this.capture(capture, kind, start, end, this.unusual === this.stackUnusual[depth] ? 0 : 1);
     else this.mismatches.push(-2 - capture, kind, start, end);
   }
 
@@ -455,6 +466,7 @@ export class JsonRecordParser {
       const b = buf[i] as number;
       if (b === QUOTE) {
         this.lastEscaped = escaped;
+        this.unusual += escaped;
         return i;
       }
       if (b === BACKSLASH) {
@@ -492,12 +504,14 @@ export class JsonRecordParser {
       while (p < end && isDigit(buf[p])) p++;
     }
     if (p < end && (buf[p] === 0x65 || buf[p] === 0x45)) {
+      this.unusual++;
       p++;
       if (p < end && (buf[p] === 0x2b || buf[p] === MINUS)) p++;
       if (p >= end) return this.incomplete(final, p);
       if (!isDigit(buf[p])) return this.fail(start, "an invalid number (a digit must follow the exponent)");
       while (p < end && isDigit(buf[p])) p++;
     }
+    if (p - start > LONG_NUMBER) this.unusual++;
     if (p >= end) return final ? p : PARSE_INCOMPLETE;
     const next = buf[p] as number;
     const letter = (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a;

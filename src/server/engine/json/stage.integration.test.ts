@@ -192,21 +192,24 @@ describe("stageJson", () => {
   });
 
   it("refuses what PostgreSQL cannot store: NUL, unpaired surrogates, numbers past numeric's limits", async () => {
-    const { result, quarantine } = await stage(
-      '{"s": "a\\u0000b"}\n{"s": "\\ud800"}\n{"j": {"big": 1e999999999999}}\n{"j": "\\u0000"}\n{"s": "fine", "j": 123456789012345678901234567890}\n',
+    const { result, rows, quarantine } = await stage(
+      '{"s": "a\\u0000b"}\n{"s": "\\ud800"}\n{"j": {"big": 1e999999999999}}\n{"j": "\\u0000"}\n{"j": {"a": ["\\ud800"]}}\n' +
+        '{"s": "fine", "j": [123456789012345678901234567890, 1e5, "\\u00e9"]}\n',
       "ndjson",
       [
         { name: "s", type: "string" },
         { name: "j", type: "json" },
       ],
     );
-    expect(result).toMatchObject({ rowsIn: 5, rowsOut: 1, rowsRejected: 4 });
+    expect(result).toMatchObject({ rowsIn: 6, rowsOut: 1, rowsRejected: 5 });
     expect(messages(quarantine)).toEqual([
       ["s: the text contains a NUL character, which PostgreSQL cannot store"],
       [expect.stringContaining("unpaired surrogate")],
       [expect.stringContaining("a number out of range")],
       [expect.stringContaining("\\u0000 cannot be stored")],
+      [expect.stringContaining("a \\u surrogate escape is not paired")],
     ]);
+    expect(rows.map((r) => r.j)).toEqual([[123456789012345678901234567890, 100000, "é"]]);
   });
 
   it("quarantines a record whose value sits where the source expects an object", async () => {

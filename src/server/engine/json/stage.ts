@@ -35,6 +35,7 @@ import {
   VALUE_NONE,
   VALUE_NOUNS,
   VALUE_NULL,
+  VALUE_NUMBER,
   VALUE_OBJECT,
   VALUE_STRING,
 } from "./scanner";
@@ -145,6 +146,21 @@ export async function createJsonStagingTable(client: pg.ClientBase, target: Sql,
   ];
   const { text, values } = render(sql`CREATE UNLOGGED TABLE ${target} (${join(columns)})`);
   await client.query(text, values);
+}
+
+/** A number without an exponent, short enough for numeric's limits. */
+function plainNumber(buf: Buffer, start: number, end: number): boolean {
+  if (end - start > 16000) return false;
+  for (let p = start; p < end; p++) if (((buf[p] as number) | 0x20) === 0x65) return false;
+  return true;
+}
+
+/** jsonb's binary input: a version byte, then the JSON text. */
+function writeJsonb(out: CopyBuffer, buf: Buffer, start: number, end: number): void {
+  out.int32(1 + end - start);
+  out.ensure(1);
+  out.buf[out.pos++] = 1;
+  out.bytes(buf, start, end);
 }
 
 function hex8(n: number): string {
@@ -493,7 +509,11 @@ class JsonStager {
       const b = parser.ends[k] as number;
       let problem: string | null = null;
       if (type === "json") {
-        problem = encodeText("json", kind === VALUE_STRING ? buf.toString("utf8", a - 1, b + 1) : buf.toString("utf8", a, b), out);
+        const start = kind === VALUE_STRING ? a - 1 : a;
+        const stop = kind === VALUE_STRING ? b + 1 : b;
+        // Parsed already, and UTF-8: only escapes and exponents can hold what jsonb refuses.
+        if (parser.escaped[k] === 0 && (kind !== VALUE_NUMBER || plainNumber(buf, a, b))) writeJsonb(out, buf, start, stop);
+        else problem = encodeText("json", buf.toString("utf8", start, stop), out);
       } else if (kind === VALUE_OBJECT || kind === VALUE_ARRAY) {
         problem = `${VALUE_NOUNS[kind]} is not ${TYPE_NOUNS[type]} (set the column's type to json to keep it)`;
       } else if (a === b) {
