@@ -24,11 +24,11 @@ function RunStrip({ run }: { run: NodeRunView }) {
   const percent = total !== null ? Math.min(100, Number((done * 100n) / total)) : null;
   return (
     <div className="border-t border-slate-100 px-3 py-1.5 text-[11px]">
-      <div className="flex items-center gap-2">
-        <span className={`rounded px-1.5 py-0.5 font-medium ${STATUS_STYLE[run.status]}`} data-testid="node-status">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+        <span className={`rounded px-1.5 py-0.5 font-medium ${STATUS_STYLE[run.status]}`} aria-label="Node status">
           {run.status}
         </span>
-        <span className="truncate text-slate-500 tabular-nums" aria-label="Row counts">
+        <span className="text-slate-500 tabular-nums" aria-label="Row counts">
           in {formatCount(run.rowsIn)} · out {formatCount(run.rowsOut)}
           {run.rowsRejected > 0n ? <span className="text-amber-700"> · rejected {formatCount(run.rowsRejected)}</span> : null}
         </span>
@@ -106,8 +106,8 @@ function PipelineNodeView({ id, data, selected }: NodeProps<FlowNode>) {
         <div className="absolute -top-2.5 -right-2.5">
           <span
             tabIndex={-1}
+            aria-label={`${problemList.length} problem${problemList.length > 1 ? "s" : ""}`}
             className="peer flex h-5 min-w-5 items-center justify-center rounded-full bg-red-600 px-1 text-[11px] font-semibold text-white shadow"
-            data-testid="problem-badge"
           >
             {problemList.length}
           </span>
