@@ -55,7 +55,7 @@ export function RunTimeline({ run, nodes, now }: { run: { startedAt: Date | null
                 ) : null}
                 <span
                   className={`absolute inset-y-0 flex items-center whitespace-nowrap px-1.5 text-xs tabular-nums ${
-                    bar && labelPlacement(bar) === "inside" ? "font-medium text-white" : "text-slate-700"
+                    bar && labelPlacement(bar) === "inside" ? "font-medium text-slate-950" : "text-slate-700"
                   }`}
                   style={labelPosition(bar)}
                 >
