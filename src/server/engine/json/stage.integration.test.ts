@@ -209,7 +209,8 @@ describe("stageJson", () => {
       [expect.stringContaining("\\u0000 cannot be stored")],
       [expect.stringContaining("a \\u surrogate escape is not paired")],
     ]);
-    expect(rows.map((r) => r.j)).toEqual([[123456789012345678901234567890, 100000, "é"]]);
+    // pg parses jsonb with JSON.parse: the long number arrives as the nearest double.
+    expect(rows.map((r) => r.j)).toEqual([[Number("123456789012345678901234567890"), 100000, "é"]]);
   });
 
   it("quarantines a record whose value sits where the source expects an object", async () => {
