@@ -4,7 +4,6 @@ import {
   LINEAGE_COLUMN,
   RESERVED_COLUMN_PREFIX,
   type Column,
-  type ConfigProblem,
   type TColumnType,
 } from "../contract";
 import { ident, identifierProblem, join, raw, sql, type Sql } from "../sql";

@@ -12,7 +12,7 @@
  * the file's tests (vitest isolates modules per file, and the `afterAll` below registers
  * on the importing file).
  */
-import pg from "pg";
+import type pg from "pg";
 import { afterAll } from "vitest";
 import {
   LINEAGE_COLUMN,
