@@ -7,17 +7,52 @@ import { registry } from "@/nodes/registry";
 import { ident, render, sql, type Sql } from "@/nodes/sql";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
+import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import { csvFormatOf } from "../engine/csv-format";
+import { readJsonRecord } from "../engine/json/read-record";
 import { readCsvRecordAtLine } from "../engine/lineage/read-record";
 import { nodeRelation } from "../engine/plan";
 import { uploadPath } from "../storage";
 import { NotFoundError } from "./pipelines";
-import { loadUploadCatalog } from "./uploads-catalog";
+import { loadUploadCatalog, type UploadCatalogEntry } from "./uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
   pool: pg.Pool;
   workspaceId: string;
+}
+
+interface SourceRecordFound {
+  /** File name and the record's position in it: `line` (CSV, NDJSON) or `index` (JSON array, 0-based). */
+  where: { file: string | null; uploadId: string | null; line?: number; index?: number };
+  record: { fields: Record<string, unknown>; raw: string } | null;
+}
+
+/** Reads the source record back from its uploaded file, the way each source type numbers its records. */
+async function readSourceRecord(
+  workspaceId: string,
+  type: string,
+  config: unknown,
+  upload: (id: string) => UploadCatalogEntry | undefined,
+  ordinal: number,
+): Promise<SourceRecordFound> {
+  if (type === "source.json") {
+    const parsed = jsonSource.config.parse(config);
+    const file = upload(uploadIdOf(parsed.file) ?? "");
+    const format = ZJsonFormat.catch("ndjson").parse(parsed.format ?? file?.format.format);
+    const where = { file: file?.filename ?? null, uploadId: file?.id ?? null, ...(format === "array" ? { index: ordinal } : { line: ordinal }) };
+    const found = file ? await readJsonRecord(uploadPath(workspaceId, file.id), format, ordinal).catch(() => null) : null;
+    const value = found?.value;
+    const fields = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+    return { where, record: found ? { fields, raw: found.raw } : null };
+  }
+  const parsed = csvSource.config.parse(config);
+  const file = upload(uploadIdOf(parsed.file) ?? "");
+  const where = { file: file?.filename ?? null, uploadId: file?.id ?? null, line: ordinal };
+  const found = file
+    ? await readCsvRecordAtLine(uploadPath(workspaceId, file.id), csvFormatOf(parsed, file), file.columns.map((c) => c.name), ordinal).catch(() => null)
+    : null;
+  return { where, record: found };
 }
 
 const SOURCE_LINEAGE = /^([0-9a-f-]{36}):([A-Za-z][A-Za-z0-9_-]*):([0-9]+):([0-9a-f]{8})$/;
@@ -53,7 +88,7 @@ async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Pr
 export async function getLineage(ctx: Ctx, lineageId: string) {
   const match = SOURCE_LINEAGE.exec(lineageId);
   if (!match) throw new NotFoundError("Lineage record", lineageId);
-  const [, runId = "", sourceNodeId = "", lineText = "", hash = ""] = match;
+  const [, runId = "", sourceNodeId = "", ordinalText = "", hash = ""] = match;
   const run = await ctx.prisma.run.findFirst({
     where: { id: runId, workspaceId: ctx.workspaceId },
     select: { id: true, pipelineId: true, status: true, version: { select: { number: true, graph: true } } },
@@ -64,19 +99,10 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
   const checked = checkGraph(graph, { registry, upload });
   const sourceNode = checked.nodes.find((n) => n.node.id === sourceNodeId);
   if (!sourceNode) throw new NotFoundError("Lineage record", lineageId);
-  const line = Number(lineText);
+  const ordinal = Number(ordinalText);
 
-  const sourceConfig = csvSource.config.parse(sourceNode.node.config);
-  const uploadId = uploadIdOf(sourceConfig.file);
-  const file = uploadId ? upload(uploadId) : undefined;
-  const raw = file
-    ? await readCsvRecordAtLine(
-        uploadPath(ctx.workspaceId, file.id),
-        csvFormatOf(sourceConfig, file),
-        file.columns.map((c) => c.name),
-        line,
-      ).catch(() => null)
-    : null;
+  const source = await readSourceRecord(ctx.workspaceId, sourceNode.node.type, sourceNode.node.config, upload, ordinal);
+  const raw = source.record;
 
   // Nodes downstream of the source, in run order.
   const reachable = new Set([sourceNodeId]);
@@ -144,7 +170,7 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
   return {
     lineageId,
     run: { id: run.id, pipelineId: run.pipelineId, version: run.version.number, status: run.status },
-    source: { nodeId: sourceNodeId, nodeType: sourceNode.definition.type, file: file?.filename ?? null, uploadId: file?.id ?? null, line },
+    source: { nodeId: sourceNodeId, nodeType: sourceNode.definition.type, ...source.where },
     hash,
     record: raw?.fields ?? null,
     raw: raw?.raw ?? null,

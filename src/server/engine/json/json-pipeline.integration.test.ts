@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../../jobs/worker";
+import { getLineage } from "../../services/lineage";
 import { startRun } from "../runs";
 import { createEngineEnvironment } from "../testing/engine-harness";
 
@@ -103,6 +104,11 @@ describe("a pipeline reading JSON", () => {
       ["AB001", "5"],
       ["AB002", "1"],
     ]);
+    const traced = await getLineage(env.ctx, loaded.rows.find((r) => r.station === "AB002").lineage);
+    expect(traced.source).toMatchObject({ file: "air.json", index: 1 });
+    expect(traced.source).not.toHaveProperty("line");
+    expect(traced.record).toMatchObject({ station: "AB002" });
+    expect(traced.raw).toMatch(/^\{.*"AB002".*\}$/s);
   });
 
   it("counts fields first seen after the sampled megabyte, and reads them once named under Column types", async () => {

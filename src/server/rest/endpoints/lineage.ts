@@ -20,9 +20,16 @@ export const getLineageEndpoint = defineEndpoint({
       schema: z.object({
         lineageId: z.string(),
         run: z.object({ id: z.uuid(), pipelineId: z.uuid(), version: z.number().int(), status: z.string() }),
-        source: z.object({ nodeId: z.string(), nodeType: z.string(), file: z.string().nullable(), uploadId: z.string().nullable(), line: z.number().int() }),
+        source: z.object({
+          nodeId: z.string(),
+          nodeType: z.string(),
+          file: z.string().nullable(),
+          uploadId: z.string().nullable(),
+          line: z.number().int().optional().describe("CSV and NDJSON: the physical line the record starts on (the header is line 1)"),
+          index: z.number().int().optional().describe("JSON array: the element's 0-based position"),
+        }),
         hash: z.string(),
-        record: z.record(z.string(), z.string()).nullable(),
+        record: z.record(z.string(), z.unknown()).nullable(),
         raw: z.string().nullable(),
         steps: z.array(z.object({ nodeId: z.string(), nodeType: z.string(), title: z.string(), status: z.string() }).loose()),
       }),
