@@ -107,9 +107,22 @@ export function LineageView({ lineageId }: { lineageId: string }) {
 
 function StepCard({ step, before, record }: { step: TStep; before: Record<string, unknown> | undefined; record: Record<string, unknown> | undefined }) {
   const tone =
-    step.status === "passed" ? "border-emerald-200" : step.status === "quarantined" ? "border-rose-300" : step.status === "dropped" ? "border-amber-300" : "border-slate-200";
-  const words = { passed: "passed", quarantined: "quarantined here", dropped: "dropped here", "not-available": "not available" }[step.status];
-  const errors = step.status === "quarantined" && Array.isArray(step.errors) ? step.errors.map(asRecord).filter((e) => e !== undefined) : [];
+    step.status === "passed" || step.status === "reingested"
+      ? "border-emerald-200"
+      : step.status === "quarantined"
+        ? "border-rose-300"
+        : step.status === "dropped"
+          ? "border-amber-300"
+          : "border-slate-200";
+  const words = {
+    passed: "passed",
+    quarantined: "quarantined here",
+    reingested: "quarantined here, fixed and re-ingested",
+    dropped: "dropped here",
+    "not-available": "not available",
+  }[step.status];
+  const wasQuarantined = step.status === "quarantined" || step.status === "reingested";
+  const errors = wasQuarantined && Array.isArray(step.errors) ? step.errors.map(asRecord).filter((e) => e !== undefined) : [];
   const failing = new Set(errors.map((e) => String(e.field)));
   const removed = before && record ? Object.keys(before).filter((key) => !(key in record)) : [];
   return (
@@ -151,7 +164,7 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
           ))}
         </ul>
       ) : null}
-      {step.status === "quarantined" ? <QuarantinedSince id={step.quarantineId} /> : null}
+      {wasQuarantined ? <QuarantinedSince id={step.quarantineId} /> : null}
     </li>
   );
 }
