@@ -87,8 +87,8 @@ test("a new user builds a pipeline by drag and drop, previews it, saves and runs
   const rule2 = panel(page).getByRole("group", { name: "Rule 2" });
   await rule2.getByLabel("Field").selectOption("aqi");
   await rule2.getByLabel("Type").selectOption("integer");
-  await rule2.getByLabel("Minimum").fill("0");
-  await rule2.getByLabel("Maximum").fill("500");
+  await rule2.getByLabel("Minimum", { exact: true }).fill("0");
+  await rule2.getByLabel("Maximum", { exact: true }).fill("500");
 
   // The validate node's preview shows which sample rows would be quarantined, and why, by cell.
   await expect(preview.getByRole("status")).toHaveText("10 sample records arrive here; 3 would go to quarantine.");

@@ -16,7 +16,7 @@ function matches(definition: NodeDefinition, query: string): boolean {
 
 export function Palette() {
   const store = useEditorStore();
-  const { getViewport } = useReactFlow();
+  const { getViewport, fitView } = useReactFlow();
   const [query, setQuery] = useState("");
   const searchId = useId();
   const groups = useMemo(
@@ -39,6 +39,8 @@ export function Palette() {
       ? { x: anchor.position.x + 300, y: anchor.position.y }
       : { x: (80 - viewport.x) / viewport.zoom, y: (120 - viewport.y) / viewport.zoom };
     state.addNode(type, position);
+    // Keep the new node in sight: zoom out if needed, never in.
+    setTimeout(() => void fitView({ padding: 0.2, maxZoom: getViewport().zoom, duration: 200 }), 50);
   };
 
   const onDragStart = (event: DragEvent, type: string) => {
