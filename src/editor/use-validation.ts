@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { TPipelineGraphInput } from "@/nodes/pipeline";
-import { useTRPC } from "@/trpc/react";
+import { useTRPCClient } from "@/trpc/react";
 import { toPipelineGraph } from "./graph";
 import { useEditorStore } from "./store-context";
 
@@ -16,7 +16,7 @@ export const VALIDATE_DEBOUNCE_MS = 350;
  */
 export function useValidation(): { checking: boolean; failed: string | null } {
   const store = useEditorStore();
-  const trpc = useTRPC();
+  const client = useTRPCClient();
   const [graph, setGraph] = useState<TPipelineGraphInput>(() => toPipelineGraph(store.getState(), { withPositions: false }));
 
   useEffect(() => {
@@ -41,7 +41,13 @@ export function useValidation(): { checking: boolean; failed: string | null } {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);
 
-  const query = useQuery(trpc.pipelines.validate.queryOptions({ graph }, { placeholderData: keepPreviousData, staleTime: 0 }));
+  const query = useQuery({
+    queryKey: ["editor.check", graph],
+    // A mutation only because it is sent as POST (see editor.check); it changes nothing.
+    queryFn: () => client.editor.check.mutate({ graph }),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
 
   useEffect(() => {
     if (query.data && !query.isPlaceholderData) store.getState().setValidation(query.data, graph.edges);

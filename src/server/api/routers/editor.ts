@@ -2,6 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNodeId } from "@/nodes/pipeline";
+import { validateGraph } from "../../services/pipelines";
 import { previewNode, PreviewUnavailableError } from "../../services/preview";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
@@ -9,6 +10,17 @@ import { mapServiceErrors } from "./pipelines";
 export const ZPreviewInput = z.object({ graph: z.unknown(), nodeId: ZNodeId });
 
 export const editorRouter = createTRPCRouter({
+  /**
+   * pipelines.validate as a POST: queries travel in the URL, and a graph of 150 nodes is
+   * longer than Node's header limit (HTTP 431). Same answer, sent in the request body.
+   */
+  check: publicProcedure.input(z.object({ graph: z.unknown() })).mutation(async ({ ctx, input }) => {
+    const checked = await validateGraph(ctx, input.graph);
+    return {
+      problems: checked.problems,
+      columns: Object.fromEntries(checked.nodes.map((n) => [n.node.id, n.output ?? null])),
+    };
+  }),
   /** The first rows of a node's output on a sample of the sources (see services/preview.ts). */
   preview: publicProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
     mapServiceErrors(async () => {
