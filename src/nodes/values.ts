@@ -68,7 +68,8 @@ export const PG_TYPES: Record<TColumnType, string> = {
   json: "jsonb",
 };
 
-const TYPE_NOUNS: Record<TColumnType, string> = {
+/** A column type as a noun for messages: `"abc" is not a number`. */
+export const TYPE_NOUNS: Record<TColumnType, string> = {
   string: "a text",
   integer: "an integer",
   number: "a number",

@@ -179,12 +179,3 @@ export class CsvScanner {
     this.scratchLength = o;
   }
 }
-
-/** FNV-1a 32-bit hash of bytes, as an unsigned number. */
-export function fnv1a(buf: Buffer, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let p = start; p < end; p++) {
-    h = Math.imul(h ^ (buf[p] as number), 0x01000193);
-  }
-  return h >>> 0;
-}

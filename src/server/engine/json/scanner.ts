@@ -16,6 +16,7 @@
  * - A key repeated in one object: the last value wins, as in JSON.parse and jsonb.
  */
 import { MAX_JSON_DEPTH } from "@/nodes/values";
+import { fnv1a } from "../staging/fnv1a";
 
 export const VALUE_NONE = 0;
 export const VALUE_NULL = 1;
@@ -52,12 +53,6 @@ const TWO_POW_32 = 4294967296;
 /** Longer numbers may pass numeric's limits of digits (16383 after the point). */
 const LONG_NUMBER = 16000;
 const MAX_EXAMPLES = 5;
-
-function fnv1a(buf: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let p = start; p < end; p++) hash = Math.imul(hash ^ (buf[p] as number), 0x01000193);
-  return hash >>> 0;
-}
 
 interface Edge {
   child: number;

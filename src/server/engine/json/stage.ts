@@ -2,25 +2,19 @@
  * Streams a JSON file (one array of objects, or NDJSON) into a staging table, the way the
  * CSV stager does: Node parses the bytes as they pass (no object, no await, no query per
  * record), good rows go out as binary COPY, bad records go to `quarantined_records` with
- * every violation. The file is loaded in chunks, each one transaction that also saves a
- * checkpoint, so a killed run resumes after its last committed chunk and ends with exactly
- * the rows of an uninterrupted run.
+ * every violation. Chunks, checkpoints and resuming: see ../staging/stage-file.ts.
  */
 import { isUtf8 } from "node:buffer";
-import { open } from "node:fs/promises";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import type { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
-import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { z } from "zod";
-import { LINEAGE_COLUMN, type TColumnType } from "@/nodes/contract";
+import type { TColumnType } from "@/nodes/contract";
 import { ZJsonFormat, type TJsonFormat } from "@/nodes/sources/json";
-import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
-import { PG_TYPES, showValue, violationMessage } from "@/nodes/values";
-import { CopyBuffer, encodeText, fieldEncoders, writeHeader, writeTrailer, type FieldEncoder } from "../csv/binary-copy";
-import { FileWindow, MAX_RECORD_BYTES, RecordTooLongError } from "../csv/file-reader";
-import { QUARANTINE_COPY, QuarantineBatch, RAW_RECORD_KEY, type TQuarantineOwner, type TViolation } from "../csv/quarantine";
+import { showValue, TYPE_NOUNS, violationMessage } from "@/nodes/values";
+import { encodeText, fieldEncoders, type CopyBuffer, type FieldEncoder } from "../csv/binary-copy";
+import { MAX_RECORD_BYTES, RecordTooLongError, type FileWindow } from "../csv/file-reader";
+import type { TViolation } from "../csv/quarantine";
+import { fnv1a } from "../staging/fnv1a";
+import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
+import { requireUtf8Database, stageChunks, withFileWindow, type TStageFileArgs } from "../staging/stage-file";
 import { bodyStart } from "./inspect";
 import { filePosition } from "./position";
 import {
@@ -40,6 +34,9 @@ import {
   VALUE_STRING,
 } from "./scanner";
 
+export { DEFAULT_CHUNK_ROWS } from "../staging/record-stager";
+export { createStagingTable as createJsonStagingTable } from "../staging/stage-file";
+
 /**
  * Where the reader stands in an array: before `[`, after `[`, after a record (`,` or `]`
  * next), after `,` (a record next), after `]`. NDJSON files are read line by line: `lines`.
@@ -55,11 +52,7 @@ export const ZJsonCheckpoint = z.object({
   /** The next record's lineage ordinal: its array index (0-based) or NDJSON line (1-based). */
   ordinal: z.number().int().nonnegative(),
   phase: ZJsonPhase,
-  rowsIn: z.number().int().nonnegative(),
-  rowsOut: z.number().int().nonnegative(),
-  rowsRejected: z.number().int().nonnegative(),
-  /** The checksum of the good rows so far (see {@link TStageJsonResult.checksum}). */
-  checksum: z.string().regex(/^[0-9a-f]{16}$/),
+  ...ZStagedCounts.shape,
   ignoredFields: z.number().int().nonnegative(),
   ignoredExamples: z.array(z.string()),
 });
@@ -71,39 +64,15 @@ export interface TJsonLoadColumn {
   type: TColumnType;
 }
 
-export interface TStageJsonArgs {
-  /** A dedicated connection: stageJson runs BEGIN/COMMIT on it, one transaction per chunk. */
-  client: pg.ClientBase;
-  filePath: string;
+/** A record's lineage ordinal is its array index (0-based) or NDJSON line (1-based). */
+export interface TStageJsonArgs extends TStageFileArgs<TJsonCheckpoint, TJsonLoadColumn> {
   format: TJsonFormat;
   /** Column names are dotted paths when true (default), top-level keys when false. */
   flatten?: boolean;
-  /** Columns to load, in staging table order (see {@link createJsonStagingTable}). */
-  load: TJsonLoadColumn[];
-  /** The staging table: the load columns, then `_sluice_lineage_id text`. */
-  target: Sql;
-  /** A record's lineage id is `${lineagePrefix}${ordinal}:${hash}`, hash being 8 hex digits of FNV-1a over its bytes. */
-  lineagePrefix: string;
-  quarantine: TQuarantineOwner;
-  /** The last saved checkpoint, to resume after it; null to start from the beginning. */
-  resumeFrom: TJsonCheckpoint | null;
-  /** Called inside each chunk's transaction, before COMMIT. */
-  saveCheckpoint: (client: pg.ClientBase, checkpoint: TJsonCheckpoint) => Promise<void>;
-  /** Records per chunk. Default 250 000. */
-  chunkRows?: number;
-  signal?: AbortSignal;
 }
 
-export interface TStageJsonResult {
-  /** Records read: array elements, or NDJSON lines that are not blank. */
-  rowsIn: number;
-  rowsOut: number;
-  rowsRejected: number;
-  /**
-   * 16 hex digits: the sum modulo 2^64 of the good records' hashes. Independent of order
-   * and chunking, so a resumed run ends with the checksum of an uninterrupted one.
-   */
-  checksum: string;
+/** `rowsIn` counts the records read: array elements, or NDJSON lines that are not blank. */
+export interface TStageJsonResult extends TStagedCounts {
   /** Fields of the records that are not columns, and were not loaded. */
   ignoredFields: number;
   /** Up to five of their paths. */
@@ -120,33 +89,8 @@ export class JsonFileError extends Error {
   }
 }
 
-export const DEFAULT_CHUNK_ROWS = 250_000;
-/** A chunk also ends once its quarantined records hold this much text, to keep memory flat. */
-const MAX_QUARANTINE_CHARS = 8 * 1024 * 1024;
-const TWO_POW_32 = 4294967296;
 const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATES = /\p{Cs}/gu;
-
-const TYPE_NOUNS: Record<TColumnType, string> = {
-  string: "a text",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean",
-  date: "a date",
-  timestamp: "a timestamp",
-  json: "JSON",
-};
-
-/** Creates an unlogged staging table with the columns stageJson writes. */
-export async function createJsonStagingTable(client: pg.ClientBase, target: Sql, load: readonly TJsonLoadColumn[]): Promise<void> {
-  const columns = [
-    // PG_TYPES holds type names written in this codebase, never user text.
-    ...load.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`),
-    sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
-  ];
-  const { text, values } = render(sql`CREATE UNLOGGED TABLE ${target} (${join(columns)})`);
-  await client.query(text, values);
-}
 
 /** A number without an exponent, short enough for numeric's limits. */
 function plainNumber(buf: Buffer, start: number, end: number): boolean {
@@ -163,10 +107,6 @@ function writeJsonb(out: CopyBuffer, buf: Buffer, start: number, end: number): v
   out.bytes(buf, start, end);
 }
 
-function hex8(n: number): string {
-  return n.toString(16).padStart(8, "0");
-}
-
 /**
  * Loads the file's records into `target` and quarantines the bad ones, in chunks of one
  * transaction each; see {@link TStageJsonArgs}. Afterwards rowsIn = rowsOut + rowsRejected.
@@ -175,143 +115,46 @@ function hex8(n: number): string {
  * than 16 MB.
  */
 export async function stageJson(args: TStageJsonArgs): Promise<TStageJsonResult> {
-  const { client, signal } = args;
-  const encodingResult = await client.query<{ server_encoding: string }>("SHOW server_encoding");
-  if (encodingResult.rows[0]?.server_encoding !== "UTF8") {
-    throw new Error(`The database must use UTF8 encoding to load JSON files (it uses ${encodingResult.rows[0]?.server_encoding})`);
-  }
+  await requireUtf8Database(args.client, "JSON");
   const resume = args.resumeFrom;
   if (resume && resume.format !== args.format) {
     throw new Error(`The checkpoint was written reading the file as ${resume.format}, not ${args.format}: the pipeline changed since the run started`);
   }
-  const file = await open(args.filePath, "r");
-  const stager = new JsonStager(args, resume);
-  try {
-    const size = (await file.stat()).size;
-    if (resume && resume.byteOffset > size) {
-      throw new Error(`The checkpoint is at byte ${resume.byteOffset} but the file has only ${size} bytes: the file changed since the run started`);
-    }
-    const window = new FileWindow(file, resume?.byteOffset ?? 0);
-    if (!resume) await stager.start(window, size);
-    const chunkRows = args.chunkRows ?? DEFAULT_CHUNK_ROWS;
-    const copyStatement = render(
-      sql`COPY ${args.target} (${join([...args.load.map((c) => ident(c.name)), ident(LINEAGE_COLUMN)])}) FROM STDIN (FORMAT binary)`,
-    ).text;
-    const quarantineStatement = render(QUARANTINE_COPY).text;
-    let done = false;
-    while (!done) {
-      signal?.throwIfAborted();
-      await client.query("BEGIN");
-      let copy: Writable | null = null;
-      try {
-        // Text in binary COPY is converted from the client encoding: make it the bytes we send.
-        await client.query("SET LOCAL client_encoding TO 'UTF8'");
-        copy = client.query(copyFrom(copyStatement));
-        stager.startChunk();
-        for (;;) {
-          const full = stager.stageAvailable(window, chunkRows, MAX_QUARANTINE_CHARS);
-          await send(copy, stager.out.take());
-          if (full) break;
-          if (window.eof && window.pos >= window.end) {
-            done = true;
-            break;
-          }
-          signal?.throwIfAborted();
-          await window.fill(window.pos < window.end);
-        }
-        writeTrailer(stager.out);
-        copy.end(stager.out.take());
-        await finished(copy);
-        copy = null;
-        if (stager.quarantine.count > 0) {
-          const quarantineCopy = client.query(copyFrom(quarantineStatement));
-          copy = quarantineCopy;
-          quarantineCopy.end(stager.quarantine.take());
-          await finished(quarantineCopy);
-          copy = null;
-        }
-        await args.saveCheckpoint(client, stager.checkpoint(window.offset));
-        await client.query("COMMIT");
-      } catch (error) {
-        if (copy) {
-          // Sends CopyFail, so the server leaves COPY mode before the rollback.
-          copy.destroy(error instanceof Error ? error : new Error(String(error)));
-          await finished(copy).catch(() => {});
-        }
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
+  return withFileWindow(args.filePath, resume?.byteOffset, async (window, size) => {
+    const stager = new JsonStager(args, resume);
+    try {
+      if (!resume) await stager.start(window, size);
+      await stageChunks(args, window, stager);
+      return stager.result();
+    } catch (error) {
+      if (error instanceof JsonFileError) {
+        const { line, column } = await filePosition(args.filePath, error.offset);
+        throw new Error(`The file is not valid JSON at line ${line}, column ${column} (byte ${error.offset}): ${error.problem}`);
       }
+      if (error instanceof RecordTooLongError) {
+        throw new Error(
+          `${stager.where()} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB: a record this large is most likely ` +
+            "a broken file (a string or bracket never closed); records must each be smaller",
+        );
+      }
+      throw error;
     }
-    return stager.result();
-  } catch (error) {
-    if (error instanceof JsonFileError) {
-      const { line, column } = await filePosition(args.filePath, error.offset);
-      throw new Error(`The file is not valid JSON at line ${line}, column ${column} (byte ${error.offset}): ${error.problem}`);
-    }
-    if (error instanceof RecordTooLongError) {
-      throw new Error(
-        `${stager.where()} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB: a record this large is most likely ` +
-          "a broken file (a string or bracket never closed); records must each be smaller",
-      );
-    }
-    throw error;
-  } finally {
-    await file.close();
-  }
+  });
 }
 
-/** Writes to a COPY stream, waiting while it is full (its backpressure) and at least one turn of the event loop. */
-async function send(stream: Writable, data: Buffer): Promise<void> {
-  if (stream.errored) throw stream.errored;
-  if (data.length > 0 && !stream.write(data)) {
-    await new Promise<void>((resolve, reject) => {
-      const cleanup = () => {
-        stream.off("drain", onDrain);
-        stream.off("error", onError);
-        stream.off("close", onDrain);
-      };
-      const onDrain = () => {
-        cleanup();
-        if (stream.errored) reject(stream.errored);
-        else resolve();
-      };
-      const onError = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      stream.on("drain", onDrain);
-      stream.on("error", onError);
-      stream.on("close", onDrain);
-    });
-  } else {
-    await nextTurn();
-  }
-}
-
-/** The per-record work, kept in one object so the hot loop reads fields, not closures. */
-class JsonStager {
-  readonly out = new CopyBuffer();
-  readonly quarantine: QuarantineBatch;
+class JsonStager extends RecordStager<TJsonCheckpoint> {
   private readonly parser: JsonRecordParser;
   private readonly format: TJsonFormat;
   private readonly names: string[];
   private readonly types: TColumnType[];
   private readonly encoders: FieldEncoder[];
-  private readonly prefix: Buffer;
-  private readonly lineagePrefix: string;
 
   private phase: TJsonPhase;
   private ordinal: number;
-  private rowsIn: number;
-  private rowsOut: number;
-  private rowsRejected: number;
-  private sumHigh: number;
-  private sumLow: number;
-  private chunkRowsIn = 0;
   private ignoredFields: number;
 
   constructor(args: TStageJsonArgs, resume: TJsonCheckpoint | null) {
-    if (args.lineagePrefix.includes("\u0000")) throw new Error("The lineage prefix cannot contain a NUL character");
+    super(args, resume);
     if (new Set(args.load.map((c) => c.name)).size !== args.load.length) {
       throw new Error(`The column names must be unique (got ${args.load.map((c) => c.name).join(", ")})`);
     }
@@ -326,17 +169,8 @@ class JsonStager {
     });
     this.ignoredFields = resume?.ignoredFields ?? 0;
     this.parser.ignoredExamples.push(...(resume?.ignoredExamples ?? []));
-    this.lineagePrefix = args.lineagePrefix;
-    this.prefix = Buffer.from(args.lineagePrefix, "utf8");
-    this.quarantine = new QuarantineBatch(args.quarantine);
     this.phase = resume?.phase ?? (args.format === "array" ? "open" : "lines");
     this.ordinal = resume?.ordinal ?? (args.format === "array" ? 0 : 1);
-    this.rowsIn = resume?.rowsIn ?? 0;
-    this.rowsOut = resume?.rowsOut ?? 0;
-    this.rowsRejected = resume?.rowsRejected ?? 0;
-    const checksum = resume?.checksum ?? "0".repeat(16);
-    this.sumHigh = Number.parseInt(checksum.slice(0, 8), 16);
-    this.sumLow = Number.parseInt(checksum.slice(8), 16);
   }
 
   /** The record being read, for messages. */
@@ -361,22 +195,11 @@ class JsonStager {
     }
   }
 
-  startChunk(): void {
-    this.chunkRowsIn = 0;
-    writeHeader(this.out);
+  stageAvailable(window: FileWindow): boolean {
+    return this.format === "array" ? this.stageArray(window) : this.stageLines(window);
   }
 
-  /**
-   * Stages the complete records in the window. Returns true when the chunk is full
-   * (`chunkRows` records, or too much quarantine text held).
-   */
-  stageAvailable(window: FileWindow, chunkRows: number, maxQuarantineChars: number): boolean {
-    return this.format === "array"
-      ? this.stageArray(window, chunkRows, maxQuarantineChars)
-      : this.stageLines(window, chunkRows, maxQuarantineChars);
-  }
-
-  private stageLines(window: FileWindow, chunkRows: number, maxQuarantineChars: number): boolean {
+  private stageLines(window: FileWindow): boolean {
     const buf = window.buf;
     while (window.pos < window.end) {
       let newline = buf.indexOf(0x0a, window.pos);
@@ -396,16 +219,16 @@ class JsonStager {
         const problem = valueEnd === PARSE_ERROR ? this.parser.error : `unexpected ${describeByteAt(buf, rest, end)} after the value`;
         const column = buf.toString("utf8", start, valueEnd === PARSE_ERROR ? this.parser.errorAt : rest).length + 1;
         this.countRecord();
-        this.rejectRaw(buf, start, end, line, "json", `line ${line}: not valid JSON (${problem}, column ${column})`);
+        this.rejectRaw(line, fnv1a(buf, start, end), buf.toString("utf8", start, end), "json", `line ${line}: not valid JSON (${problem}, column ${column})`);
       } else {
         this.stageRecord(buf, skipWhitespace(buf, start, end), valueEnd, line);
       }
-      if (this.chunkRowsIn >= chunkRows || this.quarantine.size >= maxQuarantineChars) return true;
+      if (this.chunkFull()) return true;
     }
     return false;
   }
 
-  private stageArray(window: FileWindow, chunkRows: number, maxQuarantineChars: number): boolean {
+  private stageArray(window: FileWindow): boolean {
     const buf = window.buf;
     for (;;) {
       const p = skipWhitespace(buf, window.pos, window.end);
@@ -454,7 +277,7 @@ class JsonStager {
           window.pos = end;
           this.phase = "next";
           this.stageRecord(buf, p, end, this.ordinal++);
-          if (this.chunkRowsIn >= chunkRows || this.quarantine.size >= maxQuarantineChars) return true;
+          if (this.chunkFull()) return true;
           break;
         }
         case "closed":
@@ -465,32 +288,20 @@ class JsonStager {
     }
   }
 
-  private countRecord(): void {
-    this.rowsIn++;
-    this.chunkRowsIn++;
-  }
-
   /** Stages one parsed record: its bytes are [start, end) and the parser holds its values. */
   private stageRecord(buf: Buffer, start: number, end: number, ordinal: number): void {
     this.countRecord();
     this.ignoredFields += this.parser.recordIgnored;
-    let hash = 0x811c9dc5;
-    let bits = 0;
-    for (let p = start; p < end; p++) {
-      const b = buf[p] as number;
-      hash = Math.imul(hash ^ b, 0x01000193);
-      bits |= b;
-    }
-    hash >>>= 0;
+    const hash = this.hashRecord(buf, start, end);
     const parser = this.parser;
     const label = this.format === "array" ? `index ${ordinal}` : `line ${ordinal}`;
-    if (bits >= 0x80 && !isUtf8(buf.subarray(start, end))) {
-      this.rejectRaw(buf, start, end, ordinal, "encoding", `${label}: the record is not valid UTF-8`, hash);
+    if (!this.ascii && !isUtf8(buf.subarray(start, end))) {
+      this.rejectRaw(ordinal, hash, buf.toString("utf8", start, end), "encoding", `${label}: the record is not valid UTF-8`);
       return;
     }
     if (parser.rootKind !== VALUE_OBJECT) {
       const noun = VALUE_NOUNS[parser.rootKind] ?? "a value";
-      this.rejectRaw(buf, start, end, ordinal, "notAnObject", `${label}: the record is ${noun}, not an object`, hash);
+      this.rejectRaw(ordinal, hash, buf.toString("utf8", start, end), "notAnObject", `${label}: the record is ${noun}, not an object`);
       return;
     }
     const out = this.out;
@@ -551,17 +362,10 @@ class JsonStager {
       for (let i = 0; i < mismatches.length; i += 4) {
         record.push([parser.trie.paths[mismatches[i] as number] as string, this.spanText(buf, mismatches[i + 1] as number, mismatches[i + 2] as number, mismatches[i + 3] as number, 0)]);
       }
-      this.quarantine.add(this.lineageId(ordinal, hash), record, violations);
-      this.rowsRejected++;
+      this.reject(ordinal, hash, record, violations);
       return;
     }
-    this.writeLineage(ordinal, hash);
-    this.rowsOut++;
-    this.sumLow += hash;
-    if (this.sumLow >= TWO_POW_32) {
-      this.sumLow -= TWO_POW_32;
-      this.sumHigh = (this.sumHigh + 1) >>> 0;
-    }
+    this.accept(ordinal, hash);
   }
 
   /** A column's value as text for quarantine: strings decoded, other values as written in the file. */
@@ -577,71 +381,15 @@ class JsonStager {
     return buf.toString("utf8", start, end);
   }
 
-  private lineageId(ordinal: number, hash: number): string {
-    return `${this.lineagePrefix}${ordinal}:${hex8(hash)}`;
-  }
-
-  /** Writes the lineage id field from bytes: no string per row. */
-  private writeLineage(ordinal: number, hash: number): void {
-    const out = this.out;
-    let digits = 1;
-    for (let n = ordinal; n >= 10; n = Math.floor(n / 10)) digits++;
-    const length = this.prefix.length + digits + 9;
-    out.int32(length);
-    out.ensure(length);
-    out.bytes(this.prefix, 0, this.prefix.length);
-    const b = out.buf;
-    let p = out.pos + digits;
-    for (let n = ordinal, i = 0; i < digits; i++, n = Math.floor(n / 10)) b[--p] = 0x30 + (n % 10);
-    p = out.pos + digits;
-    b[p++] = 0x3a;
-    for (let shift = 28; shift >= 0; shift -= 4) {
-      const nibble = (hash >>> shift) & 0xf;
-      b[p++] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble;
-    }
-    out.pos = p;
-  }
-
-  /** Quarantines a record that could not be read as an object, with its text as it stands in the file. */
-  private rejectRaw(buf: Buffer, start: number, end: number, ordinal: number, rule: string, message: string, knownHash?: number): void {
-    let hash = knownHash;
-    if (hash === undefined) {
-      hash = 0x811c9dc5;
-      for (let p = start; p < end; p++) hash = Math.imul(hash ^ (buf[p] as number), 0x01000193);
-      hash >>>= 0;
-    }
-    const raw = buf.toString("utf8", start, end);
-    this.quarantine.add(this.lineageId(ordinal, hash), [[RAW_RECORD_KEY, raw]], [{ field: RAW_RECORD_KEY, rule, value: null, message }]);
-    this.rowsRejected++;
-  }
-
   checkpoint(byteOffset: number): TJsonCheckpoint {
-    return {
-      format: this.format,
-      byteOffset,
-      ordinal: this.ordinal,
-      phase: this.phase,
-      rowsIn: this.rowsIn,
-      rowsOut: this.rowsOut,
-      rowsRejected: this.rowsRejected,
-      checksum: this.checksum(),
-      ignoredFields: this.ignoredFields,
-      ignoredExamples: [...this.parser.ignoredExamples],
-    };
-  }
-
-  private checksum(): string {
-    return hex8(this.sumHigh) + hex8(this.sumLow);
+    return { format: this.format, byteOffset, ordinal: this.ordinal, phase: this.phase, ...this.counts(), ...this.ignored() };
   }
 
   result(): TStageJsonResult {
-    return {
-      rowsIn: this.rowsIn,
-      rowsOut: this.rowsOut,
-      rowsRejected: this.rowsRejected,
-      checksum: this.checksum(),
-      ignoredFields: this.ignoredFields,
-      ignoredExamples: [...this.parser.ignoredExamples],
-    };
+    return { ...this.counts(), ...this.ignored() };
+  }
+
+  private ignored(): Pick<TStageJsonResult, "ignoredFields" | "ignoredExamples"> {
+    return { ignoredFields: this.ignoredFields, ignoredExamples: [...this.parser.ignoredExamples] };
   }
 }
