@@ -34,6 +34,16 @@ export function clearDraft(pipelineId: string): void {
   window.localStorage.removeItem(draftKey(pipelineId));
 }
 
+/** The draft left by an earlier visit, when it differs from the saved graph; a draft equal to it is dropped. */
+function unsavedDraft(pipelineId: string, savedGraph: TPipelineGraph): Draft | null {
+  const draft = readDraft(pipelineId);
+  if (!draft) return null;
+  const saved = JSON.stringify(toPipelineGraph(fromPipelineGraph(savedGraph)));
+  if (JSON.stringify(toPipelineGraph(fromPipelineGraph(draft.graph))) !== saved) return draft;
+  clearDraft(pipelineId);
+  return null;
+}
+
 /**
  * Keeps unsaved changes in localStorage so a reload does not lose them, and offers a draft
  * found at start (when it differs from the saved version) for restoring.
@@ -41,17 +51,9 @@ export function clearDraft(pipelineId: string): void {
 export function useDraft(savedGraph: TPipelineGraph) {
   const store = useEditorStore();
   const pipelineId = store.getState().pipelineId;
-  const [offer, setOffer] = useState<Draft | null>(null);
-
-  useEffect(() => {
-    const draft = readDraft(pipelineId);
-    if (!draft) return;
-    const saved = JSON.stringify(toPipelineGraph(fromPipelineGraph(savedGraph)));
-    if (JSON.stringify(toPipelineGraph(fromPipelineGraph(draft.graph))) === saved) clearDraft(pipelineId);
-    else setOffer(draft);
-    // Only the graph the page opened with is compared.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [pipelineId]);
+  // Read once, when the editor opens (it renders only in the browser, after the pipeline loaded):
+  // only the graph the page opened with is compared.
+  const [offer, setOffer] = useState<Draft | null>(() => unsavedDraft(pipelineId, savedGraph));
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
