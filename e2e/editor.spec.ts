@@ -154,3 +154,56 @@ test("a pipeline JSON is imported into the editor (bad files are refused with re
   await expectCounts(page, "Validate", "check", /^in 10 · out 9 · rejected 1$/);
   await expectCounts(page, "PostgreSQL table", "load", /^in 9 · out 9/);
 });
+
+test("editing is safe: refused connections say why, undo and redo, drafts survive a reload, versions restore", async ({ page }) => {
+  await createPipeline(page, `Safe edits ${Date.now()}`);
+  await page.getByRole("button", { name: "Add CSV file" }).click();
+  await page.getByRole("button", { name: "Add Validate" }).click();
+  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
+  await expect(panel(page).getByLabel("Records")).toHaveValue(/csv_1/);
+
+  // A second source cannot feed the same input: the canvas refuses and says why.
+  await page.getByRole("button", { name: "Add CSV file" }).click();
+  await node(page, "CSV file", "csv_2").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
+  await expect(page.getByRole("alert").filter({ hasText: "Cannot connect" })).toHaveText(
+    /Cannot connect: the input "Records" of Validate \(validate_1\) is already connected to CSV file \(csv_1\): delete that connection first/,
+  );
+
+  // Undo removes the second source, redo brings it back (keyboard and toolbar).
+  await page.keyboard.press("Control+z");
+  await expect(node(page, "CSV file", "csv_2")).toHaveCount(0);
+  await page.getByRole("button", { name: "Redo" }).click();
+  await expect(node(page, "CSV file", "csv_2")).toBeVisible();
+
+  // Unsaved changes are kept across a reload and offered back.
+  await page.waitForTimeout(800);
+  await page.reload();
+  const offer = page.getByRole("region", { name: "Unsaved changes found" });
+  await offer.getByRole("button", { name: "Restore unsaved changes" }).click();
+  await expect(node(page, "CSV file", "csv_2")).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Unsaved changes" })).toBeVisible();
+
+  // Saving an unfinished pipeline is refused with a pointer to its problems (the draft keeps the work).
+  await page.keyboard.press("Control+s");
+  await expect(page.getByRole("alert").filter({ hasText: "Could not save" })).toHaveText(/fix the problems marked on the canvas first/);
+  await expect(panel(page).getByRole("region", { name: "Problems" })).toContainText("csv_2: File is required");
+
+  // Delete a node with the keyboard, then go back to the saved version from the history.
+  await node(page, "Validate", "validate_1").click();
+  await page.keyboard.press("Delete");
+  await expect(node(page, "Validate", "validate_1")).toHaveCount(0);
+  await page.getByRole("button", { name: "Version history" }).click();
+  const history = page.getByRole("dialog", { name: "Version history" });
+  await expect(history.getByRole("listitem")).toHaveCount(1);
+  await history.getByRole("button", { name: "Restore version 1" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Version 1 is on the canvas as unsaved changes" })).toBeVisible();
+  await expect(node(page, "CSV file", "csv_1")).toHaveCount(0);
+  await page.keyboard.press("Control+z");
+  await expect(node(page, "CSV file", "csv_2")).toBeVisible();
+
+  // Every shortcut is listed in the help popover.
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toBeVisible();
+  await expect(help.getByText("Auto-layout")).toBeVisible();
+});

@@ -87,7 +87,14 @@ function EditorShell({ saved }: { saved: TPipelineGraph }) {
       void queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
       return true;
     } catch (error) {
-      store.getState().notify(`Could not save: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      if (message.startsWith("The pipeline cannot be saved")) {
+        // The problems are on the canvas already; the pipeline panel lists them all.
+        store.getState().select([]);
+        store.getState().notify("Could not save: fix the problems marked on the canvas first (the Pipeline panel lists them).");
+      } else {
+        store.getState().notify(`Could not save: ${message}`);
+      }
       return false;
     }
   }, [store, saveMutation, queryClient, trpc]);
