@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import { z } from "zod";
-import type { CompileInput } from "@/nodes/contract";
+import type { Column, CompileInput } from "@/nodes/contract";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { render, sql, type Sql } from "@/nodes/sql";
 import { compileFieldChecks } from "@/nodes/validate/rules";
@@ -14,12 +14,14 @@ import csvSource from "@/nodes/sources/csv";
 import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import validateNode from "@/nodes/validate/validate";
 import { csvFormatOf } from "./csv-format";
-import { createStagingTable, stageCsv, ZCsvCheckpoint, type TFieldCheck, type TLoadColumn } from "./csv/stage";
+import { stageCsv, ZCsvCheckpoint, type TFieldCheck, type TLoadColumn } from "./csv/stage";
 import { loadPostgres } from "./destinations/postgres";
-import { createJsonStagingTable, stageJson, ZJsonCheckpoint } from "./json";
+import { stageJson, ZJsonCheckpoint } from "./json";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
 import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
 import { executeReingestEntry, type TReingestParams } from "./reingest";
+import type { TStagedCounts } from "./staging/record-stager";
+import { createStagingTable, type TStagingRun } from "./staging/stage-file";
 import { applySetRules, validateInSql } from "./validate/validate-in-sql";
 import { readEnv } from "../env";
 import type { UploadCatalogEntry } from "../services/uploads-catalog";
@@ -58,19 +60,22 @@ async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
   }
 }
 
+async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await work();
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
 /** Runs `work` and completes the node in the same transaction. */
 async function atomically(job: NodeJob, work: (client: pg.PoolClient) => Promise<NodeResult>): Promise<void> {
-  await withClient(job.pool, async (client) => {
-    await client.query("BEGIN");
-    try {
-      const result = await work(client);
-      await completeNode(client, job.topology, job.runId, job.node.id, result);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
-  });
+  await withClient(job.pool, (client) =>
+    inTransaction(client, async () => completeNode(client, job.topology, job.runId, job.node.id, await work(client))),
+  );
 }
 
 function inputOf(job: NodeJob, port = "in"): CompileInput & { nodeId: string } {
@@ -93,14 +98,78 @@ const ZFusedStats = ZCsvCheckpoint.extend({ done: z.literal(true) });
 
 // ─── sources ──────────────────────────────────────────────────────────────────────────────
 
+/** The uploaded file a source's `file` names (`upload:<id>`). */
+function sourceFile(job: NodeJob, file: string): { path: string; upload: UploadCatalogEntry } {
+  const uploadId = uploadIdOf(file);
+  const upload = uploadId ? job.upload(uploadId) : undefined;
+  if (!uploadId || !upload) throw new Error(`the file ${file} is not uploaded (or was deleted): upload it again`);
+  return { path: uploadPath(job.workspaceId, uploadId), upload };
+}
+
+/** How a file source stages: the engine's part, the same for every format, is in {@link stageSource}. */
+interface TSourceStaging<TCheckpoint, TResult> {
+  /** The staging table's columns. */
+  load: readonly Column[];
+  /** A validate node fused into the source: it owns the quarantined records, and shows progress too. */
+  fusedValidate?: PlannedNode;
+  /** The stored checkpoint, when staging can resume after it; null to start over. */
+  resumable: (stored: unknown) => TCheckpoint | null;
+  stage: (staging: TStagingRun<TCheckpoint>) => Promise<TResult>;
+  /** What the node records when it completes, in the transaction that completes it. */
+  complete: (result: TResult, client: pg.ClientBase) => NodeResult | Promise<NodeResult>;
+}
+
+/**
+ * Stages a file source on a dedicated connection and completes the node. A retried job
+ * resumes after the last committed chunk while the staging table holds exactly the rows
+ * its checkpoint counts; otherwise it starts over, with a new staging table and none of
+ * the records it quarantined before.
+ */
+async function stageSource<TCheckpoint extends TStagedCounts, TResult>(job: NodeJob, source: TSourceStaging<TCheckpoint, TResult>): Promise<void> {
+  const { node, runId } = job;
+  const validate = source.fusedValidate;
+  const quarantineNodeId = validate?.id ?? node.id;
+  const target = nodeRelation(runId, node.id);
+  await withClient(job.pool, async (client) => {
+    const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+    let resumeFrom = source.resumable(stored.rows[0]?.checkpoint);
+    if (resumeFrom) {
+      // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
+      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
+      if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
+    }
+    if (!resumeFrom) {
+      await inTransaction(client, async () => {
+        await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+        await createStagingTable(client, target, source.load);
+        await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, quarantineNodeId]);
+        await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
+      });
+    }
+    const result = await source.stage({
+      client,
+      target,
+      lineagePrefix: `${runId}:${node.id}:`,
+      quarantine: { workspaceId: job.workspaceId, runId, nodeId: quarantineNodeId },
+      resumeFrom,
+      chunkRows: readEnv().SLUICE_CHUNK_ROWS,
+      saveCheckpoint: async (c, checkpoint) => {
+        await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
+        await recordProgress(c, runId, node.id, validate ? { rowsIn: checkpoint.rowsIn, rowsOut: checkpoint.rowsIn, rowsRejected: 0 } : checkpoint);
+        if (validate) await recordProgress(c, runId, validate.id, checkpoint);
+      },
+      signal: job.signal,
+    });
+    await inTransaction(client, async () => completeNode(client, job.topology, runId, node.id, await source.complete(result, client)));
+  });
+}
+
 async function executeCsvSource(job: NodeJob): Promise<void> {
   const { node, runId } = job;
   const config = csvSource.config.parse(node.config);
-  const uploadId = uploadIdOf(config.file);
-  const upload = uploadId ? job.upload(uploadId) : undefined;
-  if (!uploadId || !upload) throw new Error(`the file ${config.file} is not uploaded (or was deleted): upload it again`);
-  const fileColumns = upload.columns.map((c) => c.name);
-  const format = csvFormatOf(config, upload);
+  const file = sourceFile(job, config.file);
+  const fileColumns = file.upload.columns.map((c) => c.name);
+  const format = csvFormatOf(config, file.upload);
 
   const validate = node.fusedValidate ? job.plan.get(node.fusedValidate) : undefined;
   const loadColumns = validate ? validate.output : node.output;
@@ -125,50 +194,13 @@ async function executeCsvSource(job: NodeJob): Promise<void> {
       });
     }
   }
-  const quarantineNodeId = validate?.id ?? node.id;
-  const target = nodeRelation(runId, node.id);
 
-  await withClient(job.pool, async (client) => {
-    const stored = await client.query<{ checkpoint: unknown }>(
-      "SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2",
-      [runId, node.id],
-    );
-    let resumeFrom = stored.rows[0]?.checkpoint ? ZCsvCheckpoint.parse(stored.rows[0].checkpoint) : null;
-    if (resumeFrom) {
-      // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
-      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
-      if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
-    }
-    if (!resumeFrom) {
-      await client.query("BEGIN");
-      await run(client, sql`DROP TABLE IF EXISTS ${target}`);
-      await createStagingTable(client, target, load);
-      await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, quarantineNodeId]);
-      await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
-      await client.query("COMMIT");
-    }
-    const result = await stageCsv({
-      client,
-      filePath: uploadPath(job.workspaceId, uploadId),
-      format,
-      fileColumns,
-      load,
-      fieldChecks,
-      rejectNonEmpty,
-      target,
-      lineagePrefix: `${runId}:${node.id}:`,
-      quarantine: { workspaceId: job.workspaceId, runId, nodeId: quarantineNodeId },
-      resumeFrom,
-      chunkRows: readEnv().SLUICE_CHUNK_ROWS,
-      saveCheckpoint: async (c, checkpoint) => {
-        await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
-        await recordProgress(c, runId, node.id, validate ? { rowsIn: checkpoint.rowsIn, rowsOut: checkpoint.rowsIn, rowsRejected: 0 } : checkpoint);
-        if (validate) await recordProgress(c, runId, validate.id, checkpoint);
-      },
-      signal: job.signal,
-    });
-    await client.query("BEGIN");
-    try {
+  await stageSource(job, {
+    load,
+    fusedValidate: validate,
+    resumable: (stored) => (stored ? ZCsvCheckpoint.parse(stored) : null),
+    stage: (staging) => stageCsv({ ...staging, filePath: file.path, format, fileColumns, load, fieldChecks, rejectNonEmpty }),
+    complete: async (result, client) => {
       if (validate) {
         const final = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
         await client.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [
@@ -181,79 +213,36 @@ async function executeCsvSource(job: NodeJob): Promise<void> {
       const counts = validate
         ? { rowsIn: result.rowsIn, rowsOut: result.rowsIn, rowsRejected: 0, checksum: null }
         : { ...result };
-      await completeNode(client, job.topology, runId, node.id, {
-        ...counts,
-        logs: [`read ${result.rowsIn} records from the file; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`],
-      });
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
+      return { ...counts, logs: [`read ${result.rowsIn} records from the file; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`] };
+    },
   });
 }
 
 async function executeJsonSource(job: NodeJob): Promise<void> {
-  const { node, runId } = job;
-  const config = jsonSource.config.parse(node.config);
-  const uploadId = uploadIdOf(config.file);
-  const upload = uploadId ? job.upload(uploadId) : undefined;
-  if (!uploadId || !upload) throw new Error(`the file ${config.file} is not uploaded (or was deleted): upload it again`);
-  const detected = ZJsonFormat.safeParse(upload.format.format);
+  const config = jsonSource.config.parse(job.node.config);
+  const file = sourceFile(job, config.file);
+  const detected = ZJsonFormat.safeParse(file.upload.format.format);
   const format = config.format ?? (detected.success ? detected.data : undefined);
-  if (!format) throw new Error(`${upload.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
-  const load = node.output.map((c) => ({ name: c.name, type: c.type }));
-  const target = nodeRelation(runId, node.id);
+  if (!format) throw new Error(`${file.upload.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
+  const load = job.node.output.map((c) => ({ name: c.name, type: c.type }));
 
-  await withClient(job.pool, async (client) => {
-    const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
-    const parsed = ZJsonCheckpoint.safeParse(stored.rows[0]?.checkpoint);
-    let resumeFrom = parsed.success && parsed.data.format === format ? parsed.data : null;
-    if (resumeFrom) {
-      // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
-      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
-      if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
-    }
-    if (!resumeFrom) {
-      await client.query("BEGIN");
-      await run(client, sql`DROP TABLE IF EXISTS ${target}`);
-      await createJsonStagingTable(client, target, load);
-      await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
-      await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
-      await client.query("COMMIT");
-    }
-    const result = await stageJson({
-      client,
-      filePath: uploadPath(job.workspaceId, uploadId),
-      format,
-      flatten: config.flatten ?? true,
-      load,
-      target,
-      lineagePrefix: `${runId}:${node.id}:`,
-      quarantine: { workspaceId: job.workspaceId, runId, nodeId: node.id },
-      resumeFrom,
-      chunkRows: readEnv().SLUICE_CHUNK_ROWS,
-      saveCheckpoint: async (c, checkpoint) => {
-        await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
-        await recordProgress(c, runId, node.id, checkpoint);
-      },
-      signal: job.signal,
-    });
-    const logs = [`read ${result.rowsIn} records from the file (${format}); ${result.rowsOut} staged, ${result.rowsRejected} quarantined`];
-    if (result.ignoredFields > 0) {
-      logs.push(
-        `${result.ignoredFields} field values were not columns of this source and were not loaded (e.g. ${result.ignoredExamples.join(", ")}); ` +
-          "add them under Column types to read them",
-      );
-    }
-    await client.query("BEGIN");
-    try {
-      await completeNode(client, job.topology, runId, node.id, { rowsIn: result.rowsIn, rowsOut: result.rowsOut, rowsRejected: result.rowsRejected, checksum: result.checksum, logs });
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
+  await stageSource(job, {
+    load,
+    resumable: (stored) => {
+      const parsed = ZJsonCheckpoint.safeParse(stored);
+      return parsed.success && parsed.data.format === format ? parsed.data : null;
+    },
+    stage: (staging) => stageJson({ ...staging, filePath: file.path, format, flatten: config.flatten ?? true, load }),
+    complete: (result) => {
+      const logs = [`read ${result.rowsIn} records from the file (${format}); ${result.rowsOut} staged, ${result.rowsRejected} quarantined`];
+      if (result.ignoredFields > 0) {
+        logs.push(
+          `${result.ignoredFields} field values were not columns of this source and were not loaded (e.g. ${result.ignoredExamples.join(", ")}); ` +
+            "add them under Column types to read them",
+        );
+      }
+      return { rowsIn: result.rowsIn, rowsOut: result.rowsOut, rowsRejected: result.rowsRejected, checksum: result.checksum, logs };
+    },
   });
 }
 
