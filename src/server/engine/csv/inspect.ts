@@ -1,13 +1,13 @@
 import { isUtf8 } from "node:buffer";
-import { open } from "node:fs/promises";
 import type { Column } from "@/nodes/contract";
 import { inferColumnType, parseValue } from "@/nodes/values";
 import { columnNamesFromHeader, generatedColumnNames } from "./column-names";
 import { formatBytes, ZCsvFormat, type TCsvFormat, type TCsvFormatInput } from "./format";
 import { CsvScanner } from "./scanner";
+import { INSPECT_BYTES, readFileStart } from "../staging/file-start";
 
-/** Bytes read from the start of the file: enough to infer types, small enough to be instant on any file. */
-export const INSPECT_BYTES = 1024 * 1024;
+export { INSPECT_BYTES };
+
 /** Rows returned for a preview. */
 export const SAMPLE_ROWS = 100;
 const DELIMITER_CANDIDATES = [",", ";", "\t", "|"] as const;
@@ -43,18 +43,7 @@ interface TRecord {
  * a header (it is, unless every value in it fits the type inferred for its column).
  */
 export async function inspectCsv(filePath: string, given: Partial<TCsvFormatInput> = {}): Promise<TCsvInspection> {
-  const file = await open(filePath, "r");
-  let bytes: Buffer;
-  let eof: boolean;
-  try {
-    const size = (await file.stat()).size;
-    const buffer = Buffer.alloc(Math.min(size, INSPECT_BYTES));
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-    bytes = buffer.subarray(0, bytesRead);
-    eof = bytesRead >= size;
-  } finally {
-    await file.close();
-  }
+  const { bytes, eof } = await readFileStart(filePath);
   // Without the end of the file, the last record may be cut: look only up to the last line break.
   const complete = eof ? bytes : bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
   const bom = complete.length >= 3 && complete[0] === 0xef && complete[1] === 0xbb && complete[2] === 0xbf;

@@ -1,4 +1,3 @@
-import { open } from "node:fs/promises";
 import { RESERVED_COLUMN_PREFIX, type Column, type TColumnType } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
 import { identifierProblem } from "@/nodes/sql";
@@ -18,9 +17,10 @@ import {
   VALUE_OBJECT,
   VALUE_STRING,
 } from "./scanner";
+import { INSPECT_BYTES, readFileStart } from "../staging/file-start";
 
-/** Bytes read from the start of the file: enough to infer types, instant on any file. */
-export const INSPECT_BYTES = 1024 * 1024;
+export { INSPECT_BYTES };
+
 /** PostgreSQL's limit of columns per table. */
 export const MAX_COLUMNS = 1600;
 
@@ -54,18 +54,7 @@ export function bodyStart(bytes: Uint8Array): number {
  * with no record that parses.
  */
 export async function inspectJson(filePath: string): Promise<TJsonInspection> {
-  const file = await open(filePath, "r");
-  let bytes: Buffer;
-  let eof: boolean;
-  try {
-    const size = (await file.stat()).size;
-    const buffer = Buffer.alloc(Math.min(size, INSPECT_BYTES));
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-    bytes = buffer.subarray(0, bytesRead);
-    eof = bytesRead >= size;
-  } finally {
-    await file.close();
-  }
+  const { bytes, eof } = await readFileStart(filePath);
   const start = skipWhitespace(bytes, bodyStart(bytes), bytes.length);
   if (start >= bytes.length) throw new JsonInspectionError("the file holds no JSON: it is empty or only whitespace");
   const first = bytes[start];
