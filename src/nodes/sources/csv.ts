@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { defineNode, RESERVED_COLUMN_PREFIX, ZColumnType, type Column } from "../contract";
-import { UPLOAD_REF_PREFIX, uploadIdOf } from "../pipeline";
+import { defineNode, RESERVED_COLUMN_PREFIX, type Column } from "../contract";
+import { columnTypesField, sourceUpload, uploadField } from "./file-source";
 
 const ZCsvConfig = z.object({
-  file: z
-    .string()
-    .startsWith(UPLOAD_REF_PREFIX, `choose an uploaded file (${UPLOAD_REF_PREFIX}<id>)`)
-    .meta({ title: "File", description: "The uploaded CSV file to read.", widget: "upload" }),
+  file: uploadField("The uploaded CSV file to read."),
   // Format fields left unset take what was detected when the file was uploaded.
   delimiter: z
     .enum([",", ";", "\t", "|"])
@@ -21,14 +18,7 @@ const ZCsvConfig = z.object({
     .enum(["utf-8", "latin1"])
     .optional()
     .meta({ title: "Encoding", description: "UTF-8 (with or without a byte-order mark) or Latin-1 (ISO-8859-1). Default UTF-8." }),
-  columns: z
-    .record(z.string(), ZColumnType)
-    .optional()
-    .meta({
-      title: "Column types",
-      description: "Overrides the types inferred from the file's first rows. Values that do not fit go to quarantine.",
-      widget: "column-types",
-    }),
+  columns: columnTypesField("Overrides the types inferred from the file's first rows. Values that do not fit go to quarantine."),
 });
 
 export default defineNode({
@@ -48,12 +38,8 @@ export default defineNode({
   outputs: [{ name: "out", label: "Rows" }],
   config: ZCsvConfig,
   outputSchema: ({ config, upload, report }) => {
-    const uploadId = uploadIdOf(config.file);
-    const info = uploadId ? upload(uploadId) : undefined;
-    if (!info) {
-      report({ path: ["file"], message: "the file is not uploaded yet (or was deleted): upload it again" });
-      return [];
-    }
+    const info = sourceUpload(config.file, { upload, report });
+    if (!info) return [];
     const overrides = config.columns ?? {};
     const known = new Set(info.columns.map((c) => c.name));
     for (const name of Object.keys(overrides)) {

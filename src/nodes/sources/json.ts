@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNode, RESERVED_COLUMN_PREFIX, ZColumnType, type Column, type ConfigProblem } from "../contract";
-import { UPLOAD_REF_PREFIX, uploadIdOf } from "../pipeline";
+import { defineNode, RESERVED_COLUMN_PREFIX, type Column, type ConfigProblem } from "../contract";
 import { identifierProblem } from "../sql";
+import { columnTypesField, sourceUpload, uploadField } from "./file-source";
 
 export const JSON_FORMATS = ["array", "ndjson"] as const;
 export const ZJsonFormat = z.enum(JSON_FORMATS);
@@ -10,10 +10,7 @@ export type TJsonFormat = z.infer<typeof ZJsonFormat>;
 const JSON_FILE_NAME = /\.(json|ndjson|jsonl)$/i;
 
 const ZJsonConfig = z.object({
-  file: z
-    .string()
-    .startsWith(UPLOAD_REF_PREFIX, `choose an uploaded file (${UPLOAD_REF_PREFIX}<id>)`)
-    .meta({ title: "File", description: "The uploaded JSON or NDJSON file to read.", widget: "upload" }),
+  file: uploadField("The uploaded JSON or NDJSON file to read."),
   format: ZJsonFormat.optional().meta({
     title: "Format",
     description: "array: one JSON array of objects. ndjson: one object per line. Detected from the file when not set.",
@@ -25,15 +22,9 @@ const ZJsonConfig = z.object({
       title: "Flatten nested objects",
       description: "Nested objects become columns by path (address.city). Off: each top-level field is a column, objects kept as JSON. Default on.",
     }),
-  columns: z
-    .record(z.string(), ZColumnType)
-    .optional()
-    .meta({
-      title: "Column types",
-      description:
-        "Overrides the types inferred from the file's first megabyte, and adds fields that appear only later in the file. Values that do not fit go to quarantine.",
-      widget: "column-types",
-    }),
+  columns: columnTypesField(
+    "Overrides the types inferred from the file's first megabyte, and adds fields that appear only later in the file. Values that do not fit go to quarantine.",
+  ),
 });
 export type TJsonConfig = z.output<typeof ZJsonConfig>;
 
@@ -115,12 +106,8 @@ export default defineNode({
   outputs: [{ name: "out", label: "Rows" }],
   config: ZJsonConfig,
   outputSchema: ({ config, upload, report }) => {
-    const uploadId = uploadIdOf(config.file);
-    const info = uploadId ? upload(uploadId) : undefined;
-    if (!info) {
-      report({ path: ["file"], message: "the file is not uploaded yet (or was deleted): upload it again" });
-      return [];
-    }
+    const info = sourceUpload(config.file, { upload, report });
+    if (!info) return [];
     if (!JSON_FILE_NAME.test(info.filename)) {
       report({ path: ["file"], message: `${info.filename} is not a JSON file (.json, .ndjson or .jsonl): use a CSV source for it` });
       return [];
