@@ -63,6 +63,8 @@ export interface EditorState extends GraphSnapshot {
   problems: ProblemIndex;
   /** Output columns per node id, from the last validation (null: unknown because of a problem). */
   columns: Record<string, Column[] | null>;
+  /** File names of the uploads the graph reads, by upload id. */
+  files: Record<string, string>;
   run: RunView | null;
   notice: Notice | null;
   /** What the last history entry was for, so a burst of edits to one thing is one undo step. */
@@ -95,7 +97,10 @@ export interface EditorState extends GraphSnapshot {
   load(snapshot: GraphSnapshot, options: { dirty: boolean; baseVersion?: number; keepHistory?: boolean }): void;
   /** Records a saved version; the canvas stays dirty when it changed since `saved` was taken. */
   markSaved(version: number, saved: GraphSnapshot): void;
-  setValidation(result: { problems: GraphProblem[]; columns: Record<string, Column[] | null> }, sentEdges: readonly ProposedEdge[]): void;
+  setValidation(
+    result: { problems: GraphProblem[]; columns: Record<string, Column[] | null>; files?: Record<string, string> },
+    sentEdges: readonly ProposedEdge[],
+  ): void;
   setRun(run: RunView | null): void;
   notify(message: string, kind?: Notice["kind"]): void;
   dismissNotice(id: number): void;
@@ -204,6 +209,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       pasteCount: 0,
       problems: EMPTY_PROBLEMS,
       columns: {},
+      files: {},
       run: null,
       notice: null,
       historyKey: null,
@@ -405,7 +411,11 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
             (byNode[problem.nodeId] ??= []).push(problem);
           }
         }
-        set({ problems: { byNode, byEdge, all: result.problems }, columns: result.columns });
+        set((state) => ({
+          problems: { byNode, byEdge, all: result.problems },
+          columns: result.columns,
+          files: result.files ? { ...state.files, ...result.files } : state.files,
+        }));
       },
 
       setRun(run) {

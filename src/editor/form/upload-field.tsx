@@ -3,6 +3,7 @@
 import { useId, useRef, useState, type DragEvent } from "react";
 import { uploadIdOf, UPLOAD_REF_PREFIX } from "@/nodes/pipeline";
 import { formatBytes } from "../format";
+import { useEditor } from "../store-context";
 
 interface UploadedFile {
   id: string;
@@ -64,6 +65,7 @@ export function UploadField({ label, description, value, onChange, errors }: {
   const [dragging, setDragging] = useState(false);
   const uploadId = uploadIdOf(value);
   const known = uploadId ? knownUploads.get(uploadId) : undefined;
+  const filename = useEditor((s) => (uploadId ? s.files[uploadId] : undefined));
 
   const start = (file: File) => {
     const abort = upload(
@@ -119,6 +121,8 @@ export function UploadField({ label, description, value, onChange, errors }: {
                     · {formatBytes(known.size)} · {known.columns.length} columns
                   </span>
                 </>
+              ) : filename ? (
+                <span className="font-medium">{filename}</span>
               ) : (
                 <span className="font-mono text-xs">{uploadId}</span>
               )}

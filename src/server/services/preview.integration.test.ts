@@ -8,7 +8,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { closeDatabaseClients, getPrisma } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import { defaultWorkspaceId } from "@/server/workspace";
-import { PREVIEW_ROWS, previewNode, PreviewUnavailableError } from "./preview";
+import { checkForEditor, PREVIEW_ROWS, previewNode, PreviewUnavailableError } from "./preview";
 import { saveUpload } from "./uploads";
 
 let db: TestDatabase;
@@ -130,6 +130,13 @@ describe("node preview", () => {
     const badExpression = graph(airFile);
     badExpression.nodes[2] = { id: "hot", type: "transform.filter", config: { expression: "aqi >" } };
     await expect(previewNode(ctx, { graph: badExpression, nodeId: "hot" })).rejects.toThrow(/^Fix these first: hot: /);
+  });
+
+  it("checks a graph for the editor: problems, columns per node and the names of the files it reads", async () => {
+    const checked = await checkForEditor(ctx, graph(airFile, { nodes: [{ id: "lonely", type: "validate", config: { rules: [] } }] }));
+    expect(checked.problems.map((p) => `${p.nodeId}/${p.code}`)).toEqual(["lonely/missing-input"]);
+    expect(checked.columns.val?.map((c) => c.name)).toEqual(["station", "aqi", "measured_at"]);
+    expect(checked.files).toEqual({ [airFile.slice("upload:".length)]: "air.csv" });
   });
 
   it("previews a 1,000,000-row file in under a second: it reads a sample, not the file", async () => {

@@ -260,3 +260,23 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
     client.release();
   }
 }
+
+/**
+ * What the editor shows while a graph is edited: every problem, the columns each node
+ * outputs (for column pickers), and the names of the files its sources read.
+ */
+export async function checkForEditor(ctx: Pick<Ctx, "prisma" | "workspaceId">, graph: unknown) {
+  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
+  const checked = checkGraph(graph, { registry, upload });
+  const files: Record<string, string> = {};
+  for (const n of checked.nodes) {
+    const id = uploadIdOf((n.node.config as { file?: unknown }).file);
+    const entry = id ? upload(id) : undefined;
+    if (id && entry) files[id] = entry.filename;
+  }
+  return {
+    problems: checked.problems,
+    columns: Object.fromEntries(checked.nodes.map((n) => [n.node.id, n.output ?? null])),
+    files,
+  };
+}

@@ -2,8 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNodeId } from "@/nodes/pipeline";
-import { validateGraph } from "../../services/pipelines";
-import { previewNode, PreviewUnavailableError } from "../../services/preview";
+import { checkForEditor, previewNode, PreviewUnavailableError } from "../../services/preview";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
@@ -12,15 +11,10 @@ export const ZPreviewInput = z.object({ graph: z.unknown(), nodeId: ZNodeId });
 export const editorRouter = createTRPCRouter({
   /**
    * pipelines.validate as a POST: queries travel in the URL, and a graph of 150 nodes is
-   * longer than Node's header limit (HTTP 431). Same answer, sent in the request body.
+   * longer than Node's header limit (HTTP 431). Same answer, plus the uploaded files' names,
+   * sent in the request body.
    */
-  check: publicProcedure.input(z.object({ graph: z.unknown() })).mutation(async ({ ctx, input }) => {
-    const checked = await validateGraph(ctx, input.graph);
-    return {
-      problems: checked.problems,
-      columns: Object.fromEntries(checked.nodes.map((n) => [n.node.id, n.output ?? null])),
-    };
-  }),
+  check: publicProcedure.input(z.object({ graph: z.unknown() })).mutation(({ ctx, input }) => checkForEditor(ctx, input.graph)),
   /** The first rows of a node's output on a sample of the sources (see services/preview.ts). */
   preview: publicProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
     mapServiceErrors(async () => {
