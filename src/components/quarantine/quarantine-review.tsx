@@ -26,9 +26,13 @@ import {
   type QuarantineFilters,
 } from "./filters";
 import { RecordPanel } from "./record-panel";
+import { ReingestControls } from "./reingest-controls";
 import { fieldColumns, RecordTable, type TQuarantineListRow } from "./record-table";
 
 const PAGE_SIZE = 100;
+/** After a re-ingest starts, its records settle within seconds: the screen follows them for a while. */
+const FOLLOW_MS = 60_000;
+const FOLLOW_EVERY_MS = 2_000;
 const fieldStyles =
   "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600";
 
@@ -61,12 +65,17 @@ export function QuarantineReview() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<{ kind: "fix" | "discard"; target: TQuarantineTargetInput; label: string } | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [following, setFollowing] = useState(false);
+  const follow = following ? FOLLOW_EVERY_MS : false;
 
   const list = useInfiniteQuery(
-    trpc.quarantine.list.infiniteQueryOptions({ filter, order, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? null }),
+    trpc.quarantine.list.infiniteQueryOptions(
+      { filter, order, limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? null, refetchInterval: follow },
+    ),
   );
-  const count = useQuery(trpc.quarantine.count.queryOptions(filter));
-  const groups = useQuery(trpc.quarantine.groups.queryOptions(filter));
+  const count = useQuery(trpc.quarantine.count.queryOptions(filter, { refetchInterval: follow }));
+  const groups = useQuery(trpc.quarantine.groups.queryOptions(filter, { refetchInterval: follow }));
   const facets = useQuery(trpc.quarantine.facets.queryOptions({ pipelineId: filter.pipelineId, runId: filter.runId }));
 
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
@@ -118,7 +127,7 @@ export function QuarantineReview() {
       ) : null}
 
       <div className="flex flex-wrap items-center gap-2">
-        <p role="status" aria-live="polite" aria-label="Matching records" className="mr-auto text-sm text-slate-700">
+        <div role="status" aria-live="polite" aria-label="Matching records" className="mr-auto text-sm text-slate-700">
           {count.isPending ? (
             <Skeleton className="inline-block h-4 w-32 align-middle" />
           ) : count.data ? (
@@ -129,7 +138,7 @@ export function QuarantineReview() {
           ) : (
             <span className="text-rose-700">The count could not be loaded: {errorMessage(count.error)}</span>
           )}
-        </p>
+        </div>
         {selected.size > 0 ? (
           <>
             <button type="button" className={buttonStyles.secondary} onClick={() => setDialog({ kind: "fix", target: selectedTarget, label: selectedLabel })}>
@@ -152,6 +161,16 @@ export function QuarantineReview() {
           Export CSV
         </a>
       </div>
+      <ReingestControls
+        filter={filter}
+        selectedIds={[...selected]}
+        onStarted={() => {
+          setSelected(new Set());
+          setFollowing(true);
+          setTimeout(() => setFollowing(false), FOLLOW_MS);
+          refresh();
+        }}
+      />
       {notice ? (
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
           {notice}

@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { ReingestError, startReingest } from "../../engine/reingest";
 import { getLineage } from "../../services/lineage";
 import {
   applyBulkFix,
@@ -28,7 +29,7 @@ async function mapQuarantineErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await mapServiceErrors(work);
   } catch (error) {
-    if (error instanceof BulkFixError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+    if (error instanceof BulkFixError || error instanceof ReingestError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
     if (error instanceof QuarantineConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
     throw error;
   }
@@ -63,6 +64,13 @@ export const quarantineRouter = createTRPCRouter({
   discard: publicProcedure
     .input(z.object({ target: ZQuarantineTarget, reason: z.string().max(2000) }))
     .mutation(({ ctx, input }) => mapQuarantineErrors(() => discardQuarantined(ctx, input.target, input.reason))),
+  /**
+   * Sends records back through the pipeline from the node that rejected them: one new run
+   * per original run, under the version that run pinned (default) or the current one.
+   */
+  reingest: publicProcedure
+    .input(z.object({ target: ZQuarantineTarget, version: z.enum(["pinned", "current"]).default("pinned") }))
+    .mutation(({ ctx, input }) => mapQuarantineErrors(() => startReingest(ctx, input.target, { version: input.version }))),
   /** Where a record came from and what each node made of it. */
   lineage: publicProcedure
     .input(z.object({ lineageId: z.string().min(1).max(300) }))
