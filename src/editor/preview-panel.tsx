@@ -15,7 +15,7 @@ const ROW_HEIGHT = 28;
 const DEBOUNCE_MS = 400;
 const COLUMN_WIDTH = 160;
 const ROW_NUMBER_WIDTH = 48;
-const REASON_WIDTH = 360;
+const REASON_WIDTH = 300;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -36,7 +36,8 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
   const hasRejects = preview.rejected.length > 0;
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const width = ROW_NUMBER_WIDTH + preview.columns.length * COLUMN_WIDTH + (hasRejects ? REASON_WIDTH : 0);
-  const template = `${ROW_NUMBER_WIDTH}px repeat(${preview.columns.length}, ${COLUMN_WIDTH}px)${hasRejects ? ` ${REASON_WIDTH}px` : ""}`;
+  // The reasons come first: on a narrow screen they must not scroll out of sight.
+  const template = `${ROW_NUMBER_WIDTH}px${hasRejects ? ` ${REASON_WIDTH}px` : ""} repeat(${preview.columns.length}, ${COLUMN_WIDTH}px)`;
 
   return (
     <div ref={scroller} className="min-h-0 flex-1 overflow-auto" tabIndex={0} aria-label="Preview rows, scrollable">
@@ -46,16 +47,16 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
             <span role="columnheader" className="px-2 py-1.5 text-slate-400">
               #
             </span>
-            {preview.columns.map((c) => (
-              <span role="columnheader" key={c.name} className="truncate px-2 py-1 text-left" title={`${c.name} (${c.type})`}>
-                <span className="font-semibold text-slate-800">{c.name}</span> <span className="font-normal text-slate-500">{c.type}</span>
-              </span>
-            ))}
             {hasRejects ? (
               <span role="columnheader" className="px-2 py-1.5 font-semibold text-red-800">
                 Why it would be quarantined
               </span>
             ) : null}
+            {preview.columns.map((c) => (
+              <span role="columnheader" key={c.name} className="truncate px-2 py-1 text-left" title={`${c.name} (${c.type})`}>
+                <span className="font-semibold text-slate-800">{c.name}</span> <span className="font-normal text-slate-500">{c.type}</span>
+              </span>
+            ))}
           </div>
         </div>
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
@@ -75,6 +76,11 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
                 <span role="cell" className="px-2 py-1.5 text-slate-400 tabular-nums">
                   {row.index + 1}
                 </span>
+                {hasRejects ? (
+                  <span role="cell" className="truncate px-2 py-1.5 text-red-800" title={violations?.map((v) => v.message).join("\n")}>
+                    {violations?.map((v) => v.message).join(" · ")}
+                  </span>
+                ) : null}
                 {preview.columns.map((c, i) => {
                   const value = row.values[i];
                   const problems = badFields.get(c.name);
@@ -90,11 +96,6 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
                     </span>
                   );
                 })}
-                {hasRejects ? (
-                  <span role="cell" className="truncate px-2 py-1.5 text-red-800" title={violations?.map((v) => v.message).join("\n")}>
-                    {violations?.map((v) => v.message).join(" · ")}
-                  </span>
-                ) : null}
               </div>
             );
           })}
