@@ -16,13 +16,19 @@ export const STATUS_LABELS: Record<TQuarantineStatus, string> = {
   discarded: "Discarded",
 };
 
+/**
+ * The status filter: one status, "all", or (when absent) the records still waiting for a
+ * person, open or fixed: the review queue, whose count drops as records are re-ingested.
+ */
+export type TStatusFilter = TQuarantineStatus | "all";
+
 export interface QuarantineFilters {
   pipelineId?: string;
   runId?: string;
   nodeId?: string;
   field?: string;
   rule?: string;
-  status?: TQuarantineStatus;
+  status?: TStatusFilter;
   /** YYYY-MM-DD, local day */
   from?: string;
   /** YYYY-MM-DD, inclusive */
@@ -62,8 +68,8 @@ export function parseQuarantineFilters(params: URLSearchParams): { filters: Quar
   }
   const status = params.get("status");
   if (status) {
-    if (isStatus(status)) filters.status = status;
-    else problems.push(`“${status}” is not a quarantine status (${QUARANTINE_STATUSES.join(", ")}), so records of every status are shown.`);
+    if (isStatus(status) || status === "all") filters.status = status;
+    else problems.push(`“${status}” is not a quarantine status (${QUARANTINE_STATUSES.join(", ")} or all), so the records to review are shown.`);
   }
   for (const key of ["from", "to"] as const) {
     const value = params.get(key);
@@ -111,7 +117,7 @@ export function quarantineFiltersToInput(filters: QuarantineFilters) {
     ...(filters.nodeId ? { nodeId: filters.nodeId } : {}),
     ...(filters.field ? { field: filters.field } : {}),
     ...(filters.rule ? { rule: filters.rule } : {}),
-    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.status === "all" ? {} : { status: filters.status ?? ("review" as const) }),
     ...(filters.from ? { from: startOfDay(filters.from) } : {}),
     ...(to ? { to } : {}),
   };

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { skipToken, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
@@ -79,7 +79,11 @@ export function QuarantineReview() {
   const facets = useQuery(trpc.quarantine.facets.queryOptions({ pipelineId: filter.pipelineId, runId: filter.runId }));
 
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
-  const fields = useMemo(() => fieldColumns(rows), [rows]);
+  const first = rows[0];
+  const firstRules = useQuery(
+    trpc.quarantine.rules.queryOptions(first ? { runId: first.runId, nodeId: first.nodeId } : skipToken, { staleTime: Infinity }),
+  );
+  const fields = useMemo(() => fieldColumns(rows, firstRules.data?.columns.map((c) => c.name)), [rows, firstRules.data]);
 
   function applyFilters(next: QuarantineFilters) {
     setSelected(new Set());
@@ -133,7 +137,7 @@ export function QuarantineReview() {
           ) : count.data ? (
             <>
               <span className="text-lg font-semibold text-slate-900">{total}</span> record{count.data.count === 1 ? "" : "s"}
-              {hasQuarantineFilters(filters) ? " match these filters" : " in quarantine"}
+              {hasQuarantineFilters(filters) ? " match these filters" : " to review"}
             </>
           ) : (
             <span className="text-rose-700">The count could not be loaded: {errorMessage(count.error)}</span>
@@ -241,11 +245,16 @@ export function QuarantineReview() {
             ) : (
               <EmptyState
                 icon={<QuarantineIcon className="size-6" />}
-                title="Nothing in quarantine"
+                title="Nothing to review"
                 actions={
-                  <Link href="/pipelines" className={buttonStyles.primary}>
-                    Open pipelines
-                  </Link>
+                  <>
+                    <Link href="/pipelines" className={buttonStyles.primary}>
+                      Open pipelines
+                    </Link>
+                    <button type="button" className={buttonStyles.secondary} onClick={() => applyFilters({ status: "all" })}>
+                      Show re-ingested and discarded records
+                    </button>
+                  </>
                 }
               >
                 <p>
@@ -257,6 +266,7 @@ export function QuarantineReview() {
           ) : (
             <RecordTable
               rows={rows}
+              columns={fields}
               selected={selected}
               onToggle={toggle}
               onToggleAll={(checked) => setSelected(checked ? new Set(rows.map((r) => r.id)) : new Set())}
@@ -346,8 +356,13 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         Status
-        <select value={filters.status ?? ""} onChange={(e) => set({ status: QUARANTINE_STATUSES.find((s) => s === e.target.value) })} className={fieldStyles}>
-          <option value="">Any status</option>
+        <select
+          value={filters.status ?? ""}
+          onChange={(e) => set({ status: e.target.value === "all" ? "all" : QUARANTINE_STATUSES.find((s) => s === e.target.value) })}
+          className={fieldStyles}
+        >
+          <option value="">To review (open or fixed)</option>
+          <option value="all">Any status</option>
           {QUARANTINE_STATUSES.map((status) => (
             <option key={status} value={status}>
               {STATUS_LABELS[status]}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useRef } from "react";
 import type { RouterOutputs } from "@/trpc/react";
 import { STATUS_LABELS, type TQuarantineStatus } from "./filters";
 
@@ -25,11 +25,15 @@ export function QuarantineStatusBadge({ status }: { status: TQuarantineStatus })
   );
 }
 
-/** Field names in the order records first show them, so a run's columns keep their file order. */
-export function fieldColumns(rows: readonly TQuarantineListRow[]): string[] {
+/**
+ * Field names to show: `preferred` first (the columns as the rejecting node received them,
+ * in file order), then any other field the first records have (stored records' keys come
+ * back in jsonb's order, not the file's).
+ */
+export function fieldColumns(rows: readonly TQuarantineListRow[], preferred: readonly string[] = []): string[] {
   const seen = new Set<string>();
   for (const row of rows.slice(0, 200)) for (const key of Object.keys(row.record)) seen.add(key);
-  return [...seen];
+  return [...preferred.filter((name) => seen.has(name)), ...[...seen].filter((name) => !preferred.includes(name))];
 }
 
 /**
@@ -39,6 +43,7 @@ export function fieldColumns(rows: readonly TQuarantineListRow[]): string[] {
  */
 export function RecordTable({
   rows,
+  columns,
   selected,
   onToggle,
   onToggleAll,
@@ -49,6 +54,8 @@ export function RecordTable({
   onLoadMore,
 }: {
   rows: TQuarantineListRow[];
+  /** Field columns in display order (see fieldColumns). */
+  columns: string[];
   selected: ReadonlySet<string>;
   onToggle: (id: string) => void;
   onToggleAll: (checked: boolean) => void;
@@ -59,7 +66,6 @@ export function RecordTable({
   onLoadMore: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const columns = useMemo(() => fieldColumns(rows), [rows]);
   const shown = columns.slice(0, MAX_FIELD_COLUMNS);
   const virtualizer = useVirtualizer({
     count: rows.length,

@@ -190,6 +190,9 @@ describe("fixing quarantined records", () => {
     expect(await discardQuarantined(env.ctx, { ids: [BigInt(one.id)] }, "sensor was offline")).toEqual({ records: 1 });
     const detail = await getQuarantineDetail(env.ctx, BigInt(one.id));
     expect(detail.status).toBe("discarded");
+    // The review queue (open or fixed) no longer holds it.
+    expect(await countQuarantine(env.ctx, { runId, status: "review" })).toMatchObject({ count: 4 });
+    expect(await countQuarantine(env.ctx, { runId })).toMatchObject({ count: 5 });
     expect(detail.history.at(-1)).toMatchObject({ action: "discard", reason: "sensor was offline", by: "test", before: "fixed" });
     expect(await applyBulkFix(env.ctx, { ids: [BigInt(one.id)] }, { kind: "null", field: "pm25" })).toEqual({ records: 0 });
     await expect(editQuarantinedRecord(env.ctx, BigInt(one.id), { station: "X" })).rejects.toThrow(QuarantineConflictError);

@@ -116,7 +116,8 @@ export const ZQuarantineFilter = z.object({
   rule: z.string().min(1).max(100).optional(),
   /** Records with at least one violation on this field. */
   field: z.string().min(1).max(200).optional(),
-  status: z.enum(QUARANTINE_STATUS).optional(),
+  /** One status, or "review": the records still waiting for a person (open or fixed). */
+  status: z.enum([...Object.values(QUARANTINE_STATUS), "review"]).optional(),
   /** Quarantined at or after this instant. */
   from: z.date().optional(),
   /** Quarantined before this instant. */
@@ -140,7 +141,8 @@ function filterSql(ctx: Ctx, filter: TQuarantineFilter): Sql {
     parts.push(sql`q.run_id IN (SELECT r.id FROM runs AS r WHERE r.pipeline_id = ${filter.pipelineId}::uuid AND r.workspace_id = ${ctx.workspaceId}::uuid)`);
   }
   if (filter.nodeId) parts.push(sql`q.node_id = ${filter.nodeId}`);
-  if (filter.status) parts.push(sql`q.status = ${filter.status}::"QuarantineStatus"`);
+  if (filter.status === "review") parts.push(sql`q.status IN ('open', 'fixed')`);
+  else if (filter.status) parts.push(sql`q.status = ${filter.status}::"QuarantineStatus"`);
   if (filter.rule || filter.field) {
     // Containment keeps field and rule on the same violation: {"field":"aqi","rule":"max"}.
     const violation = { ...(filter.field ? { field: filter.field } : {}), ...(filter.rule ? { rule: filter.rule } : {}) };
