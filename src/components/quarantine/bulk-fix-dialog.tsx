@@ -44,6 +44,7 @@ export function BulkFixDialog({
   const trpc = useTRPC();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const helpId = useId();
   const [field, setField] = useState(defaultField ?? fields[0] ?? "");
   const [kind, setKind] = useState<TFixKind>("value");
   const [text, setText] = useState("");
@@ -114,18 +115,21 @@ export function BulkFixDialog({
             <input value={text} onChange={(event) => setText(event.target.value)} className={`${inputStyles} font-mono`} />
           </label>
         ) : kind === "expression" ? (
-          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-            Expression
-            <input
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-              placeholder="e.g. least(aqi, 500) or upper(trim(station))"
-              className={`${inputStyles} font-mono`}
-            />
-            <span className="text-xs font-normal text-slate-500">
+          <div className="flex flex-col gap-1">
+            <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+              Expression
+              <input
+                value={text}
+                onChange={(event) => setText(event.target.value)}
+                placeholder="e.g. least(aqi, 500) or upper(trim(station))"
+                aria-describedby={helpId}
+                className={`${inputStyles} font-mono`}
+              />
+            </label>
+            <span id={helpId} className="text-xs text-slate-500">
               The same expressions as filter and derive nodes; a field reads as the type its rule names (aqi as an integer), others as they arrived.
             </span>
-          </label>
+          </div>
         ) : null}
 
         <div className="flex flex-wrap gap-2">

@@ -172,7 +172,7 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
 /** What happened to a quarantined record afterwards: its fixes (before → after, who, when) and the re-ingest run. */
 function QuarantinedSince({ id }: { id: string }) {
   const trpc = useTRPC();
-  const detail = useQuery(trpc.quarantine.get.queryOptions({ id: BigInt(id) }));
+  const detail = useQuery(trpc.quarantine.get.queryOptions({ id }));
   if (!detail.data) return detail.isPending ? <Skeleton className="mt-2 h-4 w-1/3" /> : null;
   const record = detail.data;
   return (

@@ -107,7 +107,7 @@ export function QuarantineReview() {
 
   const total = count.data ? `${formatCount(count.data.count)}${count.data.capped ? "+" : ""}` : undefined;
   const filterTarget: TQuarantineTargetInput = { filter };
-  const selectedTarget: TQuarantineTargetInput = { ids: [...selected].map((id) => BigInt(id)) };
+  const selectedTarget: TQuarantineTargetInput = { ids: [...selected] };
   const selectedLabel = `the ${formatCount(selected.size)} selected record${selected.size === 1 ? "" : "s"}`;
   const filterLabel = `all ${total ?? ""} records matching the current filters`.replace("  ", " ");
 

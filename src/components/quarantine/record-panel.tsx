@@ -23,7 +23,7 @@ type TRules = RouterOutputs["quarantine"]["rules"];
  */
 export function RecordPanel({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const trpc = useTRPC();
-  const detail = useQuery(trpc.quarantine.get.queryOptions({ id: BigInt(id) }));
+  const detail = useQuery(trpc.quarantine.get.queryOptions({ id }));
   const rules = useQuery(
     trpc.quarantine.rules.queryOptions(
       { runId: detail.data?.runId ?? "", nodeId: detail.data?.nodeId ?? "" },
@@ -85,7 +85,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
   const save = useMutation(
     trpc.quarantine.edit.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.quarantine.get.queryKey({ id: BigInt(detail.id) }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.quarantine.get.queryKey({ id: detail.id }) });
         onChanged();
       },
     }),
@@ -113,7 +113,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
         aria-label="Edit record"
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate({ id: BigInt(detail.id), record: draft });
+          save.mutate({ id: detail.id, record: draft });
         }}
         className="flex flex-col gap-3"
       >

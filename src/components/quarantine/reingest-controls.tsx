@@ -48,7 +48,7 @@ export function ReingestControls({
         <button
           type="button"
           disabled={reingest.isPending}
-          onClick={() => reingest.mutate({ target: { ids: selectedIds.map((id) => BigInt(id)) }, version })}
+          onClick={() => reingest.mutate({ target: { ids: selectedIds }, version })}
           className={buttonStyles.primary}
         >
           Re-ingest {formatCount(selected)} selected

@@ -125,9 +125,18 @@ export const ZQuarantineFilter = z.object({
 });
 export type TQuarantineFilter = z.infer<typeof ZQuarantineFilter>;
 
+/**
+ * A record id as the browser sends it: decimal text, since query keys are hashed as JSON
+ * and JSON has no BigInt.
+ */
+export const ZQuarantineId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, "a quarantined record id is a positive whole number")
+  .transform((text) => BigInt(text));
+
 /** Records to act on: picked one by one, or everything a filter matches. */
 export const ZQuarantineTarget = z.union([
-  z.object({ ids: z.array(z.bigint().positive()).min(1).max(10_000) }),
+  z.object({ ids: z.array(ZQuarantineId).min(1).max(10_000) }),
   z.object({ filter: ZQuarantineFilter }),
 ]);
 export type TQuarantineTarget = z.infer<typeof ZQuarantineTarget>;

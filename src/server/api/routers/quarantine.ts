@@ -17,6 +17,7 @@ import {
   QuarantineConflictError,
   searchQuarantine,
   ZBulkFix,
+  ZQuarantineId,
   ZQuarantineFilter,
   ZQuarantineSearch,
   ZQuarantineTarget,
@@ -35,7 +36,7 @@ async function mapQuarantineErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const ZRecordId = z.object({ id: z.bigint().positive() });
+const ZRecordId = z.object({ id: ZQuarantineId });
 const ZTargetedFix = z.object({ target: ZQuarantineTarget, fix: ZBulkFix });
 
 export const quarantineRouter = createTRPCRouter({
