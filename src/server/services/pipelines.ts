@@ -5,8 +5,12 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
 import { loadUploadCatalog } from "./uploads-catalog";
 
-/** Problems that make a graph unsaveable; an unfinished graph (unconnected input) can still be saved. */
-const BLOCKS_SAVE = new Set<GraphProblem["code"]>(["format", "duplicate-node", "unknown-type", "config", "dangling-edge", "unknown-port", "duplicate-input", "cycle"]);
+/**
+ * Only unfinished wiring (an input not connected yet) may be saved; everything else —
+ * an invalid config, an expression that does not parse or names a missing column, a
+ * cycle — is refused at save time, naming the node, the field and the reason.
+ */
+const SAVEABLE_PROBLEMS = new Set<GraphProblem["code"]>(["missing-input"]);
 
 export class GraphInvalidError extends Error {
   constructor(
@@ -40,7 +44,7 @@ export async function validateGraph(ctx: Ctx, graph: unknown) {
 
 async function checkedForSave(ctx: Ctx, graph: unknown): Promise<TPipelineGraph> {
   const checked = await validateGraph(ctx, graph);
-  const blocking = checked.problems.filter((p) => BLOCKS_SAVE.has(p.code));
+  const blocking = checked.problems.filter((p) => !SAVEABLE_PROBLEMS.has(p.code));
   if (blocking.length > 0 || !checked.graph) throw new GraphInvalidError(blocking.length ? blocking : checked.problems, "saved");
   return checked.graph;
 }
