@@ -105,14 +105,14 @@ test("a failed-validation run's error group is bulk-fixed, re-ingested, and land
   await expect(record.getByRole("region", { name: "History" })).toContainText("aqi = least(aqi, 500)");
 
   // Re-ingest every fixed record, under the version the run pinned.
-  await expect(page.getByLabel("Re-ingest under")).toHaveValue("pinned");
+  await expect(page.getByRole("combobox", { name: "Re-ingest under" })).toHaveValue("pinned");
   await page.getByRole("button", { name: "Re-ingest all fixed" }).click();
   const started = page.getByRole("status").filter({ hasText: "Re-ingesting 3 records" });
   await expect(started).toBeVisible();
 
   // The review queue drops as the records settle.
   await expect(count).toContainText("0 records", { timeout: 30_000 });
-  await page.getByLabel("Status", { exact: true }).selectOption("reingested");
+  await page.getByRole("combobox", { name: "Status" }).selectOption("reingested");
   await expect(count).toContainText("3 records");
 
   // The destination gained the fixed rows in the re-ingest run, linked to the original.

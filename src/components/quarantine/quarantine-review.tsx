@@ -277,7 +277,7 @@ export function QuarantineReview() {
               onLoadMore={loadMore}
             />
           )}
-          {openId ? <RecordPanel id={openId} onClose={() => setOpenId(undefined)} onChanged={refresh} /> : null}
+          {openId ? <RecordPanel id={openId} onClose={() => setOpenId(undefined)} onChanged={refresh} refetchInterval={follow} /> : null}
         </div>
       </div>
 

@@ -21,9 +21,20 @@ type TRules = RouterOutputs["quarantine"]["rules"];
  * keystroke against the rules of the node that rejected it (from the run's pinned
  * version), so a person sees whether the record would now pass before saving.
  */
-export function RecordPanel({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
+export function RecordPanel({
+  id,
+  onClose,
+  onChanged,
+  refetchInterval,
+}: {
+  id: string;
+  onClose: () => void;
+  onChanged: () => void;
+  /** While a re-ingest settles, the record's status and history change on the server. */
+  refetchInterval: number | false;
+}) {
   const trpc = useTRPC();
-  const detail = useQuery(trpc.quarantine.get.queryOptions({ id }));
+  const detail = useQuery(trpc.quarantine.get.queryOptions({ id }, { refetchInterval }));
   const rules = useQuery(
     trpc.quarantine.rules.queryOptions(
       { runId: detail.data?.runId ?? "", nodeId: detail.data?.nodeId ?? "" },
