@@ -7,6 +7,7 @@ import { registry } from "@/nodes/registry";
 import { NODE_DRAG_TYPE } from "./canvas";
 import { CATEGORIES } from "./categories";
 import { useEditorStore } from "./store-context";
+import { NodeIcon } from "./node-icon";
 
 function matches(definition: NodeDefinition, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -81,7 +82,7 @@ export function Palette() {
                     className="flex w-full cursor-grab items-center gap-2 rounded-md border border-transparent px-2 py-1.5 text-left text-sm text-slate-700 hover:border-slate-200 hover:bg-slate-50 active:cursor-grabbing"
                   >
                     <span aria-hidden className={`flex h-6 w-6 items-center justify-center rounded text-sm ring-1 ${group.chip}`}>
-                      {definition.ui.icon}
+                      <NodeIcon name={definition.ui.icon} className="size-3.5" />
                     </span>
                     <span className="truncate">{definition.ui.title}</span>
                   </button>

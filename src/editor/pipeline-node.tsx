@@ -8,6 +8,7 @@ import { formatCount, problemText } from "./format";
 import type { NodeRunView } from "./store";
 import { useEditor } from "./store-context";
 import type { FlowNode } from "./types";
+import { NodeIcon } from "./node-icon";
 
 const STATUS_STYLE: Record<NodeRunView["status"], string> = {
   queued: "bg-slate-100 text-slate-600",
@@ -83,7 +84,7 @@ function PipelineNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       ))}
       <div className="flex items-start gap-2.5 px-3 py-2.5">
         <span aria-hidden className={`flex h-8 w-8 shrink-0 items-center justify-center rounded-md text-base ring-1 ${style.chip}`}>
-          {definition?.ui.icon ?? "?"}
+          {definition ? <NodeIcon name={definition.ui.icon} /> : "?"}
         </span>
         <div className="min-w-0 flex-1">
           <div className="truncate text-sm font-medium text-slate-900">{label}</div>

@@ -7,6 +7,7 @@ import { categoryStyle } from "./categories";
 import { NodeConfigForm } from "./form/node-config-form";
 import { problemText } from "./format";
 import { useEditor, useEditorShallow, useEditorStore } from "./store-context";
+import { NodeIcon } from "./node-icon";
 
 const buttonClass = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 shadow-xs hover:bg-slate-50";
 
@@ -108,7 +109,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
     <div className="space-y-5 p-4">
       <header className="flex items-start gap-3">
         <span aria-hidden className={`flex h-9 w-9 shrink-0 items-center justify-center rounded-md text-lg ring-1 ${style.chip}`}>
-          {definition.ui.icon}
+          <NodeIcon name={definition.ui.icon} className="size-5" />
         </span>
         <div className="min-w-0">
           <h2 className="truncate text-base font-semibold text-slate-900">{definition.ui.title}</h2>

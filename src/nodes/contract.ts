@@ -26,11 +26,18 @@ export const RESERVED_COLUMN_PREFIX = "_sluice_";
 
 export type NodeCategory = "source" | "validate" | "transform" | "destination";
 
+/**
+ * Icons a node type can show, drawn by the editor as inline SVG (emoji and symbol glyphs
+ * are missing from many system fonts and then render as empty boxes).
+ */
+export const NODE_ICONS = ["file-csv", "file-json", "check", "columns", "filter", "function", "swap", "copy", "join", "sigma", "database"] as const;
+export type TNodeIcon = (typeof NODE_ICONS)[number];
+
 export interface NodeUi {
   title: string;
   category: NodeCategory;
-  /** A short glyph or emoji shown on the node and in the palette. */
-  icon: string;
+  /** Shown on the node and in the palette. */
+  icon: TNodeIcon;
   /** User documentation: what the node does, shown in the palette and the config panel. */
   description: string;
 }

@@ -26,7 +26,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        // Queries travel as POST: an editor graph of 150 nodes is too long for a URL (HTTP 431).
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, methodOverride: "POST" }),
       ],
     }),
   );

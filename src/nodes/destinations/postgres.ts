@@ -41,7 +41,7 @@ export default defineNode({
   ui: {
     title: "PostgreSQL table",
     category: "destination",
-    icon: "🐘",
+    icon: "database",
     description:
       "Loads rows into a PostgreSQL table, creating it (and its schema) from the incoming columns when missing, with " +
       "a primary key on the key columns. An existing table gains incoming columns it lacks; older rows read empty there. " +

@@ -27,7 +27,7 @@ export default defineNode({
   ui: {
     title: "CSV file",
     category: "source",
-    icon: "📄",
+    icon: "file-csv",
     description:
       "Reads an uploaded CSV file, streaming it into the database without holding it in memory. Handles quoted fields " +
       "(also with line breaks), UTF-8 or Latin-1, any common delimiter. Column types are inferred from the first rows and " +

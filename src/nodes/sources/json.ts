@@ -90,7 +90,7 @@ export default defineNode({
   ui: {
     title: "JSON file",
     category: "source",
-    icon: "🧾",
+    icon: "file-json",
     description:
       "Reads an uploaded JSON file, streaming it into the database without holding it in memory: either one array of " +
       "objects ([{…}, {…}]) or NDJSON (one object per line, also .jsonl). Nested objects become columns by path " +

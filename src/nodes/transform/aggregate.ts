@@ -85,7 +85,7 @@ export default defineNode({
   ui: {
     title: "Aggregate",
     category: "transform",
-    icon: "Σ",
+    icon: "sigma",
     description:
       "Groups rows with equal values in the group-by columns and computes one row per group: the group-by " +
       "columns, then each aggregate. Without group-by columns the whole input is one group, and the output has " +

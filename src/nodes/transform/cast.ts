@@ -24,7 +24,7 @@ export default defineNode({
   ui: {
     title: "Change column types",
     category: "transform",
-    icon: "⇄",
+    icon: "swap",
     description:
       "Converts columns to another type, keeping their names and places. Text is read in the same formats as CSV " +
       "values: integers like -12, numbers like 3.5 or 1e-3, booleans true/false, yes/no, t/f, y/n, 1/0 (any case), " +

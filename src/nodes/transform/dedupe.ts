@@ -32,7 +32,7 @@ export default defineNode({
   ui: {
     title: "Remove duplicates",
     category: "transform",
-    icon: "⧉",
+    icon: "copy",
     description:
       "Keeps one row per key: rows with equal values in every key column are duplicates, and only the first " +
       "(or last) of them stays; the others are dropped. Columns and the kept rows' values and lineage are " +

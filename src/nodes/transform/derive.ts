@@ -37,7 +37,7 @@ export default defineNode({
   ui: {
     title: "Derive column",
     category: "transform",
-    icon: "ƒ",
+    icon: "function",
     description:
       "Computes a column from an expression over each row's values. A new column is added at the end; a column " +
       "that already exists is replaced where it stands (the expression still sees its old value). The column's " +

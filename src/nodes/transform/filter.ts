@@ -29,7 +29,7 @@ export default defineNode({
   ui: {
     title: "Filter rows",
     category: "transform",
-    icon: "⏷",
+    icon: "filter",
     description:
       "Keeps the rows for which the condition is true. Rows where it is false or NULL (unknown, e.g. aqi > 100 " +
       "when aqi is empty) are dropped. Columns, their order and every kept row's lineage are unchanged. " +

@@ -68,7 +68,7 @@ export default defineNode({
   ui: {
     title: "Join",
     category: "transform",
-    icon: "⋈",
+    icon: "join",
     description:
       "Combines each left row with every right row it matches: rows match when each chosen pair of columns holds " +
       "equal values. Integer and number columns can be matched with each other; other columns only with columns " +

@@ -31,7 +31,7 @@ export default defineNode({
   ui: {
     title: "Select columns",
     category: "transform",
-    icon: "☰",
+    icon: "columns",
     description:
       "Keeps the listed columns, in the listed order, and drops every other column. Each entry names an input " +
       "column and, optionally, a new name for it. A column may be listed twice under different names. Values, " +

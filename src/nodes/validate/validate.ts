@@ -7,7 +7,7 @@ export default defineNode({
   ui: {
     title: "Validate",
     category: "validate",
-    icon: "✅",
+    icon: "check",
     description:
       "Checks every record against rules per field: type, required, minimum and maximum, length, pattern, allowed " +
       "values, unique within the run, and existence in another table. Records that pass flow on; every record that " +

@@ -9,7 +9,7 @@ function passThrough(options: { rowwise: boolean; claim?: (columns: Column[]) =>
   return defineNode({
     type: "test.pass-through",
     version: 1,
-    ui: { title: "Pass through", category: "transform", icon: "→", description: "Test node." },
+    ui: { title: "Pass through", category: "transform", icon: "swap", description: "Test node." },
     inputs: [{ name: "in", label: "In" }],
     outputs: [{ name: "out", label: "Out" }],
     config: z.object({ tag: z.string().optional(), forbid: z.string().optional() }),

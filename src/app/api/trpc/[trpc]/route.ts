@@ -8,6 +8,7 @@ const handler = (request: Request) =>
     req: request,
     router: appRouter,
     createContext,
+    allowMethodOverride: true,
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${error.message}`);
     },
