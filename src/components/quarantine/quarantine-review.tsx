@@ -74,8 +74,12 @@ export function QuarantineReview() {
       { getNextPageParam: (page) => page.nextCursor ?? null, refetchInterval: follow },
     ),
   );
-  const count = useQuery(trpc.quarantine.count.queryOptions(filter, { refetchInterval: follow }));
-  const groups = useQuery(trpc.quarantine.groups.queryOptions(filter, { refetchInterval: follow }));
+  // Requests made together travel in one batch, answered when its slowest part is: over a
+  // million records counting and grouping take up to a second, the first page ~50 ms. So
+  // the records go first and paint; count and groups follow.
+  const listed = list.data !== undefined || list.isError;
+  const count = useQuery(trpc.quarantine.count.queryOptions(filter, { refetchInterval: follow, enabled: listed }));
+  const groups = useQuery(trpc.quarantine.groups.queryOptions(filter, { refetchInterval: follow, enabled: listed }));
   const facets = useQuery(trpc.quarantine.facets.queryOptions({ pipelineId: filter.pipelineId, runId: filter.runId }));
 
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
