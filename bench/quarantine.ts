@@ -58,7 +58,7 @@ async function seed(url: string, dataDir: string): Promise<string> {
   // Three kinds of failure, so the error groups have something to group.
   await ctx.pool.query(
     `INSERT INTO quarantined_records (workspace_id, run_id, node_id, lineage_id, record, errors)
-     SELECT $1, $2, 'val', $2 || ':src:' || (i + 1) || ':00000000',
+     SELECT $1::uuid, $2::uuid, 'val', $2::text || ':src:' || (i + 1) || ':00000000',
             jsonb_build_object('station', CASE WHEN i % 3 = 0 THEN NULL ELSE 'AB' || lpad((i % 10000)::text, 4, '0') END,
                                'aqi', CASE WHEN i % 3 = 1 THEN (500 + i % 400)::text ELSE (i % 300)::text END,
                                'pm25', CASE WHEN i % 3 = 2 THEN 'n/a' ELSE ((i % 800) / 10.0)::text END,
