@@ -1,7 +1,7 @@
 /**
  * The editor's preview of one node: the first rows of its output, computed the way a run
  * computes them but on a sample. Sources read only the start of their file (inspectCsv
- * reads at most 1 MB, so any file previews instantly); the sample is loaded into
+ * and sampleJsonFile read at most 1 MB, so any file previews instantly); the sample is loaded into
  * temporary tables and every node up to the previewed one runs through its real
  * execution path (`compile` for SQL nodes, the SQL validator for validate nodes) inside
  * a transaction that is always rolled back.
@@ -14,6 +14,7 @@ import { checkGraph, type CheckedNode, type GraphProblem } from "@/nodes/graph";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import csvSource from "@/nodes/sources/csv";
+import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import validateNode from "@/nodes/validate/validate";
 import { PG_TYPES, valueProblem } from "@/nodes/values";
@@ -23,6 +24,7 @@ import { inspectCsv, SAMPLE_ROWS } from "../engine/csv";
 import { validateInSql } from "../engine/validate/validate-in-sql";
 import { uploadPath } from "../storage";
 import { NotFoundError } from "./pipelines";
+import { JsonSampleError, sampleJsonFile } from "./preview-json";
 import { loadUploadCatalog, type UploadCatalogEntry } from "./uploads-catalog";
 
 interface Ctx {
@@ -82,14 +84,25 @@ interface SourceSample {
   columns: Column[];
   /** Per sample record: the output columns' texts. */
   rows: (string | null)[][];
+  /** Per sample record: its lineage ordinal (CSV: line; JSON: array index or NDJSON line). */
   lines: number[];
+  /** Records a run quarantines at the source: they never reach the next node. */
+  rejected: TPreview["rejected"];
+  note: string;
 }
 
-async function sampleCsv(ctx: Ctx, node: CheckedNode, upload: (id: string) => UploadCatalogEntry | undefined): Promise<SourceSample> {
-  const config = csvSource.config.parse(node.config);
-  const uploadId = uploadIdOf(config.file);
+type UploadLookup = (id: string) => UploadCatalogEntry | undefined;
+
+function uploadOf(node: CheckedNode, file: string, upload: UploadLookup): { uploadId: string; entry: UploadCatalogEntry } {
+  const uploadId = uploadIdOf(file);
   const entry = uploadId ? upload(uploadId) : undefined;
   if (!uploadId || !entry) throw new PreviewUnavailableError(`${node.node.id}: the file is not uploaded yet (or was deleted): upload it again`);
+  return { uploadId, entry };
+}
+
+async function sampleCsv(ctx: Ctx, node: CheckedNode, upload: UploadLookup): Promise<SourceSample> {
+  const config = csvSource.config.parse(node.config);
+  const { uploadId, entry } = uploadOf(node, config.file, upload);
   const inspection = await inspectCsv(uploadPath(ctx.workspaceId, uploadId), csvFormatOf(config, entry));
   const fileIndex = new Map(inspection.columns.map((c, i) => [c.name, i]));
   const columns = node.output ?? [];
@@ -98,13 +111,35 @@ async function sampleCsv(ctx: Ctx, node: CheckedNode, upload: (id: string) => Up
     if (index === undefined) throw new PreviewUnavailableError(`${node.node.id}: the file has no column "${c.name}" any more: it was replaced`);
     return index;
   });
-  return { columns, rows: inspection.sampleRows.map((row) => indexes.map((i) => row[i] ?? null)), lines: inspection.sampleLines };
+  const rows = inspection.sampleRows.map((row) => indexes.map((i) => row[i] ?? null));
+  return { columns, rows, lines: inspection.sampleLines, rejected: csvRejects(columns, rows), note: `The first ${rows.length} records of the file.` };
+}
+
+async function sampleJson(ctx: Ctx, node: CheckedNode, upload: UploadLookup): Promise<SourceSample> {
+  const config = jsonSource.config.parse(node.config);
+  const { uploadId, entry } = uploadOf(node, config.file, upload);
+  const detected = ZJsonFormat.safeParse(entry.format.format);
+  // The format a run reads the file as (see executeJsonSource).
+  const format = config.format ?? (detected.success ? detected.data : undefined);
+  if (!format) throw new PreviewUnavailableError(`${node.node.id}: ${entry.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
+  const columns = node.output ?? [];
+  try {
+    const sample = await sampleJsonFile(uploadPath(ctx.workspaceId, uploadId), { format, flatten: config.flatten ?? true, columns, limit: PREVIEW_ROWS });
+    const what = format === "array" ? "records of the array" : "records (lines) of the file";
+    const note = sample.firstRecordTooLong
+      ? "The first record is longer than the 1 MB a preview reads: no sample to show (a run reads it whole)."
+      : `The first ${sample.rows.length} ${what}.`;
+    return { columns, rows: sample.rows, lines: sample.ordinals, rejected: sample.rejected, note };
+  } catch (error) {
+    if (error instanceof JsonSampleError) throw new PreviewUnavailableError(`${node.node.id}: ${entry.filename} cannot be read as ${format}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Sample cells that do not fit their column's type: a run quarantines those records at the source. */
-function sourceRejects(sample: SourceSample): TPreview["rejected"] {
-  return sample.rows.flatMap((row, index) => {
-    const violations = sample.columns.flatMap((column, i): PreviewViolation[] => {
+function csvRejects(columns: Column[], rows: (string | null)[][]): TPreview["rejected"] {
+  return rows.flatMap((row, index) => {
+    const violations = columns.flatMap((column, i): PreviewViolation[] => {
       const value = row[i] ?? null;
       const problem = valueProblem(column.type, value);
       return problem ? [{ field: column.name, rule: "type", value, message: `${column.name}: ${problem}` }] : [];
@@ -127,7 +162,7 @@ async function readRows(client: pg.ClientBase, relation: Sql, columns: Column[])
   return { rows: rows.map((row) => row.slice(0, columns.length)), lineage: rows.map((row) => String(row[columns.length])) };
 }
 
-/** Loads a source's sample into a temporary table typed like a staged source; rows that do not fit are left out. */
+/** Loads a source's sample into a temporary table typed like a staged source; rows a run quarantines are left out. */
 async function loadSample(client: pg.ClientBase, table: Sql, nodeId: string, sample: SourceSample): Promise<void> {
   await query(
     client,
@@ -136,9 +171,8 @@ async function loadSample(client: pg.ClientBase, table: Sql, nodeId: string, sam
       sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
     ])})`,
   );
-  const fits = sample.rows
-    .map((row, i) => ({ row, line: sample.lines[i] ?? i + 2 }))
-    .filter(({ row }) => sample.columns.every((c, i) => valueProblem(c.type, row[i] ?? null) === null));
+  const rejected = new Set(sample.rejected.map((r) => r.row));
+  const fits = sample.rows.map((row, i) => ({ row, i, line: sample.lines[i] ?? i + 2 })).filter(({ i }) => !rejected.has(i));
   if (fits.length === 0) return;
   const payload = JSON.stringify(fits.map(({ row, line }) => [...row, `preview:${nodeId}:${line}`]));
   const x = ident("x");
@@ -179,8 +213,13 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
   const samples = new Map<string, SourceSample>();
   for (const node of chain) {
     if (node.definition.execution.kind !== "source") continue;
-    if (node.definition.type !== csvSource.type) throw new PreviewUnavailableError(`${node.node.id}: previews of ${node.definition.ui.title} sources are not available`);
-    samples.set(node.node.id, await sampleCsv(ctx, node, upload));
+    const sample =
+      node.definition.type === csvSource.type
+        ? sampleCsv(ctx, node, upload)
+        : node.definition.type === jsonSource.type
+          ? sampleJson(ctx, node, upload)
+          : Promise.reject(new PreviewUnavailableError(`${node.node.id}: previews of ${node.definition.ui.title} sources are not available`));
+    samples.set(node.node.id, await sample);
   }
 
   if (kind === "source") {
@@ -189,8 +228,8 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
       nodeId: target.node.id,
       columns: sample.columns,
       rows: sample.rows,
-      rejected: sourceRejects(sample),
-      note: `The first ${sample.rows.length} records of the file.`,
+      rejected: sample.rejected,
+      note: sample.note,
     };
   }
 
