@@ -1,5 +1,6 @@
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReingestError, startReingest } from "../engine/reingest";
 import { startRun } from "../engine/runs";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
@@ -210,5 +211,39 @@ describe("fixing quarantined records", () => {
     expect(lines.slice(1).map((l) => l.split(",").at(-1))).toEqual(["AB003", "AB004", "AB005"]);
     // The pool gets its connection back after the stream ends.
     expect(env.ctx.pool.totalCount - env.ctx.pool.idleCount).toBe(0);
+  });
+});
+
+describe("re-ingesting bulk-fixed records", () => {
+  it("loads the fixed records once, and every source row is loaded, open or discarded", async () => {
+    const { runIds, records } = await startReingest(env.ctx, { filter: { runId, status: "fixed" } });
+    expect(records).toBe(3);
+    const reingest = await env.waitForRun(runIds[0]!);
+    expect(reingest).toMatchObject({ status: "succeeded", parentRunId: runId });
+
+    const loaded = await env.db.pool.query("SELECT station, aqi::text FROM air ORDER BY station");
+    expect(loaded.rows).toEqual([
+      { station: "AB002", aqi: "42" },
+      { station: "AB003", aqi: "500" },
+      { station: "AB004", aqi: "50" },
+      { station: "AB005", aqi: "500" },
+    ]);
+    const statuses = await env.db.pool.query("SELECT status::text, count(*)::int AS n FROM quarantined_records WHERE run_id = $1 GROUP BY 1 ORDER BY 1", [runId]);
+    expect(statuses.rows).toEqual([
+      { status: "discarded", n: 1 },
+      { status: "open", n: 1 },
+      { status: "reingested", n: 3 },
+    ]);
+    // Source rows = loaded + still in quarantine + discarded.
+    expect(loaded.rows.length + 1 + 1).toBe(CSV.split("\n").length - 1);
+    expect(await countQuarantine(env.ctx, { runId, status: "review" })).toMatchObject({ count: 1 });
+
+    const fixed = (await searchQuarantine(env.ctx, { filter: { runId, status: "reingested" } })).records[0]!;
+    const history = (await getQuarantineDetail(env.ctx, BigInt(fixed.id))).history;
+    expect(history.map((h) => h.action)).toEqual(["edit", "reingest"]);
+
+    // Nothing fixed is left, and the destination does not change.
+    await expect(startReingest(env.ctx, { filter: { runId, status: "fixed" } })).rejects.toBeInstanceOf(ReingestError);
+    expect((await env.db.pool.query("SELECT count(*)::int AS n FROM air")).rows[0].n).toBe(4);
   });
 });
