@@ -2,6 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNodeId } from "@/nodes/pipeline";
+import { listDestinationRows, ZDestinationRowsInput } from "../../services/destination-rows";
 import { checkForEditor, previewNode, PreviewUnavailableError } from "../../services/preview";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
@@ -26,4 +27,6 @@ export const editorRouter = createTRPCRouter({
       }
     }),
   ),
+  /** A page of the rows a PostgreSQL destination's table holds, newest first (see services/destination-rows.ts). */
+  loadedRows: publicProcedure.input(ZDestinationRowsInput).query(({ ctx, input }) => listDestinationRows(ctx, input)),
 });
