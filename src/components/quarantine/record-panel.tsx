@@ -102,7 +102,9 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
     }),
   );
 
-  const fields = Object.keys(detail.record);
+  // The node's input columns give the file's order; stored records come back in jsonb's.
+  const known = rules?.columns.map((c) => c.name).filter((name) => name in detail.record) ?? [];
+  const fields = [...known, ...Object.keys(detail.record).filter((name) => !known.includes(name))];
   const passes = violations !== undefined && violations.length === 0 && setRuleErrors.length === 0;
 
   return (

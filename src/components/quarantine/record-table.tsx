@@ -167,7 +167,7 @@ export function RecordTable({
                   return (
                     <td
                       key={column}
-                      className={`max-w-56 border-b border-slate-100 px-3 py-2 ${messages ? "bg-rose-50 text-rose-900" : "text-slate-800"}`}
+                      className={`min-w-40 max-w-64 border-b border-slate-100 px-3 py-2 ${messages ? "bg-rose-50 text-rose-900" : "text-slate-800"}`}
                     >
                       <span className={`block truncate font-mono text-xs ${value === null || value === undefined ? "italic text-slate-400" : ""}`}>
                         {value === null || value === undefined ? "empty" : value}
