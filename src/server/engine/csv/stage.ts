@@ -205,9 +205,8 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
     }
     const nul = this.hasNul(buf, start, end);
     const out = this.out;
-    const tupleStart = out.pos;
+    const tupleStart = this.beginRow();
     const count = this.types.length;
-    out.int16(count + 1);
     let violations: TViolation[] | null = null;
     for (let k = 0; k < count; k++) {
       const i = this.sources[k] as number;

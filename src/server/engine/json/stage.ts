@@ -305,9 +305,8 @@ class JsonStager extends RecordStager<TJsonCheckpoint> {
       return;
     }
     const out = this.out;
-    const tupleStart = out.pos;
+    const tupleStart = this.beginRow();
     const count = this.types.length;
-    out.int16(count + 1);
     let violations: TViolation[] | null = null;
     for (let k = 0; k < count; k++) {
       const kind = parser.kinds[k] as number;

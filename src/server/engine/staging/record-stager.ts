@@ -9,7 +9,7 @@ import { CopyBuffer, writeHeader } from "../csv/binary-copy";
 import type { FileWindow } from "../csv/file-reader";
 import { QuarantineBatch, RAW_RECORD_KEY, type TViolation } from "../csv/quarantine";
 import { FNV_OFFSET_BASIS, FNV_PRIME } from "./fnv1a";
-import type { TStagingRun } from "./stage-file";
+import type { TStageFileArgs } from "./stage-file";
 
 /** The counts in every staging checkpoint and result. */
 export const ZStagedCounts = z.object({
@@ -46,15 +46,18 @@ export abstract class RecordStager<TCheckpoint> {
   private sumLow: number;
   private chunkRowsIn = 0;
   private readonly chunkRows: number;
+  /** Fields of a staged row: the load columns, then the lineage id. */
+  private readonly rowFields: number;
   private readonly prefix: Buffer;
   private readonly lineagePrefix: string;
 
-  constructor(args: Pick<TStagingRun<TCheckpoint>, "lineagePrefix" | "quarantine" | "chunkRows">, resume: TStagedCounts | null) {
+  constructor(args: Pick<TStageFileArgs<TCheckpoint>, "lineagePrefix" | "quarantine" | "chunkRows" | "load">, resume: TStagedCounts | null) {
     if (args.lineagePrefix.includes("\u0000")) throw new Error("The lineage prefix cannot contain a NUL character");
     this.lineagePrefix = args.lineagePrefix;
     this.prefix = Buffer.from(args.lineagePrefix, "utf8");
     this.quarantine = new QuarantineBatch(args.quarantine);
     this.chunkRows = args.chunkRows ?? DEFAULT_CHUNK_ROWS;
+    this.rowFields = args.load.length + 1;
     this.rowsIn = resume?.rowsIn ?? 0;
     this.rowsOut = resume?.rowsOut ?? 0;
     this.rowsRejected = resume?.rowsRejected ?? 0;
@@ -96,6 +99,16 @@ export abstract class RecordStager<TCheckpoint> {
     }
     this.ascii = bits < 0x80;
     return hash >>> 0;
+  }
+
+  /**
+   * Starts a row in {@link out}; the load columns' fields follow, then {@link accept} ends it.
+   * Returns where it starts: a rejected record's row is dropped by setting `out.pos` back there.
+   */
+  protected beginRow(): number {
+    const start = this.out.pos;
+    this.out.int16(this.rowFields);
+    return start;
   }
 
   /** Ends the good row being written to {@link out} with its lineage id, and counts it. */
