@@ -155,6 +155,7 @@ async function stageSource<TCheckpoint extends TStagedCounts, TResult>(job: Node
       chunkRows: readEnv().SLUICE_CHUNK_ROWS,
       saveCheckpoint: async (c, checkpoint) => {
         await c.query("UPDATE node_runs SET checkpoint = $3 WHERE run_id = $1 AND node_id = $2", [runId, node.id, JSON.stringify(checkpoint)]);
+        // Fused, the source passes every record on; its validate node counts the rejects.
         await recordProgress(c, runId, node.id, validate ? { rowsIn: checkpoint.rowsIn, rowsOut: checkpoint.rowsIn, rowsRejected: 0 } : checkpoint);
         if (validate) await recordProgress(c, runId, validate.id, checkpoint);
       },

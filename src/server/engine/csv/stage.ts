@@ -100,6 +100,7 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
   private nextNul = -2;
 
   constructor(args: TStageCsvArgs, resume: TCsvCheckpoint | null) {
+    // Checked before the base class checks the lineage prefix: a bad format or header is the problem reported first.
     const { delimiter, quote } = formatBytes(args.format);
     if (new Set(args.fileColumns).size !== args.fileColumns.length) {
       throw new Error(`The file's column names must be unique (got ${args.fileColumns.join(", ")})`);
