@@ -127,7 +127,7 @@ export function BulkFixDialog({
               />
             </label>
             <span id={helpId} className="text-xs text-slate-500">
-              The same expressions as filter and derive nodes; a field reads as the type its rule names (aqi as an integer), others as they arrived.
+              The same expressions as filter and derive nodes. A field reads as the type its rule names (aqi as an integer), unless some of these records break that type; then, like fields without a rule, it reads as it arrived.
             </span>
           </div>
         ) : null}

@@ -180,8 +180,11 @@ describe("fixing quarantined records", () => {
     // A text that is not a valid value of the column's type, met by an expression reading it.
     const cast = { kind: "expression", field: "pm25", expression: "CAST(station AS integer)" } as const;
     await expect(applyBulkFix(env.ctx, target, cast)).rejects.toThrow(/cannot be computed for every selected record: station: "AB00\d" is not an integer/);
-    // aqi reads as an integer (its rule's type), and one record's aqi is "n/a": nothing is changed.
-    await expect(applyBulkFix(env.ctx, target, { kind: "expression", field: "aqi", expression: "aqi + 1" })).rejects.toThrow(/aqi: "n\/a" is not an integer/);
+    // One targeted record breaks aqi's type rule, so aqi reads as the text it arrived as.
+    await expect(applyBulkFix(env.ctx, target, { kind: "expression", field: "aqi", expression: "aqi + 1" })).rejects.toThrow(/text/);
+    const repair = { kind: "expression", field: "aqi", expression: "CASE WHEN aqi = 'n/a' THEN NULL ELSE aqi END" } as const;
+    const preview = await previewBulkFix(env.ctx, { filter: { runId, field: "aqi", rule: "type" } }, repair);
+    expect(preview.sample.map((s) => [s.before, s.after])).toEqual([["n/a", null]]);
     expect((await searchQuarantine(env.ctx, { filter: { runId, field: "aqi", rule: "type" } })).records[0]!.record.aqi).toBe("n/a");
   });
 

@@ -353,7 +353,7 @@ export function describeFix(fix: TBulkFix): string {
 /**
  * The new text value of the fixed field for each targeted record, as SQL over `q`. An
  * expression sees a field typed as its rule reads it, or as it arrived at the node when no
- * rule names it. Only the fields it reads are converted, so an unreadable value elsewhere
+ * rule names it or some targeted record breaks its type rule. Only the fields it reads are converted, so an unreadable value elsewhere
  * in the record does no harm; an unreadable value it reads fails the whole fix, named.
  */
 async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql> {
@@ -377,11 +377,18 @@ async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql
     );
   }
   // A fix aims at passing the rules, so a field reads as its rule's type (aqi as an integer even
-  // when the file's column was text): `least(aqi, 500)` works as a person means it.
+  // when the file's column was text): `least(aqi, 500)` works as a person means it. Unless
+  // some targeted record breaks that field's type rule: then it reads as it arrived, so
+  // `CASE WHEN aqi = 'n/a' THEN NULL ELSE aqi END` can repair it.
+  const mistyped = await ctx.pool.query<{ field: string }>(
+    render(sql`SELECT DISTINCT e ->> 'field' AS field FROM ${Q} CROSS JOIN LATERAL jsonb_array_elements(q.errors) AS e
+                WHERE ${where} AND ${CHANGEABLE} AND e ->> 'rule' = 'type'`),
+  );
+  const unreadable = new Set(mistyped.rows.map((r) => r.field));
   const ruled = new Map(first.config?.rules.map((rule) => [rule.field, rule]) ?? []);
   const columns = first.columns.map((c) => {
     const rule = ruled.get(c.name);
-    return rule ? { name: c.name, type: effectiveType(rule, c.type) } : c;
+    return rule && !unreadable.has(c.name) ? { name: c.name, type: effectiveType(rule, c.type) } : c;
   });
   const compiled = compileExpression(fix.expression, columns);
   if (!compiled.ok) throw new BulkFixError(`The expression has problems:\n${formatExpressionErrors(compiled.errors)}`);
