@@ -37,7 +37,7 @@ export async function GET(request: Request) {
   if (from && !from.success) problems.push(`“${params.get("fromAt")}” is not an ISO 8601 instant (fromAt).`);
   if (to && !to.success) problems.push(`“${params.get("toAt")}” is not an ISO 8601 instant (toAt).`);
   if (problems.length > 0) {
-    return Response.json({ error: { code: "bad_request", message: problems.join(" ") } }, { status: 400 });
+    return Response.json({ error: { code: "bad_request", message: `Nothing was exported; fix the address and try again. ${problems.join(" ")}` } }, { status: 400 });
   }
   const filter = ZQuarantineFilter.parse({
     ...quarantineFiltersToInput({ ...filters, from: undefined, to: undefined }),
