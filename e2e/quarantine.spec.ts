@@ -93,6 +93,7 @@ test("a failed-validation run's error group is bulk-fixed, re-ingested, and land
   await expect(preview.getByRole("row")).toHaveCount(4);
   await expect(preview.getByRole("row").nth(1)).toContainText("612");
   await expect(preview.getByRole("row").nth(1)).toContainText("500");
+  await expect(preview.getByRole("row").nth(1)).toContainText("would pass");
   await dialog.getByRole("button", { name: "Apply to 3 records" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("status").filter({ hasText: "3 records fixed." })).toBeVisible();

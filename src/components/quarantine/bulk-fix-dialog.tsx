@@ -2,7 +2,8 @@
 
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { useTRPC, type RouterInputs } from "@/trpc/react";
+import { validateRecord } from "@/nodes/validate/rules";
+import { useTRPC, type RouterInputs, type RouterOutputs } from "@/trpc/react";
 import { formatCount } from "../format";
 import { buttonStyles } from "../page-header";
 import { errorMessage } from "../trpc-error";
@@ -20,6 +21,17 @@ function fixOf(kind: TFixKind, field: string, text: string): TFixInput | undefin
   return text.trim() ? { kind, field, expression: text } : undefined;
 }
 
+/** Whether a fixed record would pass its node's rules (unique and references are for the run to check). */
+function verdict(record: Record<string, string | null>, rules: RouterOutputs["quarantine"]["rules"]): string {
+  if (!rules.config) return "";
+  try {
+    const problems = validateRecord(record, rules.config, rules.columns);
+    return problems.length === 0 ? "would pass" : `still fails: ${problems.map((p) => p.message).join("; ")}`;
+  } catch {
+    return "cannot be checked here";
+  }
+}
+
 /**
  * Bulk fix: set one field of every targeted record to a value, to empty, or to an
  * expression of the record, computed in SQL. "Preview" shows before → after for the first
@@ -31,6 +43,7 @@ export function BulkFixDialog({
   targetLabel,
   fields,
   defaultField,
+  rules,
   onApplied,
 }: {
   onClose: () => void;
@@ -39,6 +52,8 @@ export function BulkFixDialog({
   targetLabel: string;
   fields: string[];
   defaultField?: string;
+  /** The rejecting node's rules, when every targeted record comes from one run's one node: the preview then says which records would pass. */
+  rules?: RouterOutputs["quarantine"]["rules"];
   onApplied: (records: number) => void;
 }) {
   const trpc = useTRPC();
@@ -172,6 +187,7 @@ export function BulkFixDialog({
                     </th>
                     <th scope="col">Before</th>
                     <th scope="col">After</th>
+                    {rules?.config ? <th scope="col">Then</th> : null}
                   </tr>
                 </thead>
                 <tbody className="font-mono text-xs">
@@ -180,6 +196,7 @@ export function BulkFixDialog({
                       <td className="py-1">#{row.id}</td>
                       <td className="text-rose-800">{row.before ?? "empty"}</td>
                       <td className="text-emerald-800">{row.after ?? "empty"}</td>
+                      {rules?.config ? <td className="font-sans">{verdict(row.record, rules)}</td> : null}
                     </tr>
                   ))}
                 </tbody>

@@ -89,6 +89,8 @@ export function QuarantineReview() {
     trpc.quarantine.rules.queryOptions(first ? { runId: first.runId, nodeId: first.nodeId } : skipToken, { staleTime: Infinity }),
   );
   const fields = useMemo(() => fieldColumns(rows, firstRules.data?.columns.map((c) => c.name)), [rows, firstRules.data]);
+  // Every matching record was rejected by the same node of the same run, so one set of rules applies.
+  const oneSource = first !== undefined && filters.runId === first.runId && (filters.nodeId === first.nodeId || facets.data?.nodes.length === 1);
 
   function applyFilters(next: QuarantineFilters) {
     setSelected(new Set());
@@ -293,6 +295,7 @@ export function QuarantineReview() {
           targetLabel={dialog.label}
           fields={fields}
           defaultField={filters.field}
+          rules={oneSource ? firstRules.data : undefined}
           onApplied={done("fixed")}
         />
       ) : dialog?.kind === "discard" ? (
