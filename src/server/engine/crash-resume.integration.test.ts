@@ -67,7 +67,7 @@ describe("a worker killed mid-run", () => {
 
     const first = startWorkerProcess();
     // Wait until a few chunks are committed but the file is not done, then kill -9.
-    for (const deadline = Date.now() + 60_000; ; ) {
+    for (const deadline = Date.now() + 180_000; ; ) {
       const progress = await env.db.pool.query(
         "SELECT rows_in::int AS n, status FROM node_runs WHERE run_id = $1 AND node_id = 'src'",
         [runId],
