@@ -1,6 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { RouterOutputs } from "@/trpc/react";
 import { STATUS_LABELS, type TQuarantineStatus } from "./filters";
@@ -155,7 +156,14 @@ export function RecordTable({
                     #{row.id}
                   </button>
                   <div className="text-xs text-slate-500">
-                    {row.nodeId} · line {row.lineageId.split(":")[2] ?? "?"}
+                    {row.nodeId} ·{" "}
+                    <Link
+                      href={`/lineage/${encodeURIComponent(row.lineageId)}`}
+                      aria-label={`Raw source line of record ${row.id}`}
+                      className="underline-offset-2 hover:text-sky-700 hover:underline"
+                    >
+                      line {row.lineageId.split(":")[2] ?? "?"}
+                    </Link>
                   </div>
                 </td>
                 <td className="border-b border-slate-100 px-3 py-2">
