@@ -126,11 +126,20 @@ export const MESSAGES = {
 };
 
 /** Compares a valid text of `type` with a bound: negative, zero or positive. NaN when the text is not valid. */
+const INTEGER_TEXT = /^[+-]?[0-9]+$/;
+const NUMBER_TEXT = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
 function comparator(type: TOrderedType, bound: number | string): (text: string) => number {
   switch (type) {
     case "integer": {
       const limit = Number(bound);
       return (text) => {
+        // Hot path (every record of a streamed file): up to 15 digits a double holds the
+        // value exactly, so no bigint and no result object. An unreadable text gives NaN.
+        if (text.length <= 15 && INTEGER_TEXT.test(text)) {
+          const value = Number(text);
+          return value < limit ? -1 : value > limit ? 1 : 0;
+        }
         const parsed = parseValue("integer", text);
         if (!parsed.ok || parsed.value === null) return Number.NaN;
         // bigint-to-number comparison is exact in JavaScript, also past 2^53.
@@ -140,9 +149,10 @@ function comparator(type: TOrderedType, bound: number | string): (text: string) 
     case "number": {
       const limit = Number(bound);
       return (text) => {
-        const parsed = parseValue("number", text);
-        if (!parsed.ok || parsed.value === null) return Number.NaN;
-        return parsed.value < limit ? -1 : parsed.value > limit ? 1 : 0;
+        // Number() reads every text the number format accepts; the format check rejects the
+        // rest (whitespace, hex, Infinity) before a bound is checked, but keep NaN for them.
+        const value = NUMBER_TEXT.test(text) ? Number(text) : Number.NaN;
+        return value < limit ? -1 : value > limit ? 1 : value === limit ? 0 : Number.NaN;
       };
     }
     case "date": {
