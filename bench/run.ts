@@ -47,9 +47,9 @@ async function rawCopy(url: string, file: string): Promise<number> {
  * kernel (VmHWM) when it stops, so it covers the whole run and nothing of this process.
  */
 async function startWorkerProcess(url: string, dataDir: string) {
-  // The flags of `npm run worker` (package.json), so the bench measures what ships.
+  // The flags and allocator setting of `npm run worker` (package.json), so the bench measures what ships.
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--import", "tsx", path.resolve(import.meta.dirname, "../src/server/main.ts"), "worker"], {
-    env: { ...process.env, DATABASE_URL: url, SLUICE_DATA_DIR: dataDir, SLUICE_WORKER_CONCURRENCY: "1" },
+    env: { ...process.env, MALLOC_ARENA_MAX: "2", DATABASE_URL: url, SLUICE_DATA_DIR: dataDir, SLUICE_WORKER_CONCURRENCY: "1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {

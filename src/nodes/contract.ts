@@ -104,7 +104,16 @@ export type NodeExecution<TConfig> =
   | { kind: "source" }
   | { kind: "validate" }
   | { kind: "destination" }
-  | { kind: "sql"; rowwise: boolean; compile: (args: CompileArgs<TConfig>) => Sql };
+  | {
+      kind: "sql";
+      rowwise: boolean;
+      /**
+       * Every input row comes out and computing it cannot fail (no expressions, no casts):
+       * the engine then takes rows out = rows in instead of evaluating the view to count it.
+       */
+      passThrough?: boolean;
+      compile: (args: CompileArgs<TConfig>) => Sql;
+    };
 
 export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
   /** Stable id, `category.name`; stored in pipeline JSON. */

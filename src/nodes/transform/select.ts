@@ -69,6 +69,7 @@ export default defineNode({
   execution: {
     kind: "sql",
     rowwise: true,
+    passThrough: true,
     compile: ({ config, inputs }) => {
       const input = inputs.in;
       if (!input) throw new Error("transform.select compiled without its input");

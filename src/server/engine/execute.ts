@@ -297,7 +297,7 @@ async function tableChecksum(client: pg.ClientBase, relation: Sql): Promise<stri
 async function executeSql(job: NodeJob): Promise<void> {
   const { node, runId } = job;
   if (node.definition.execution.kind !== "sql") throw new Error(`${node.definition.type} is not a SQL node`);
-  const { compile, rowwise } = node.definition.execution;
+  const { compile, rowwise, passThrough } = node.definition.execution;
   const inputs = Object.fromEntries(
     Object.entries(node.inputs).map(([port, upstream]) => [port, { relation: job.relationOf(upstream), columns: job.plan.get(upstream)!.output }]),
   );
@@ -309,6 +309,7 @@ async function executeSql(job: NodeJob): Promise<void> {
       await run(client, sql`DROP VIEW IF EXISTS ${target}`);
       // Views cannot take bind parameters; literal() quotes every value safely.
       await run(client, sql`CREATE VIEW ${target} AS ${select}`, { literalValues: true });
+      if (passThrough) return { rowsIn, rowsOut: rowsIn, rowsRejected: 0, logs: ["row-wise: a view, fused into the statement that reads it"] };
       // count(v) builds every row, so an expression that fails (a bad cast, a division by
       // zero) fails here, on this node, rather than later in whichever node reads the view.
       const counted = await run(client, sql`SELECT count(v)::bigint AS n FROM ${target} AS v`);
