@@ -1,40 +1,19 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRun } from "../runs";
 import { createEngineEnvironment } from "../testing/engine-harness";
 
-const ROOT = path.resolve(import.meta.dirname, "../../../..");
 const RECORDS = 120_000;
 const CHUNK_ROWS = 4_000;
 
+/** Small chunks, so a kill lands between committed checkpoints; a dead worker's jobs are taken back quickly. */
+const WORKER_SETTINGS = { SLUICE_CHUNK_ROWS: String(CHUNK_ROWS), SLUICE_WORKER_STALE_SECONDS: "2" };
+
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
-const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   env = await createEngineEnvironment();
 });
-afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
-  await env?.close();
-});
-
-/** A worker as `npm run worker` starts it, in its own process. */
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "worker"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: env.db.url,
-      SLUICE_DATA_DIR: env.dataDir,
-      SLUICE_CHUNK_ROWS: String(CHUNK_ROWS),
-      SLUICE_WORKER_STALE_SECONDS: "2",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  workers.push(child);
-  return child;
-}
+afterAll(() => env?.close());
 
 /** Every 100th record is not an object, every 150th has an aqi that is not a number; station ids are unique. */
 function generateArray(): { json: string; notObjects: number; badTypes: number } {
@@ -66,7 +45,7 @@ describe("a worker killed while a JSON source streams", () => {
     });
     const { runId } = await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "api" });
 
-    const first = startWorkerProcess();
+    const first = env.startWorkerProcess(WORKER_SETTINGS);
     // Wait until a few chunks are committed but the file is not done, then kill -9.
     for (const deadline = Date.now() + 60_000; ; ) {
       const progress = await env.db.pool.query("SELECT rows_in::int AS n, status FROM node_runs WHERE run_id = $1 AND node_id = 'src'", [runId]);
@@ -82,7 +61,7 @@ describe("a worker killed while a JSON source streams", () => {
     expect(midway.rows[0].status).toBe("running");
     expect(midway.rows[0].n).toBeLessThan(RECORDS);
 
-    startWorkerProcess();
+    env.startWorkerProcess(WORKER_SETTINGS);
     const run = await env.waitForRun(runId, 120_000);
     expect(run.status).toBe("succeeded");
 

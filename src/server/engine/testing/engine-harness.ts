@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { defaultWorkspaceId } from "../../workspace";
 import type { EngineCtx } from "../runs";
 
+const ROOT = path.resolve(import.meta.dirname, "../../../..");
+
 /**
  * A test database the app's own clients point at, with a data directory for uploads:
  * what the engine needs to run pipelines for real inside a test.
@@ -20,6 +23,7 @@ export async function createEngineEnvironment(settings: Record<string, string> =
   Object.assign(process.env, { DATABASE_URL: db.url, SLUICE_DATA_DIR: dataDir, ...settings });
   const prisma = getPrisma();
   const ctx: EngineCtx = { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "test" };
+  const workers: ChildProcess[] = [];
 
   return {
     db,
@@ -42,7 +46,18 @@ export async function createEngineEnvironment(settings: Record<string, string> =
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    /** A worker in its own process, as `npm run worker` starts it, on this environment's database. */
+    startWorkerProcess(workerSettings: Record<string, string> = {}): ChildProcess {
+      const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "worker"], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: db.url, SLUICE_DATA_DIR: dataDir, ...settings, ...workerSettings },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      workers.push(child);
+      return child;
+    },
     async close() {
+      for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
       await closeDatabaseClients();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
