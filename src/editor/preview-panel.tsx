@@ -7,6 +7,7 @@ import type { TPipelineGraphInput } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { upstreamGraph } from "./graph";
+import { LoadedRows } from "./loaded-rows";
 import { useEditor } from "./store-context";
 
 type Preview = RouterOutputs["editor"]["preview"];
@@ -153,9 +154,30 @@ function PreviewBody({ nodeId }: { nodeId: string }) {
   );
 }
 
-/** The bottom panel: the selected node's data on a sample. */
+/** Nodes whose panel also shows what their runs loaded. */
+const LOADS_TABLES = new Set(["destination.postgres"]);
+
+type View = "preview" | "loaded";
+
+function ViewTab({ view, current, onSelect, children }: { view: View; current: View; onSelect: (view: View) => void; children: string }) {
+  const selected = view === current;
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={selected}
+      onClick={() => onSelect(view)}
+      className={`rounded px-2 py-0.5 text-xs font-medium ${selected ? "bg-sky-100 text-sky-900" : "text-slate-600 hover:bg-slate-100"}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** The bottom panel: the selected node's data on a sample, and for a destination what its runs loaded. */
 export function PreviewPanel() {
   const [open, setOpen] = useState(true);
+  const [view, setView] = useState<View>("preview");
   const selected = useEditor((s) => {
     let id: string | null = null;
     for (const n of s.nodes) {
@@ -167,6 +189,8 @@ export function PreviewPanel() {
   });
   const nodeType = useEditor((s) => (selected ? s.nodes.find((n) => n.id === selected)?.data.nodeType : undefined));
   const title = nodeType ? (registry.get(nodeType)?.ui.title ?? nodeType) : null;
+  const loads = nodeType !== undefined && LOADS_TABLES.has(nodeType);
+  const shown: View = loads ? view : "preview";
   return (
     <section aria-label="Data preview" className={`flex shrink-0 flex-col border-t border-slate-200 bg-white ${open ? "h-64" : ""}`}>
       <div className="flex h-9 shrink-0 items-center gap-2 px-3">
@@ -186,10 +210,26 @@ export function PreviewPanel() {
             {title} · <span className="font-mono">{selected}</span>
           </span>
         ) : null}
+        {open && loads ? (
+          <span role="tablist" aria-label="Destination data" className="ml-auto flex gap-1">
+            <ViewTab view="preview" current={shown} onSelect={setView}>
+              Rows it would load
+            </ViewTab>
+            <ViewTab view="loaded" current={shown} onSelect={setView}>
+              Loaded rows
+            </ViewTab>
+          </span>
+        ) : null}
       </div>
       {open ? (
         selected ? (
-          <PreviewBody key={selected} nodeId={selected} />
+          shown === "loaded" ? (
+            <div role="tabpanel" aria-label="Loaded rows" className="flex min-h-0 flex-1 flex-col">
+              <LoadedRows key={selected} nodeId={selected} />
+            </div>
+          ) : (
+            <PreviewBody key={selected} nodeId={selected} />
+          )
         ) : (
           <p className="px-4 py-3 text-sm text-slate-500">Select a node to see the first rows of its data.</p>
         )
