@@ -114,8 +114,26 @@ test("a new user builds a pipeline by drag and drop, previews it, saves and runs
   await expectCounts(page, "Validate", "validate_1", "in 10 · out 7 · rejected 3");
   await expectCounts(page, "PostgreSQL table", "postgres_1", /^in 7 · out 7/);
 
+  // The destination's table, as loaded: its rows, the run that wrote each, and their lineage.
+  await node(page, "PostgreSQL table", "postgres_1").click();
+  await preview.getByRole("tab", { name: "Loaded rows" }).click();
+  const loaded = preview.getByRole("tabpanel", { name: "Loaded rows" });
+  await expect(loaded.getByRole("status", { name: "Loaded row count" })).toContainText(/^7 rows in "public"\."air_e2e_\d+"/);
+  await expect(loaded.getByRole("row", { name: /^Loaded row \d+$/ })).toHaveCount(7);
+  const firstRow = loaded.getByRole("row", { name: "Loaded row 1", exact: true });
+  const station = (await firstRow.getByRole("cell").nth(3).textContent()) ?? "";
+  const sourceLine = AIR_CSV.split("\n").findIndex((l) => l.startsWith(`${station},`)) + 1;
+  expect(sourceLine).toBeGreaterThan(1);
+
   await page.getByRole("link", { name: "Open run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await page.goBack();
+  await node(page, "PostgreSQL table", "postgres_1").click();
+  await preview.getByRole("tab", { name: "Loaded rows" }).click();
+  await preview.getByRole("link", { name: "Lineage of loaded row 1", exact: true }).click();
+  await expect(page).toHaveURL(/\/lineage\//);
+  await expect(page.getByText(`Line ${sourceLine} of air.csv`)).toBeVisible();
+  await expect(page.getByLabel("Raw source record")).toContainText(AIR_CSV.split("\n")[sourceLine - 1]!);
 });
 
 test("a pipeline JSON is imported into the editor (bad files are refused with reasons) and runs", async ({ page }) => {
@@ -206,4 +224,57 @@ test("editing is safe: refused connections say why, undo and redo, drafts surviv
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await expect(help).toBeVisible();
   await expect(help.getByText("Auto-layout")).toBeVisible();
+});
+
+test("a run's version opens read-only, and restores as unsaved changes", async ({ page }) => {
+  await createPipeline(page, `Versions ${Date.now()}`);
+  const editorUrl = page.url();
+  const uploaded = await page.request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(AIR_CSV) } } });
+  const { id } = (await uploaded.json()) as { id: string };
+  const graph = {
+    format: 1,
+    name: "Versioned air quality",
+    nodes: [
+      { id: "src", type: "source.csv", config: { file: `upload:${id}` }, position: { x: 0, y: 0 } },
+      { id: "load", type: "destination.postgres", config: { table: `versioned_${Date.now()}`, mode: "append" }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ from: "src", to: "load" }],
+  };
+  await page.getByLabel("Pipeline JSON file to import").setInputFiles({ name: "air.pipeline.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(graph)) });
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved · v2" })).toBeVisible();
+
+  // Version 1 (the empty pipeline it was created as), as a run of it would link to it.
+  await page.goto(`${editorUrl}?version=1`);
+  const banner = page.getByRole("region", { name: "Old version" });
+  await expect(banner).toContainText("Viewing version 1 (the latest is 2).");
+  await expect(panel(page)).toContainText("This version has no nodes yet.");
+  await banner.getByRole("link", { name: "Open the latest version" }).click();
+  await expect(node(page, "PostgreSQL table", "load")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Old version" })).toHaveCount(0);
+
+  // Version 3 drops the destination; version 2 still has it, read-only.
+  await node(page, "PostgreSQL table", "load").click();
+  await page.keyboard.press("Delete");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved · v3" })).toBeVisible();
+  await page.goto(`${editorUrl}?version=2`);
+  await expect(banner).toContainText("Viewing version 2 (the latest is 3).");
+  await expect(page.getByRole("status").filter({ hasText: "Version 2 · read-only" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toHaveCount(0);
+  await node(page, "PostgreSQL table", "load").click();
+  await expect(panel(page).getByLabel("Table")).toBeDisabled();
+  await page.keyboard.press("Delete");
+  await expect(node(page, "PostgreSQL table", "load")).toBeVisible();
+
+  await banner.getByRole("button", { name: "Restore as unsaved changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Version 2 is on the canvas as unsaved changes" })).toBeVisible();
+  await expect(page).toHaveURL(editorUrl);
+  await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
+  await expect(panel(page).getByLabel("Table")).toBeEnabled();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved · v4" })).toBeVisible();
+  await page.reload();
+  await expect(node(page, "PostgreSQL table", "load")).toBeVisible();
 });

@@ -39,6 +39,7 @@ export function Canvas() {
   const onNodesChange = useEditor((s) => s.onNodesChange);
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const beginDrag = useEditor((s) => s.beginDrag);
+  const readOnly = useEditor((s) => s.readOnly);
   const { screenToFlowPosition } = useReactFlow<FlowNode, FlowEdge>();
 
   const isValidConnection = useCallback(
@@ -83,7 +84,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
-      if (!type || !registry.get(type)) return;
+      if (!type || !registry.get(type) || store.getState().readOnly) return;
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // Drop point = the node's header centre, where the pointer held it in the palette.
@@ -101,6 +102,8 @@ export function Canvas() {
       edgeTypes={edgeTypes}
       defaultEdgeOptions={defaultEdgeOptions}
       onNodesChange={onNodesChange}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       onConnectEnd={onConnectEnd}

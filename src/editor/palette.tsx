@@ -1,6 +1,6 @@
 "use client";
 
-import { useReactFlow } from "@xyflow/react";
+import { useReactFlow, useStoreApi } from "@xyflow/react";
 import { useId, useMemo, useState, type DragEvent } from "react";
 import type { NodeDefinition } from "@/nodes/contract";
 import { registry } from "@/nodes/registry";
@@ -8,6 +8,10 @@ import { NODE_DRAG_TYPE } from "./canvas";
 import { CATEGORIES } from "./categories";
 import { useEditorStore } from "./store-context";
 import { NodeIcon } from "./node-icon";
+
+/** A node's size before it is measured (see PipelineNode). */
+const NODE_WIDTH = 240;
+const NODE_HEIGHT = 64;
 
 function matches(definition: NodeDefinition, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -17,7 +21,8 @@ function matches(definition: NodeDefinition, query: string): boolean {
 
 export function Palette() {
   const store = useEditorStore();
-  const { getViewport, fitView } = useReactFlow();
+  const { getViewport, fitView, getNode } = useReactFlow();
+  const flow = useStoreApi();
   const [query, setQuery] = useState("");
   const searchId = useId();
   const groups = useMemo(
@@ -39,9 +44,18 @@ export function Palette() {
     const position = anchor
       ? { x: anchor.position.x + 300, y: anchor.position.y }
       : { x: (80 - viewport.x) / viewport.zoom, y: (120 - viewport.y) / viewport.zoom };
-    state.addNode(type, position);
-    // Keep the new node in sight: zoom out if needed, never in.
-    setTimeout(() => void fitView({ padding: 0.2, maxZoom: getViewport().zoom, duration: 200 }), 50);
+    const id = state.addNode(type, position);
+    // Keep the new node in sight: zoom out if it is not, never in. A node already in sight
+    // leaves the view still (moving it would pull ports away from under the pointer).
+    setTimeout(() => {
+      const { x, y, zoom } = getViewport();
+      const { width, height } = flow.getState();
+      const size = getNode(id)?.measured;
+      const left = position.x * zoom + x;
+      const top = position.y * zoom + y;
+      const inSight = left >= 0 && top >= 0 && left + (size?.width ?? NODE_WIDTH) * zoom <= width && top + (size?.height ?? NODE_HEIGHT) * zoom <= height;
+      if (!inSight) void fitView({ padding: 0.2, maxZoom: zoom, duration: 200 });
+    }, 50);
   };
 
   const onDragStart = (event: DragEvent, type: string) => {

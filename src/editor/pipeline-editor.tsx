@@ -49,8 +49,7 @@ function NoticeToast() {
   );
 }
 
-function DraftBanner({ saved }: { saved: TPipelineGraph }) {
-  const draft = useDraft(saved);
+function DraftBanner({ draft }: { draft: ReturnType<typeof useDraft> }) {
   if (!draft.offer) return null;
   const at = new Date(draft.offer.savedAt);
   return (
@@ -68,16 +67,58 @@ function DraftBanner({ saved }: { saved: TPipelineGraph }) {
   );
 }
 
-function EditorShell({ saved }: { saved: TPipelineGraph }) {
+/** An old version, open read-only, and the way to edit it. */
+function VersionBanner({ viewing }: { viewing: Viewing }) {
+  const store = useEditorStore();
+  const pipelineId = useEditor((s) => s.pipelineId);
+  const restore = () => {
+    const state = store.getState();
+    state.load({ name: state.name, nodes: state.nodes, edges: state.edges }, { dirty: true, baseVersion: viewing.latest, readOnly: false });
+    // The address stops naming the old version: a reload opens the latest, with this as its unsaved draft.
+    window.history.replaceState(null, "", `/pipelines/${pipelineId}`);
+    store.getState().notify(`Version ${viewing.version} is on the canvas as unsaved changes: save to make it the latest version.`, "info");
+  };
+  return (
+    <div role="region" aria-label="Old version" className="flex flex-wrap items-center gap-3 border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950">
+      <span className="flex-1">
+        <strong className="font-semibold">
+          Viewing version {viewing.version} (the latest is {viewing.latest}).
+        </strong>{" "}
+        Read-only: select nodes to see their settings and data; restore it to edit it or run it again.
+      </span>
+      <button type="button" onClick={restore} className="rounded-md bg-sky-700 px-2.5 py-1 font-medium text-white hover:bg-sky-800">
+        Restore as unsaved changes
+      </button>
+      <Link href={`/pipelines/${pipelineId}`} className="rounded-md px-2.5 py-1 text-sky-900 underline-offset-2 hover:bg-sky-100 hover:underline">
+        Open the latest version
+      </Link>
+    </div>
+  );
+}
+
+/** The version a read-only editor shows, and the latest one. */
+interface Viewing {
+  version: number;
+  latest: number;
+}
+
+function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewing | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const store = useEditorStore();
   const helpRef = useRef<HTMLDivElement>(null);
   const { checking } = useValidation();
   const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
+  const readOnly = useEditor((s) => s.readOnly);
+  // Opened on an old version, the draft of the latest is not offered: restoring the old one replaces it.
+  const draft = useDraft(saved, { offer: viewing === null });
 
   const save = useCallback(async (): Promise<boolean> => {
     const state = store.getState();
+    if (state.readOnly) {
+      state.notify(`Version ${state.baseVersion} is read-only: restore it as unsaved changes to save it as a new version.`);
+      return false;
+    }
     const snapshot = { name: state.name, nodes: state.nodes, edges: state.edges };
     try {
       const result = await saveMutation.mutateAsync({ id: state.pipelineId, name: state.name, graph: toPipelineGraph(snapshot) });
@@ -118,11 +159,11 @@ function EditorShell({ saved }: { saved: TPipelineGraph }) {
         saving={saveMutation.isPending}
         checking={checking}
         helpRef={helpRef}
-        runControl={<RunControl save={save} />}
+        runControl={readOnly ? null : <RunControl save={save} />}
       />
-      <DraftBanner saved={saved} />
+      {readOnly && viewing ? <VersionBanner viewing={viewing} /> : <DraftBanner draft={draft} />}
       <div className="flex min-h-0 flex-1">
-        <Palette />
+        {readOnly ? null : <Palette />}
         <div className="relative flex min-w-0 flex-1 flex-col">
           <div className="relative min-h-0 flex-1">
             <Canvas />
@@ -156,33 +197,67 @@ function EditorSkeleton() {
   );
 }
 
-export function PipelineEditor({ pipelineId }: { pipelineId: string }) {
-  const trpc = useTRPC();
-  // Read once: later refetches must not overwrite what the user is editing.
-  const pipeline = useQuery(trpc.pipelines.get.queryOptions({ id: pipelineId }, { staleTime: Infinity, refetchOnWindowFocus: false }));
-
-  if (pipeline.isPending) return <EditorSkeleton />;
-  if (pipeline.error) {
-    return (
-      <div className="mx-auto max-w-lg p-10">
-        <h1 className="text-lg font-semibold text-slate-900">This pipeline could not be opened</h1>
-        <p className="mt-2 text-sm text-slate-600">{pipeline.error.message}</p>
-        <div className="mt-4 flex gap-3">
-          <button type="button" onClick={() => void pipeline.refetch()} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
+function OpenFailed({ title, message, retry, pipelineId }: { title: string; message: string; retry?: () => void; pipelineId?: string }) {
+  return (
+    <div className="mx-auto max-w-lg p-10">
+      <h1 className="text-lg font-semibold text-slate-900">{title}</h1>
+      <p className="mt-2 text-sm text-slate-600">{message}</p>
+      <div className="mt-4 flex gap-3">
+        {retry ? (
+          <button type="button" onClick={retry} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
             Try again
           </button>
-          <Link href="/pipelines" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
-            All pipelines
+        ) : null}
+        {pipelineId ? (
+          <Link href={`/pipelines/${pipelineId}`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
+            Open the latest version
           </Link>
-        </div>
+        ) : null}
+        <Link href="/pipelines" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+          All pipelines
+        </Link>
       </div>
+    </div>
+  );
+}
+
+const VERSION_NUMBER = /^[1-9][0-9]{0,8}$/;
+
+/**
+ * The editor of a pipeline's latest version, or, given `version` (from `?version=N`, as
+ * a run links to the version it ran), that version read-only with a way to restore it.
+ */
+export function PipelineEditor({ pipelineId, version }: { pipelineId: string; version?: string }) {
+  const trpc = useTRPC();
+  const requested = version !== undefined && VERSION_NUMBER.test(version) ? Number(version) : undefined;
+  // Read once: later refetches must not overwrite what the user is editing. Dropped when the
+  // editor closes, so coming back (after saving, or with the browser's Back) reads it anew.
+  const once = { staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false } as const;
+  const pipeline = useQuery(trpc.pipelines.get.queryOptions({ id: pipelineId }, once));
+  const pinned = useQuery(trpc.pipelines.get.queryOptions({ id: pipelineId, version: requested }, { ...once, enabled: requested !== undefined }));
+
+  if (version !== undefined && requested === undefined) {
+    return <OpenFailed title="There is no such version" message={`“${version}” is not a version number: versions are numbered 1, 2, 3…`} pipelineId={pipelineId} />;
+  }
+  if (pipeline.isPending || (requested !== undefined && pinned.isPending)) return <EditorSkeleton />;
+  if (pipeline.error) return <OpenFailed title="This pipeline could not be opened" message={pipeline.error.message} retry={() => void pipeline.refetch()} />;
+  if (requested !== undefined && pinned.error) {
+    return (
+      <OpenFailed
+        title={`Version ${requested} could not be opened`}
+        message={requested > pipeline.data.latestVersion ? `This pipeline has versions 1 to ${pipeline.data.latestVersion}.` : pinned.error.message}
+        retry={() => void pinned.refetch()}
+        pipelineId={pipelineId}
+      />
     );
   }
-  const { graph, version } = pipeline.data;
+  const latest = pipeline.data;
+  const old = requested !== undefined && requested !== latest.version && pinned.data ? pinned.data : null;
+  const shown = old ?? latest;
   return (
-    <EditorStoreProvider init={{ registry, pipelineId, baseVersion: version, graph: fromPipelineGraph(graph) }}>
+    <EditorStoreProvider init={{ registry, pipelineId, baseVersion: shown.version, graph: fromPipelineGraph(shown.graph), readOnly: old !== null }}>
       <ReactFlowProvider>
-        <EditorShell saved={graph} />
+        <EditorShell saved={latest.graph} viewing={old ? { version: old.version, latest: latest.version } : null} />
       </ReactFlowProvider>
     </EditorStoreProvider>
   );

@@ -99,6 +99,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
   const nodeType = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data.nodeType);
   const label = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data.label ?? "");
   const revision = useEditor((s) => s.revision);
+  const readOnly = useEditor((s) => s.readOnly);
   const labelId = useId();
   const definition = nodeType ? registry.get(nodeType) : undefined;
   if (!definition) {
@@ -120,38 +121,43 @@ function NodePanel({ nodeId }: { nodeId: string }) {
         <summary className="cursor-pointer text-xs font-medium text-sky-700 select-none">About this node</summary>
         <p className="mt-1.5 leading-relaxed">{definition.ui.description}</p>
       </details>
-      <div className="space-y-1">
-        <label htmlFor={labelId} className="block text-sm font-medium text-slate-700">
-          Name on canvas
-        </label>
-        <input
-          id={labelId}
-          type="text"
-          value={label}
-          placeholder={definition.ui.title}
-          maxLength={120}
-          onChange={(e) => store.getState().setLabel(nodeId, e.target.value)}
-          className="w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
-        />
-      </div>
-      <InputPorts nodeId={nodeId} definition={definition} />
-      <ProblemList nodeId={nodeId} />
-      <section aria-label="Settings" className="space-y-3">
-        <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Settings</h3>
-        <NodeConfigForm key={revision} nodeId={nodeId} definition={definition} />
-      </section>
-      <div className="flex gap-2 border-t border-slate-200 pt-4">
-        <button type="button" onClick={() => store.getState().duplicateSelection()} className={buttonClass}>
-          Duplicate
-        </button>
-        <button
-          type="button"
-          onClick={() => store.getState().deleteSelection()}
-          className="rounded-md border border-red-200 bg-white px-2.5 py-1 text-sm text-red-700 hover:bg-red-50"
-        >
-          Delete node
-        </button>
-      </div>
+      {/* An old version opened read-only: every control shows its value and changes nothing. */}
+      <fieldset disabled={readOnly} className="min-w-0 space-y-5">
+        <div className="space-y-1">
+          <label htmlFor={labelId} className="block text-sm font-medium text-slate-700">
+            Name on canvas
+          </label>
+          <input
+            id={labelId}
+            type="text"
+            value={label}
+            placeholder={definition.ui.title}
+            maxLength={120}
+            onChange={(e) => store.getState().setLabel(nodeId, e.target.value)}
+            className="w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
+          />
+        </div>
+        <InputPorts nodeId={nodeId} definition={definition} />
+        <ProblemList nodeId={nodeId} />
+        <section aria-label="Settings" className="space-y-3">
+          <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Settings</h3>
+          <NodeConfigForm key={revision} nodeId={nodeId} definition={definition} />
+        </section>
+        {readOnly ? null : (
+          <div className="flex gap-2 border-t border-slate-200 pt-4">
+            <button type="button" onClick={() => store.getState().duplicateSelection()} className={buttonClass}>
+              Duplicate
+            </button>
+            <button
+              type="button"
+              onClick={() => store.getState().deleteSelection()}
+              className="rounded-md border border-red-200 bg-white px-2.5 py-1 text-sm text-red-700 hover:bg-red-50"
+            >
+              Delete node
+            </button>
+          </div>
+        )}
+      </fieldset>
     </div>
   );
 }
@@ -160,10 +166,13 @@ function PipelinePanel() {
   const nodeCount = useEditor((s) => s.nodes.length);
   const edgeCount = useEditor((s) => s.edges.length);
   const problemCount = useEditor((s) => s.problems.all.length);
+  const readOnly = useEditor((s) => s.readOnly);
   return (
     <div className="space-y-4 p-4">
       <h2 className="text-base font-semibold text-slate-900">Pipeline</h2>
-      {nodeCount === 0 ? (
+      {nodeCount === 0 && readOnly ? (
+        <p className="text-sm text-slate-600">This version has no nodes yet.</p>
+      ) : nodeCount === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600">
           <p className="font-medium text-slate-800">Start with a source</p>
           <ol className="mt-2 list-decimal space-y-1 pl-4">
@@ -175,7 +184,7 @@ function PipelinePanel() {
       ) : (
         <p className="text-sm text-slate-600">
           {nodeCount} node{nodeCount === 1 ? "" : "s"}, {edgeCount} connection{edgeCount === 1 ? "" : "s"}.{" "}
-          {problemCount === 0 ? "No problems found." : null} Select a node to edit its settings.
+          {problemCount === 0 ? "No problems found." : null} Select a node to {readOnly ? "see" : "edit"} its settings.
         </p>
       )}
       <ProblemList />
@@ -185,10 +194,11 @@ function PipelinePanel() {
 
 function SelectionPanel({ count }: { count: number }) {
   const store = useEditorStore();
+  const readOnly = useEditor((s) => s.readOnly);
   return (
     <div className="space-y-3 p-4">
       <h2 className="text-base font-semibold text-slate-900">{count} nodes selected</h2>
-      <div className="flex flex-wrap gap-2">
+      <fieldset disabled={readOnly} className="flex flex-wrap gap-2">
         <button type="button" onClick={() => store.getState().copySelection()} className={buttonClass}>
           Copy
         </button>
@@ -198,7 +208,7 @@ function SelectionPanel({ count }: { count: number }) {
         <button type="button" onClick={() => store.getState().deleteSelection()} className="rounded-md border border-red-200 bg-white px-2.5 py-1 text-sm text-red-700 hover:bg-red-50">
           Delete
         </button>
-      </div>
+      </fieldset>
     </div>
   );
 }

@@ -196,4 +196,40 @@ describe("editor store", () => {
     };
     expect(toPipelineGraph(fromPipelineGraph(graph))).toEqual(graph);
   });
+
+  it("opens an old version read-only: nodes can be selected but nothing changes until it is loaded as unsaved changes", () => {
+    const { store, src, val, dst } = chain();
+    const graph = { name: "Air", nodes: store.getState().nodes, edges: store.getState().edges };
+    const viewer = createEditorStore({ registry, pipelineId: "p", baseVersion: 1, graph, readOnly: true });
+    const s = viewer.getState();
+    const before = JSON.stringify(toPipelineGraph(viewer.getState()));
+
+    s.onNodesChange([
+      { type: "select", id: src, selected: true },
+      { type: "position", id: src, position: { x: 500, y: 500 } },
+      { type: "remove", id: val },
+    ]);
+    s.onEdgesChange([{ type: "remove", id: viewer.getState().edges[0]!.id }]);
+    s.updateConfig(src, { file: "upload:x" });
+    s.setLabel(src, "Stations");
+    s.rename("Renamed");
+    s.removeEdge(viewer.getState().edges[0]!.id);
+    s.deleteSelection();
+    s.duplicateSelection();
+    s.copySelection();
+    s.paste();
+    s.autoLayout();
+    expect(s.connect({ source: src, sourceHandle: "out", target: dst, targetHandle: "in" })).toMatch(/read-only/);
+    expect(() => s.addNode("validate")).toThrow(/read-only/);
+
+    expect(JSON.stringify(toPipelineGraph(viewer.getState()))).toBe(before);
+    expect(viewer.getState().nodes.find((n) => n.id === src)?.selected).toBe(true);
+    expect(viewer.getState().dirty).toBe(false);
+    expect(viewer.getState().past).toEqual([]);
+
+    viewer.getState().load(graph, { dirty: true, baseVersion: 3, readOnly: false });
+    expect(viewer.getState()).toMatchObject({ readOnly: false, dirty: true, baseVersion: 3 });
+    viewer.getState().rename("Renamed");
+    expect(viewer.getState().name).toBe("Renamed");
+  });
 });

@@ -56,6 +56,11 @@ export interface EditorState extends GraphSnapshot {
   /** The saved version the canvas started from. */
   baseVersion: number;
   dirty: boolean;
+  /**
+   * An old version opened for reading: the graph cannot change (every editing action is a
+   * no-op) until it is loaded as unsaved changes with `readOnly: false`.
+   */
+  readOnly: boolean;
   past: GraphSnapshot[];
   future: GraphSnapshot[];
   clipboard: GraphSnapshot | null;
@@ -94,7 +99,7 @@ export interface EditorState extends GraphSnapshot {
   redo(): void;
   autoLayout(): void;
   /** Replaces the graph. `dirty` says whether it differs from the saved version (a restored draft does). */
-  load(snapshot: GraphSnapshot, options: { dirty: boolean; baseVersion?: number; keepHistory?: boolean }): void;
+  load(snapshot: GraphSnapshot, options: { dirty: boolean; baseVersion?: number; keepHistory?: boolean; readOnly?: boolean }): void;
   /** Records a saved version; the canvas stays dirty when it changed since `saved` was taken. */
   markSaved(version: number, saved: GraphSnapshot): void;
   setValidation(
@@ -119,6 +124,8 @@ export interface EditorStoreInit {
   pipelineId: string;
   baseVersion: number;
   graph: GraphSnapshot;
+  /** Open the graph for reading only (see {@link EditorState.readOnly}); default false. */
+  readOnly?: boolean;
   /** Injected for tests. */
   now?: () => number;
 }
@@ -153,11 +160,15 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       });
     };
 
+    /** Whether the graph may change; editing actions return early when not. */
+    const editable = () => !get().readOnly;
+
     const selectedIds = () => new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
 
     /** Copies of nodes and of the edges between them, with fresh ids, shifted and selected. */
     const cloneInto = (source: GraphSnapshot, offset: number) => {
       const state = get();
+      if (state.readOnly) return;
       const taken = new Set(state.nodes.map((n) => n.id));
       const ids = new Map<string, string>();
       const nodes = source.nodes.map((node): FlowNode => {
@@ -203,6 +214,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       nodes: init.graph.nodes,
       edges: init.graph.edges,
       dirty: false,
+      readOnly: init.readOnly ?? false,
       past: [],
       future: [],
       clipboard: null,
@@ -216,26 +228,30 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       historyAt: 0,
       revision: 0,
 
-      onNodesChange(changes) {
+      onNodesChange(allChanges) {
+        // Read-only, nodes can still be selected (to see their settings and data) and measured.
+        const changes = editable() ? allChanges : allChanges.filter((c) => c.type === "select" || c.type === "dimensions");
         const moves = changes.some((c) => c.type === "position" || c.type === "remove" || c.type === "add" || c.type === "replace");
         if (changes.some((c) => c.type === "remove")) record();
         set((state) => ({ nodes: applyNodeChanges(changes, state.nodes), ...(moves ? { dirty: true } : {}) }));
       },
 
-      onEdgesChange(changes) {
+      onEdgesChange(allChanges) {
+        const changes = editable() ? allChanges : allChanges.filter((c) => c.type === "select");
         const edits = changes.some((c) => c.type !== "select");
         if (changes.some((c) => c.type === "remove")) record();
         set((state) => ({ edges: applyEdgeChanges(changes, state.edges), ...(edits ? { dirty: true } : {}) }));
       },
 
       beginDrag() {
-        record();
+        if (editable()) record();
       },
 
       addNode(type, position) {
         const definition = registry.get(type);
         if (!definition) throw new Error(`Unknown node type "${type}"`);
         const state = get();
+        if (state.readOnly) throw new Error("This version is read-only: restore it as unsaved changes to add nodes");
         const id = nextNodeId(type, new Set(state.nodes.map((n) => n.id)));
         const at = position ?? {
           x: (state.nodes.reduce((max, n) => Math.max(max, n.position.x), -280) + 280),
@@ -254,6 +270,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
 
       connect(connection) {
         const state = get();
+        if (state.readOnly) return "this version is read-only: restore it as unsaved changes to edit it";
         const problem = connectionProblem(connection, state.nodes, state.edges, registry);
         if (problem) return problem;
         record();
@@ -273,11 +290,13 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       },
 
       removeEdge(id) {
+        if (!editable()) return;
         record();
         set((state) => ({ edges: state.edges.filter((e) => e.id !== id), dirty: true }));
       },
 
       updateConfig(nodeId, config) {
+        if (!editable()) return;
         record(`config:${nodeId}`);
         set((state) => ({
           nodes: state.nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, config } } : n)),
@@ -286,6 +305,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       },
 
       setLabel(nodeId, label) {
+        if (!editable()) return;
         record(`label:${nodeId}`);
         set((state) => ({
           nodes: state.nodes.map((n) => {
@@ -298,6 +318,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       },
 
       rename(name) {
+        if (!editable()) return;
         record("name");
         set({ name, dirty: true });
       },
@@ -316,6 +337,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
 
       deleteSelection() {
         const state = get();
+        if (state.readOnly) return;
         const nodes = selectedIds();
         const edges = new Set(state.edges.filter((e) => e.selected).map((e) => e.id));
         if (nodes.size === 0 && edges.size === 0) return;
@@ -347,7 +369,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       undo() {
         const state = get();
         const previous = state.past.at(-1);
-        if (!previous) return;
+        if (!previous || state.readOnly) return;
         set({
           ...previous,
           past: state.past.slice(0, -1),
@@ -361,7 +383,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       redo() {
         const state = get();
         const next = state.future[0];
-        if (!next) return;
+        if (!next || state.readOnly) return;
         set({
           ...next,
           past: [...state.past, snapshotOf(state)],
@@ -374,7 +396,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
 
       autoLayout() {
         const state = get();
-        if (state.nodes.length === 0) return;
+        if (state.nodes.length === 0 || state.readOnly) return;
         record();
         set({ nodes: layoutGraph(state.nodes, state.edges), dirty: true });
       },
@@ -385,6 +407,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
           ...snapshotOf(snapshot),
           dirty: options.dirty,
           ...(options.baseVersion !== undefined ? { baseVersion: options.baseVersion } : {}),
+          ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
           ...(options.keepHistory ? {} : { past: [], future: [] }),
           historyKey: null,
           revision: get().revision + 1,

@@ -73,6 +73,7 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
   const name = useEditor((s) => s.name);
   const dirty = useEditor((s) => s.dirty);
   const baseVersion = useEditor((s) => s.baseVersion);
+  const readOnly = useEditor((s) => s.readOnly);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const problemCount = useEditor((s) => s.problems.all.length);
@@ -108,12 +109,15 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
       <input
         id={nameId}
         value={name}
+        readOnly={readOnly}
         maxLength={200}
         onChange={(e) => store.getState().rename(e.target.value)}
         className="w-56 min-w-0 rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 hover:border-slate-200 focus:border-sky-500 focus:outline-none"
       />
       <span className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-500" role="status">
-        {dirty ? (
+        {readOnly ? (
+          <>Version {baseVersion} · read-only</>
+        ) : dirty ? (
           <>
             <span aria-hidden className="h-2 w-2 rounded-full bg-amber-500" />
             Unsaved changes
@@ -124,49 +128,61 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
         {checking ? <span className="text-slate-400">· checking…</span> : problemCount > 0 ? <span className="text-red-700">· {problemCount} problem{problemCount > 1 ? "s" : ""}</span> : null}
       </span>
       <div className="ml-auto flex items-center">
-        <ToolButton label="Undo" shortcut="Ctrl+Z" onClick={() => store.getState().undo()} disabled={!canUndo}>
-          ↶
-        </ToolButton>
-        <ToolButton label="Redo" shortcut="Ctrl+Shift+Z" onClick={() => store.getState().redo()} disabled={!canRedo}>
-          ↷
-        </ToolButton>
-        <Divider />
-        <ToolButton
-          label="Auto-layout"
-          shortcut="L"
-          onClick={() => {
-            store.getState().autoLayout();
-            requestAnimationFrame(fit);
-          }}
-        >
-          ⇶
-        </ToolButton>
+        {readOnly ? null : (
+          <>
+            <ToolButton label="Undo" shortcut="Ctrl+Z" onClick={() => store.getState().undo()} disabled={!canUndo}>
+              ↶
+            </ToolButton>
+            <ToolButton label="Redo" shortcut="Ctrl+Shift+Z" onClick={() => store.getState().redo()} disabled={!canRedo}>
+              ↷
+            </ToolButton>
+            <Divider />
+            <ToolButton
+              label="Auto-layout"
+              shortcut="L"
+              onClick={() => {
+                store.getState().autoLayout();
+                requestAnimationFrame(fit);
+              }}
+            >
+              ⇶
+            </ToolButton>
+          </>
+        )}
         <ToolButton label="Fit view" shortcut="F" onClick={fit}>
           ⤢
         </ToolButton>
         <Divider />
-        <ToolButton label="Version history" popoverTarget={historyId}>
-          🕘
-        </ToolButton>
-        <ToolButton label="Import JSON" onClick={() => fileInput.current?.click()}>
-          ⇪
-        </ToolButton>
+        {readOnly ? null : (
+          <>
+            <ToolButton label="Version history" popoverTarget={historyId}>
+              🕘
+            </ToolButton>
+            <ToolButton label="Import JSON" onClick={() => fileInput.current?.click()}>
+              ⇪
+            </ToolButton>
+          </>
+        )}
         <ToolButton label="Export JSON" onClick={() => downloadPipeline(toPipelineGraph(store.getState()))}>
           ⇩
         </ToolButton>
         <ToolButton label="Keyboard shortcuts" shortcut="?" popoverTarget={helpId}>
           ?
         </ToolButton>
-        <Divider />
-        <button
-          type="button"
-          onClick={onSave}
-          disabled={saving}
-          title="Save a new version (Ctrl+S)"
-          className="ml-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50 disabled:opacity-60"
-        >
-          {saving ? "Saving…" : "Save"}
-        </button>
+        {readOnly ? null : (
+          <>
+            <Divider />
+            <button
+              type="button"
+              onClick={onSave}
+              disabled={saving}
+              title="Save a new version (Ctrl+S)"
+              className="ml-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50 disabled:opacity-60"
+            >
+              {saving ? "Saving…" : "Save"}
+            </button>
+          </>
+        )}
         {runControl}
       </div>
       <input

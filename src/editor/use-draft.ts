@@ -45,15 +45,16 @@ function unsavedDraft(pipelineId: string, savedGraph: TPipelineGraph): Draft | n
 }
 
 /**
- * Keeps unsaved changes in localStorage so a reload does not lose them, and offers a draft
- * found at start (when it differs from the saved version) for restoring.
+ * Keeps unsaved changes in localStorage so a reload does not lose them, and (unless
+ * `options.offer` is false) offers a draft found at start, when it differs from the saved
+ * version, for restoring.
  */
-export function useDraft(savedGraph: TPipelineGraph) {
+export function useDraft(savedGraph: TPipelineGraph, options: { offer: boolean } = { offer: true }) {
   const store = useEditorStore();
   const pipelineId = store.getState().pipelineId;
   // Read once, when the editor opens (it renders only in the browser, after the pipeline loaded):
   // only the graph the page opened with is compared.
-  const [offer, setOffer] = useState<Draft | null>(() => unsavedDraft(pipelineId, savedGraph));
+  const [offer, setOffer] = useState<Draft | null>(() => (options.offer ? unsavedDraft(pipelineId, savedGraph) : null));
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -66,6 +66,8 @@ export function UploadField({ label, description, value, onChange, errors }: {
   const uploadId = uploadIdOf(value);
   const known = uploadId ? knownUploads.get(uploadId) : undefined;
   const filename = useEditor((s) => (uploadId ? s.files[uploadId] : undefined));
+  // An old version opened read-only: the file input is disabled with its fieldset, and drops are refused too.
+  const readOnly = useEditor((s) => s.readOnly);
 
   const start = (file: File) => {
     const abort = upload(
@@ -88,7 +90,7 @@ export function UploadField({ label, description, value, onChange, errors }: {
     event.preventDefault();
     setDragging(false);
     const file = event.dataTransfer.files[0];
-    if (file) start(file);
+    if (file && !readOnly) start(file);
   };
 
   const percent = state.phase === "uploading" && state.total > 0 ? Math.round((state.loaded * 100) / state.total) : 0;
@@ -100,7 +102,7 @@ export function UploadField({ label, description, value, onChange, errors }: {
       </label>
       <div
         onDragOver={(e) => {
-          if (!e.dataTransfer.types.includes("Files")) return;
+          if (!e.dataTransfer.types.includes("Files") || readOnly) return;
           e.preventDefault();
           setDragging(true);
         }}

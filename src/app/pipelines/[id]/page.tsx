@@ -3,7 +3,16 @@ import { PipelineEditor } from "@/editor/pipeline-editor";
 
 export const metadata: Metadata = { title: "Pipeline editor" };
 
-export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function PipelinePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ version?: string | string[] }>;
+}) {
   const { id } = await params;
-  return <PipelineEditor pipelineId={id} />;
+  const { version } = await searchParams;
+  const requested = typeof version === "string" ? version : undefined;
+  // A link to another version is another editor: nothing of the one open carries over.
+  return <PipelineEditor key={requested ?? "latest"} pipelineId={id} version={requested} />;
 }
