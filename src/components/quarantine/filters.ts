@@ -6,6 +6,9 @@
  */
 import { startOfDay } from "../runs/run-filters";
 
+/** Records per page of the quarantine table (the page prefetches the first on the server). */
+export const QUARANTINE_PAGE_SIZE = 100;
+
 export const QUARANTINE_STATUSES = ["open", "fixed", "reingested", "discarded"] as const;
 export type TQuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
 

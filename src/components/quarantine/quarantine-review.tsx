@@ -22,6 +22,7 @@ import {
   QUARANTINE_STATUSES,
   quarantineFiltersToInput,
   quarantineFiltersToSearch,
+  QUARANTINE_PAGE_SIZE,
   STATUS_LABELS,
   type QuarantineFilters,
 } from "./filters";
@@ -29,7 +30,6 @@ import { RecordPanel } from "./record-panel";
 import { ReingestControls } from "./reingest-controls";
 import { fieldColumns, RecordTable, type TQuarantineListRow } from "./record-table";
 
-const PAGE_SIZE = 100;
 /** After a re-ingest starts, its records settle within seconds: the screen follows them for a while. */
 const FOLLOW_MS = 60_000;
 const FOLLOW_EVERY_MS = 2_000;
@@ -70,7 +70,7 @@ export function QuarantineReview() {
 
   const list = useInfiniteQuery(
     trpc.quarantine.list.infiniteQueryOptions(
-      { filter, order, limit: PAGE_SIZE },
+      { filter, order, limit: QUARANTINE_PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor ?? null, refetchInterval: follow },
     ),
   );

@@ -73,6 +73,9 @@ export function RecordTable({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_ESTIMATE,
     overscan: 12,
+    // Before the browser has measured the table (server rendering, first paint) assume a
+    // typical viewport, so the first rows are in the HTML instead of an empty table.
+    initialRect: { width: 1200, height: 640 },
   });
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1);
