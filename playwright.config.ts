@@ -52,6 +52,6 @@ export default defineConfig({
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGINT", timeout: 20_000 },
     stdout: "pipe",
-    env: { PORT: String(port), SLUICE_DATA_DIR: dataDir, DATABASE_URL: "", SLUICE_WORKER_STALE_SECONDS: "5", MALLOC_ARENA_MAX: "2" },
+    env: { PORT: String(port), SLUICE_DATA_DIR: dataDir, DATABASE_URL: "", SLUICE_WORKER_STALE_SECONDS: "5", MALLOC_ARENA_MAX: "1" },
   },
 });

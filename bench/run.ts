@@ -49,7 +49,7 @@ async function rawCopy(url: string, file: string): Promise<number> {
 async function startWorkerProcess(url: string, dataDir: string) {
   // The flags and allocator setting of `npm run worker` (package.json), so the bench measures what ships.
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--import", "tsx", path.resolve(import.meta.dirname, "../src/server/main.ts"), "worker"], {
-    env: { ...process.env, MALLOC_ARENA_MAX: "2", DATABASE_URL: url, SLUICE_DATA_DIR: dataDir, SLUICE_WORKER_CONCURRENCY: "1" },
+    env: { ...process.env, MALLOC_ARENA_MAX: "1", DATABASE_URL: url, SLUICE_DATA_DIR: dataDir, SLUICE_WORKER_CONCURRENCY: "1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
