@@ -62,7 +62,16 @@ export function LineageView({ lineageId }: { lineageId: string }) {
         title="Record lineage"
         description={
           <>
-            Line {data.source.line} of {data.source.file ?? "a file that is no longer kept"}, read by node <span className="font-mono">{data.source.nodeId}</span> in{" "}
+            {"aggregate" in data ? (
+              <>
+                A row node <span className="font-mono">{data.source.nodeId}</span> made from {data.aggregate.count ?? "an unknown number of"} source records, in{" "}
+              </>
+            ) : (
+              <>
+                {positionOf(data.source)} of {data.source.file ?? "a file that is no longer kept"}, read by node{" "}
+                <span className="font-mono">{data.source.nodeId}</span> in{" "}
+              </>
+            )}
             <Link href={`/runs/${data.run.id}`} className={buttonStyles.link}>
               run {data.run.id.slice(0, 8)}
             </Link>{" "}
@@ -72,29 +81,52 @@ export function LineageView({ lineageId }: { lineageId: string }) {
         actions={<StatusBadge status={data.run.status} />}
       />
 
-      <section aria-labelledby="lineage-source" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="lineage-source" className="text-sm font-semibold text-slate-900">
-          Source
-        </h2>
-        <dl className="mt-2 grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-slate-500">Node</dt>
-          <dd className="font-mono">{data.source.nodeId}</dd>
-          <dt className="text-slate-500">File</dt>
-          <dd>{data.source.file ?? "no longer kept"}</dd>
-          <dt className="text-slate-500">Line</dt>
-          <dd>{data.source.line}</dd>
-          <dt className="text-slate-500">Lineage id</dt>
-          <dd className="break-all font-mono text-xs">{data.lineageId}</dd>
-        </dl>
-        <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Raw source record</h3>
-        {data.raw === null ? (
-          <p className="mt-1 text-sm text-slate-600">The uploaded file is no longer kept, so the raw line cannot be shown.</p>
-        ) : (
-          <pre aria-label="Raw source record" className="mt-1 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
-            {data.raw}
-          </pre>
-        )}
-      </section>
+      {"aggregate" in data ? (
+        <section aria-labelledby="lineage-group" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="lineage-group" className="text-sm font-semibold text-slate-900">
+            Group
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            {data.aggregate.count === null
+              ? "The run's data is no longer kept, so the source records of this group cannot be listed."
+              : `${data.aggregate.count.toLocaleString()} source records share ${data.aggregate.groupBy.length > 0 ? data.aggregate.groupBy.join(", ") : "one group (no group-by columns)"}${data.aggregate.count > data.aggregate.sources.length ? `; the first ${data.aggregate.sources.length} are listed` : ""}.`}
+          </p>
+          <ul aria-label="Source records of the group" className="mt-2 flex flex-col gap-1 text-sm">
+            {data.aggregate.sources.map((source) => (
+              <li key={source.lineageId} className="flex flex-wrap items-baseline gap-2">
+                <Link href={`/lineage/${encodeURIComponent(source.lineageId)}`} className={buttonStyles.link}>
+                  {sourceLabel(source.lineageId)}
+                </Link>
+                <span className="font-mono text-xs text-slate-600">{JSON.stringify(source.record)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : (
+        <section aria-labelledby="lineage-source" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="lineage-source" className="text-sm font-semibold text-slate-900">
+            Source
+          </h2>
+          <dl className="mt-2 grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-500">Node</dt>
+            <dd className="font-mono">{data.source.nodeId}</dd>
+            <dt className="text-slate-500">File</dt>
+            <dd>{data.source.file ?? "no longer kept"}</dd>
+            <dt className="text-slate-500">{data.source.index !== undefined ? "Element" : "Line"}</dt>
+            <dd>{data.source.index ?? data.source.line}</dd>
+            <dt className="text-slate-500">Lineage id</dt>
+            <dd className="break-all font-mono text-xs">{data.lineageId}</dd>
+          </dl>
+          <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Raw source record</h3>
+          {data.raw === null ? (
+            <p className="mt-1 text-sm text-slate-600">The uploaded file is no longer kept, so the raw line cannot be shown.</p>
+          ) : (
+            <pre aria-label="Raw source record" className="mt-1 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+              {data.raw}
+            </pre>
+          )}
+        </section>
+      )}
 
       <ol aria-label="Steps" className="flex flex-col gap-3">
         {steps.map(({ step, before, record }) => (
@@ -201,4 +233,15 @@ function QuarantinedSince({ id }: { id: string }) {
       ) : null}
     </div>
   );
+}
+
+/** "Line 12" for CSV and NDJSON records, "Element 3" (0-based) for JSON array elements. */
+function positionOf(source: { line?: number; index?: number }): string {
+  return source.index !== undefined ? `Element ${source.index}` : `Line ${source.line}`;
+}
+
+/** A source record's lineage id read for people: its source node and line (or element). */
+function sourceLabel(lineageId: string): string {
+  const [, node, position] = lineageId.split(":");
+  return `${node ?? "source"} · ${position ?? lineageId}`;
 }

@@ -162,3 +162,35 @@ describe("a pipeline run", () => {
     expect(table.rows[0].t).toBeNull();
   });
 });
+
+describe("lineage of an aggregated row", () => {
+  it("shows its group, how many source records formed it and the first of them", async () => {
+    const file = await env.upload("readings.csv", "station,aqi\nA,10\nB,20\nA,30\nA,50\n");
+    const pipeline = await env.pipeline({
+      nodes: [
+        { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+        { id: "agg", type: "transform.aggregate", config: { groupBy: ["station"], aggregates: [{ fn: "avg", column: "aqi", as: "mean" }] } },
+        { id: "dst", type: "destination.postgres", config: { table: "station_means", mode: "upsert", key: ["station"] } },
+      ],
+      edges: [
+        { from: "src", to: "agg" },
+        { from: "agg", to: "dst" },
+      ],
+    });
+    const run = await env.waitForRun((await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "manual" })).runId);
+    expect(run.status).toBe("succeeded");
+    const row = await env.db.pool.query("SELECT _sluice_lineage_id AS id FROM station_means WHERE station = 'A'");
+    const lineage = await getLineage(env.ctx, row.rows[0].id);
+    expect(lineage.record).toMatchObject({ station: "A", mean: 30 });
+    expect("aggregate" in lineage && lineage.aggregate).toMatchObject({ groupBy: ["station"], count: 3 });
+    const sources = "aggregate" in lineage ? lineage.aggregate.sources : [];
+    expect(sources.map((s) => s.lineageId.split(":")[2])).toEqual(["2", "4", "5"]);
+    expect(sources[0]!.record).toMatchObject({ station: "A", aqi: 10 });
+    expect(lineage.steps.map((s) => [s.nodeId, s.status])).toEqual([
+      ["agg", "passed"],
+      ["dst", "passed"],
+    ]);
+    // Each listed source record traces back to its own line of the file.
+    expect((await getLineage(env.ctx, sources[2]!.lineageId)).source).toMatchObject({ file: "readings.csv", line: 5 });
+  });
+});

@@ -1,12 +1,13 @@
 import type pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { LINEAGE_COLUMN } from "@/nodes/contract";
-import { checkGraph } from "@/nodes/graph";
+import { checkGraph, type CheckedGraph } from "@/nodes/graph";
 import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { ident, render, sql, type Sql } from "@/nodes/sql";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
+import aggregate, { groupKeyDigest } from "@/nodes/transform/aggregate";
 import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import { csvFormatOf } from "../engine/csv-format";
 import { readJsonRecord } from "../engine/json/read-record";
@@ -20,6 +21,18 @@ interface Ctx {
   prisma: PrismaClient;
   pool: pg.Pool;
   workspaceId: string;
+}
+
+/** Where a record came from: the node, and for file sources the file and the record's position in it. */
+export interface TLineageSource {
+  nodeId: string;
+  nodeType: string;
+  file: string | null;
+  uploadId: string | null;
+  /** CSV and NDJSON: the physical line the record starts on. */
+  line?: number;
+  /** JSON array: the element's 0-based position. */
+  index?: number;
 }
 
 interface SourceRecordFound {
@@ -55,6 +68,11 @@ async function readSourceRecord(
   return { where, record: found };
 }
 
+/** `agg:<run>:<aggregate node>:<md5 of the group key>` (see transform.aggregate). */
+const AGGREGATE_LINEAGE = /^agg:([0-9a-f-]{36}):([A-Za-z][A-Za-z0-9_-]*):([0-9a-f]{32})$/;
+/** How many of a group's source records a lineage view lists. */
+const FIRST_SOURCES = 10;
+
 const SOURCE_LINEAGE = /^([0-9a-f-]{36}):([A-Za-z][A-Za-z0-9_-]*):([0-9]+):([0-9a-f]{8})$/;
 
 export type TLineageStep =
@@ -82,30 +100,19 @@ async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Pr
 }
 
 /**
- * Where a record came from and what became of it: the source file and line, the raw
- * record read back from the file, and the record after each node on its path.
+ * The record after each node from `startNodeId` on: passed (with its values), quarantined
+ * (with its errors), re-ingested (continuing in the re-ingest run), or dropped.
  */
-export async function getLineage(ctx: Ctx, lineageId: string) {
-  const match = SOURCE_LINEAGE.exec(lineageId);
-  if (!match) throw new NotFoundError("Lineage record", lineageId);
-  const [, runId = "", sourceNodeId = "", ordinalText = "", hash = ""] = match;
-  const run = await ctx.prisma.run.findFirst({
-    where: { id: runId, workspaceId: ctx.workspaceId },
-    select: { id: true, pipelineId: true, status: true, version: { select: { number: true, graph: true } } },
-  });
-  if (!run) throw new NotFoundError("Lineage record", lineageId);
-  const graph = run.version.graph as TPipelineGraph;
-  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
-  const checked = checkGraph(graph, { registry, upload });
-  const sourceNode = checked.nodes.find((n) => n.node.id === sourceNodeId);
-  if (!sourceNode) throw new NotFoundError("Lineage record", lineageId);
-  const ordinal = Number(ordinalText);
-
-  const source = await readSourceRecord(ctx.workspaceId, sourceNode.node.type, sourceNode.node.config, upload, ordinal);
-  const raw = source.record;
-
-  // Nodes downstream of the source, in run order.
-  const reachable = new Set([sourceNodeId]);
+async function stepsFrom(
+  ctx: Ctx,
+  checked: CheckedGraph,
+  runId: string,
+  lineageId: string,
+  startNodeId: string,
+  startStep: (base: { nodeId: string; nodeType: string; title: string }) => TLineageStep,
+): Promise<TLineageStep[]> {
+  // Nodes downstream of the start, in run order.
+  const reachable = new Set([startNodeId]);
   for (const n of checked.nodes) if (Object.values(n.inputs).some((i) => reachable.has(i))) reachable.add(n.node.id);
   const steps: TLineageStep[] = [];
   let stopped = false;
@@ -113,9 +120,8 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
   for (const n of checked.nodes.filter((c) => reachable.has(c.node.id))) {
     const base = { nodeId: n.node.id, nodeType: n.definition.type, title: n.node.label ?? n.definition.ui.title };
     if (stopped) break;
-    // A source fused with its validate node stages only valid rows: the file is the source's truth.
-    if (n.node.id === sourceNodeId) {
-      steps.push(raw ? { ...base, status: "passed", record: raw.fields } : { ...base, status: "not-available", note: "the uploaded file is gone" });
+    if (n.node.id === startNodeId) {
+      steps.push(startStep(base));
       continue;
     }
     const quarantined = await ctx.prisma.quarantinedRecord.findFirst({
@@ -166,6 +172,37 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
       steps.push({ ...base, status: "passed", record: row });
     }
   }
+  return steps;
+}
+
+/**
+ * Where a record came from and what became of it: the source file and line, the raw
+ * record read back from the file, and the record after each node on its path.
+ */
+export async function getLineage(ctx: Ctx, lineageId: string) {
+  const aggregated = AGGREGATE_LINEAGE.exec(lineageId);
+  if (aggregated) return getAggregateLineage(ctx, lineageId, aggregated[1] ?? "", aggregated[2] ?? "", aggregated[3] ?? "");
+  const match = SOURCE_LINEAGE.exec(lineageId);
+  if (!match) throw new NotFoundError("Lineage record", lineageId);
+  const [, runId = "", sourceNodeId = "", ordinalText = "", hash = ""] = match;
+  const run = await ctx.prisma.run.findFirst({
+    where: { id: runId, workspaceId: ctx.workspaceId },
+    select: { id: true, pipelineId: true, status: true, version: { select: { number: true, graph: true } } },
+  });
+  if (!run) throw new NotFoundError("Lineage record", lineageId);
+  const graph = run.version.graph as TPipelineGraph;
+  const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
+  const checked = checkGraph(graph, { registry, upload });
+  const sourceNode = checked.nodes.find((n) => n.node.id === sourceNodeId);
+  if (!sourceNode) throw new NotFoundError("Lineage record", lineageId);
+  const ordinal = Number(ordinalText);
+
+  const source = await readSourceRecord(ctx.workspaceId, sourceNode.node.type, sourceNode.node.config, upload, ordinal);
+  const raw = source.record;
+
+  const steps = await stepsFrom(ctx, checked, runId, lineageId, sourceNodeId, (base) =>
+    raw ? { ...base, status: "passed", record: raw.fields } : { ...base, status: "not-available", note: "the uploaded file is gone" },
+  );
 
   return {
     lineageId,
@@ -174,6 +211,56 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
     hash,
     record: raw?.fields ?? null,
     raw: raw?.raw ?? null,
+    steps,
+  };
+}
+
+/**
+ * Lineage of a row an aggregate made: its group, how many source records formed it and
+ * the first of them (each with its own lineage id), then what became of the row.
+ */
+async function getAggregateLineage(ctx: Ctx, lineageId: string, runId: string, nodeId: string, digest: string) {
+  const run = await ctx.prisma.run.findFirst({
+    where: { id: runId, workspaceId: ctx.workspaceId },
+    select: { id: true, pipelineId: true, status: true, version: { select: { number: true, graph: true } } },
+  });
+  if (!run) throw new NotFoundError("Lineage record", lineageId);
+  const graph = run.version.graph as TPipelineGraph;
+  const checked = checkGraph(graph, { registry, upload: await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph) });
+  const node = checked.nodes.find((n) => n.node.id === nodeId && n.definition.type === "transform.aggregate");
+  const upstreamId = node?.inputs.in;
+  if (!node || !upstreamId) throw new NotFoundError("Lineage record", lineageId);
+  const { groupBy } = aggregate.config.parse(node.node.config);
+  const typeOf = new Map((checked.nodes.find((n) => n.node.id === upstreamId)?.output ?? []).map((c) => [c.name, c.type]));
+  const input = nodeRelation(runId, upstreamId);
+  const inGroup = sql`${groupKeyDigest(groupBy.map((name) => ({ value: sql`t.${ident(name)}`, type: typeOf.get(name) ?? "string" })))} = ${digest}`;
+  const kept = await ctx.pool.query(render(sql`SELECT to_regclass(${render(input).text}) IS NOT NULL AS present`));
+  const sources = kept.rows[0]?.present
+    ? await ctx.pool.query<{ lineage_id: string; record: Record<string, unknown>; total: string }>(
+        render(sql`SELECT t.${ident(LINEAGE_COLUMN)} AS lineage_id, to_jsonb(t) - ${LINEAGE_COLUMN}::text AS record, count(*) OVER () AS total
+          FROM ${input} AS t WHERE ${inGroup}
+          ORDER BY length(t.${ident(LINEAGE_COLUMN)}), t.${ident(LINEAGE_COLUMN)} COLLATE "C" LIMIT ${FIRST_SOURCES}`),
+      )
+    : null;
+  const source: TLineageSource = { nodeId, nodeType: node.definition.type, file: null, uploadId: null };
+  const group = await rowByLineage(ctx.pool, nodeRelation(runId, nodeId), lineageId);
+  if (group) delete group[LINEAGE_COLUMN];
+  const steps = await stepsFrom(ctx, checked, runId, lineageId, nodeId, (base) =>
+    group ? { ...base, status: "passed", record: group } : { ...base, status: "not-available", note: "the aggregate's output is no longer kept (retention)" },
+  );
+  return {
+    lineageId,
+    run: { id: run.id, pipelineId: run.pipelineId, version: run.version.number, status: run.status },
+    source,
+    hash: digest,
+    record: group ?? null,
+    raw: null,
+    aggregate: {
+      groupBy,
+      /** Source records in the group; null when the run's data is no longer kept. */
+      count: sources ? Number(sources.rows[0]?.total ?? 0) : null,
+      sources: (sources?.rows ?? []).map((r) => ({ lineageId: r.lineage_id, record: r.record })),
+    },
     steps,
   };
 }

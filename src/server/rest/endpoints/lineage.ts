@@ -9,7 +9,8 @@ export const getLineageEndpoint = defineEndpoint({
   description:
     "The source node, file and line of a record (its `_sluice_lineage_id`, found on every destination row and quarantined " +
     "record), the raw record read back from the file, and the record after each node on its path: passed, quarantined " +
-    "(with its errors), re-ingested (with the fix's history and the re-ingest run), or dropped by a filter.",
+    "(with its errors), re-ingested (with the fix's history and the re-ingest run), or dropped by a filter. For a row an " +
+    "aggregate made (`agg:` ids): the group, how many source records formed it and the first of them, each traceable.",
   tags: ["Lineage"],
   auth: "bearer",
   resource: "Lineage record",
@@ -31,6 +32,14 @@ export const getLineageEndpoint = defineEndpoint({
         hash: z.string(),
         record: z.record(z.string(), z.unknown()).nullable(),
         raw: z.string().nullable(),
+        aggregate: z
+          .object({
+            groupBy: z.array(z.string()),
+            count: z.number().int().nullable(),
+            sources: z.array(z.object({ lineageId: z.string(), record: z.record(z.string(), z.unknown()) })),
+          })
+          .optional()
+          .describe("For a row an aggregate made: its group-by columns, how many source records formed it, and the first of them"),
         steps: z.array(z.object({ nodeId: z.string(), nodeType: z.string(), title: z.string(), status: z.string() }).loose()),
       }),
     },
