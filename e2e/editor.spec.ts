@@ -74,7 +74,7 @@ test("a new user builds a pipeline by drag and drop, previews it, saves and runs
   // Click to add a validate node; connect it by dragging from the source's output to its input.
   await page.getByRole("button", { name: "Add Validate" }).click();
   await expect(node(page, "Validate", "validate_1")).toBeVisible();
-  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"), { steps: 10 });
+  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(panel(page).getByLabel("Records")).toHaveValue(/csv_1/);
 
   // Rules through the generated form: column pickers list the upstream columns.
@@ -177,12 +177,12 @@ test("editing is safe: refused connections say why, undo and redo, drafts surviv
   await createPipeline(page, `Safe edits ${Date.now()}`);
   await page.getByRole("button", { name: "Add CSV file" }).click();
   await page.getByRole("button", { name: "Add Validate" }).click();
-  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"), { steps: 10 });
+  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(panel(page).getByLabel("Records")).toHaveValue(/csv_1/);
 
   // A second source cannot feed the same input: the canvas refuses and says why.
   await page.getByRole("button", { name: "Add CSV file" }).click();
-  await node(page, "CSV file", "csv_2").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"), { steps: 10 });
+  await node(page, "CSV file", "csv_2").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(page.getByRole("alert").filter({ hasText: "Cannot connect" })).toHaveText(
     /Cannot connect: the input "Records" of Validate \(validate_1\) is already connected to CSV file \(csv_1\): delete that connection first/,
   );
