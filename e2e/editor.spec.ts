@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 
 /**
  * What a new user does in the canvas editor: build a pipeline by dragging and clicking,
@@ -25,6 +25,23 @@ const AIR_CSV = [
 const canvas = (page: Page) => page.getByLabel("Pipeline canvas");
 const node = (page: Page, title: string, id: string) => canvas(page).getByLabel(new RegExp(`^${title} \\(${id}\\)`));
 const panel = (page: Page) => page.getByRole("complementary", { name: "Node settings" });
+
+/**
+ * Drags from an output to an input once the canvas has stopped moving: adding a node can
+ * pan the view, and a drag that starts mid-animation lands where the input used to be.
+ */
+async function connect(from: Locator, to: Locator) {
+  let last = "";
+  await expect
+    .poll(async () => {
+      const box = JSON.stringify([await from.boundingBox(), await to.boundingBox()]);
+      const still = box === last;
+      last = box;
+      return still;
+    }, { intervals: [150] })
+    .toBe(true);
+  await from.dragTo(to);
+}
 
 async function createPipeline(page: Page, name: string) {
   await page.goto("/pipelines");
@@ -74,7 +91,7 @@ test("a new user builds a pipeline by drag and drop, previews it, saves and runs
   // Click to add a validate node; connect it by dragging from the source's output to its input.
   await page.getByRole("button", { name: "Add Validate" }).click();
   await expect(node(page, "Validate", "validate_1")).toBeVisible();
-  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
+  await connect(node(page, "CSV file", "csv_1").getByLabel("Output Rows"), node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(panel(page).getByLabel("Records")).toHaveValue(/csv_1/);
 
   // Rules through the generated form: column pickers list the upstream columns.
@@ -177,12 +194,12 @@ test("editing is safe: refused connections say why, undo and redo, drafts surviv
   await createPipeline(page, `Safe edits ${Date.now()}`);
   await page.getByRole("button", { name: "Add CSV file" }).click();
   await page.getByRole("button", { name: "Add Validate" }).click();
-  await node(page, "CSV file", "csv_1").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
+  await connect(node(page, "CSV file", "csv_1").getByLabel("Output Rows"), node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(panel(page).getByLabel("Records")).toHaveValue(/csv_1/);
 
   // A second source cannot feed the same input: the canvas refuses and says why.
   await page.getByRole("button", { name: "Add CSV file" }).click();
-  await node(page, "CSV file", "csv_2").getByLabel("Output Rows").dragTo(node(page, "Validate", "validate_1").getByLabel("Input Records"));
+  await connect(node(page, "CSV file", "csv_2").getByLabel("Output Rows"), node(page, "Validate", "validate_1").getByLabel("Input Records"));
   await expect(page.getByRole("alert").filter({ hasText: "Cannot connect" })).toHaveText(
     /Cannot connect: the input "Records" of Validate \(validate_1\) is already connected to CSV file \(csv_1\): delete that connection first/,
   );
