@@ -156,7 +156,11 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
         {readOnly ? null : (
           <>
             <ToolButton label="Version history" popoverTarget={historyId}>
-              🕘
+              {/* SVG: the clock emoji is missing from many system fonts. */}
+              <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" className="size-4">
+                <circle cx="12" cy="12" r="8.5" />
+                <path d="M12 7.5V12l3 2" />
+              </svg>
             </ToolButton>
             <ToolButton label="Import JSON" onClick={() => fileInput.current?.click()}>
               ⇪
