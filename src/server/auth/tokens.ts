@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { NotFoundError } from "../services/pipelines";
+import { NotFoundError } from "../errors";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise (secret scanners, logs). */
 export const TOKEN_PREFIX = "slc_";

@@ -1,7 +1,4 @@
-import { ReingestError } from "../engine/reingest";
-import { GraphInvalidError, NotFoundError } from "../services/pipelines";
-import { QuarantineConflictError } from "../services/quarantine";
-import { UploadRejectedError, UploadTooLargeError } from "../services/uploads";
+import { GraphInvalidError, NotFoundError, QuarantineConflictError, ReingestError, UploadRejectedError, UploadTooLargeError } from "../errors";
 import { ApiError, payloadTooLarge } from "./errors";
 
 /** The API's answer to each error a service throws on purpose; anything else is a 500. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
-import { createPipeline, GraphInvalidError, updatePipeline } from "./pipelines";
+import { GraphInvalidError } from "../errors";
+import { createPipeline, updatePipeline } from "./pipelines";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
 beforeAll(async () => {

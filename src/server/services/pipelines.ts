@@ -3,7 +3,8 @@ import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
-import { loadUploadCatalog } from "./uploads-catalog";
+import { GraphInvalidError, NotFoundError } from "../errors";
+import { loadUploadCatalog } from "../engine/uploads-catalog";
 
 /**
  * Only unfinished wiring (an input not connected yet) may be saved; everything else —
@@ -11,24 +12,6 @@ import { loadUploadCatalog } from "./uploads-catalog";
  * cycle — is refused at save time, naming the node, the field and the reason.
  */
 const SAVEABLE_PROBLEMS = new Set<GraphProblem["code"]>(["missing-input"]);
-
-export class GraphInvalidError extends Error {
-  constructor(
-    readonly problems: GraphProblem[],
-    action: string,
-  ) {
-    super(`The pipeline cannot be ${action}: ${problems.map((p) => p.message).join("; ")}`);
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(
-    readonly what: string,
-    readonly id: string,
-  ) {
-    super(`${what} ${id} does not exist`);
-  }
-}
 
 interface Ctx {
   prisma: PrismaClient;

@@ -8,7 +8,8 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { closeDatabaseClients, getPrisma } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import { defaultWorkspaceId } from "@/server/workspace";
-import { checkForEditor, PREVIEW_ROWS, previewNode, PreviewUnavailableError } from "./preview";
+import { PreviewUnavailableError } from "../errors";
+import { checkForEditor, PREVIEW_ROWS, previewNode } from "./preview";
 import { saveUpload } from "./uploads";
 
 let db: TestDatabase;

@@ -8,6 +8,7 @@ import type { Column } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
+import { UploadRejectedError, UploadTooLargeError } from "../errors";
 import { inspectCsv, type TCsvFormat } from "../engine/csv";
 import { inspectJson } from "../engine/json";
 import { uploadPath } from "../storage";
@@ -33,15 +34,6 @@ const KIND_BY_EXTENSION: Record<string, TUploadKind> = {
 export type TUploadInspection =
   | { kind: "csv"; format: TCsvFormat; columns: Column[] }
   | { kind: "json"; format: { format: TJsonFormat }; columns: Column[] };
-
-export class UploadTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`The file is larger than the upload limit of ${limit} bytes`);
-  }
-}
-
-/** The file cannot be used as a pipeline source; the message says why and what would work. */
-export class UploadRejectedError extends Error {}
 
 export function uploadKind(filename: string): TUploadKind | undefined {
   return KIND_BY_EXTENSION[path.extname(filename).toLowerCase()];

@@ -3,7 +3,8 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNodeId } from "@/nodes/pipeline";
 import { listDestinationRows, ZDestinationRowsInput } from "../../services/destination-rows";
-import { checkForEditor, previewNode, PreviewUnavailableError } from "../../services/preview";
+import { PreviewUnavailableError } from "../../errors";
+import { checkForEditor, previewNode } from "../../services/preview";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 

@@ -2,16 +2,8 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
-import {
-  createPipeline,
-  getPipeline,
-  GraphInvalidError,
-  listPipelines,
-  listPipelineVersions,
-  NotFoundError,
-  updatePipeline,
-  validateGraph,
-} from "../../services/pipelines";
+import { GraphInvalidError, NotFoundError } from "../../errors";
+import { createPipeline, getPipeline, listPipelines, listPipelineVersions, updatePipeline, validateGraph } from "../../services/pipelines";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** Maps service errors to tRPC errors; graph problems travel in `cause` for the editor to place. */
