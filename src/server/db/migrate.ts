@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { inTransaction } from "./query";
 
 /** Prisma's own advisory lock key, so this runner and `prisma migrate deploy` exclude each other. */
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -68,22 +69,18 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
     for (const migration of migrations) {
       if (appliedNames.has(migration.name)) continue;
       try {
-        await client.query("BEGIN");
-        const id = randomUUID();
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
-           VALUES ($1, $2, $3, now(), 0)`,
-          [id, migration.checksum, migration.name],
-        );
-        await client.query(migration.sql);
-        await client.query(
-          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-          [id],
-        );
-        await client.query("COMMIT");
+        await inTransaction(client, async () => {
+          const id = randomUUID();
+          await client.query(
+            `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
+             VALUES ($1, $2, $3, now(), 0)`,
+            [id, migration.checksum, migration.name],
+          );
+          await client.query(migration.sql);
+          await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+        });
         applied.push(migration.name);
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
         throw new MigrationError(migration.name, error);
       }
     }

@@ -13,7 +13,8 @@
 import type pg from "pg";
 import { z } from "zod";
 import { LINEAGE_COLUMN, RUN_COLUMN } from "@/nodes/contract";
-import { ident, identifierProblem, join, render, sql, type Sql } from "@/nodes/sql";
+import { ident, identifierProblem, join, sql, type Sql } from "@/nodes/sql";
+import { query, queryArrays, transaction } from "../db/query";
 
 interface Ctx {
   pool: pg.Pool;
@@ -75,64 +76,60 @@ export async function listDestinationRows(ctx: Ctx, rawInput: TDestinationRowsIn
   const input = ZDestinationRowsInput.parse(rawInput);
   const name = ident(input.schema, input.table);
   const table = name.quoted;
-  const client = await ctx.pool.connect();
-  try {
-    await client.query("BEGIN READ ONLY");
-    await client.query(`SET LOCAL statement_timeout = ${TIMEOUT_MS}`);
-    await client.query("SET LOCAL TimeZone = 'UTC'");
-    const found = await client.query<{ oid: number; blocks: string }>(
-      `SELECT c.oid, pg_relation_size(c.oid) / current_setting('block_size')::bigint AS blocks
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-      [input.schema, input.table],
-    );
-    const relation = found.rows[0];
-    if (!relation) return { status: "missing", table };
-    const attributes = await client.query<TDestinationColumn>(
-      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type
-         FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-      [relation.oid],
-    );
-    const names = new Set(attributes.rows.map((c) => c.name));
-    if (!names.has(LINEAGE_COLUMN) || !names.has(RUN_COLUMN)) return { status: "notLoaded", table };
-    const columns = attributes.rows.filter((c) => c.name !== LINEAGE_COLUMN && c.name !== RUN_COLUMN);
+  return transaction(
+    ctx.pool,
+    async (client): Promise<TDestinationRows> => {
+      const found = await client.query<{ oid: number; blocks: string }>(
+        `SELECT c.oid, pg_relation_size(c.oid) / current_setting('block_size')::bigint AS blocks
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+        [input.schema, input.table],
+      );
+      const relation = found.rows[0];
+      if (!relation) return { status: "missing", table };
+      const attributes = await client.query<TDestinationColumn>(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type
+           FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+        [relation.oid],
+      );
+      const names = new Set(attributes.rows.map((c) => c.name));
+      if (!names.has(LINEAGE_COLUMN) || !names.has(RUN_COLUMN)) return { status: "notLoaded", table };
+      const columns = attributes.rows.filter((c) => c.name !== LINEAGE_COLUMN && c.name !== RUN_COLUMN);
 
-    const r = ident("r");
-    const text = (column: string) => {
-      const value = sql`${r}.${ident(column)}::text`;
-      return sql`CASE WHEN length(${value}) > ${MAX_VALUE_CHARS} THEN left(${value}, ${MAX_VALUE_CHARS}) || '…' ELSE ${value} END`;
-    };
-    const list = join([sql`${r}.ctid::text`, sql`${r}.${ident(LINEAGE_COLUMN)}`, sql`${r}.${ident(RUN_COLUMN)}::text`, ...columns.map((c) => text(c.name))]);
-    const before = input.cursor ? sql` AND ${r}.ctid < ${input.cursor}::tid` : sql``;
-    // Blocks at and after `end` hold nothing older than the cursor.
-    const end = input.cursor ? Number(input.cursor.slice(1, input.cursor.indexOf(","))) + 1 : Number(relation.blocks);
-    let rows: (string | null)[][] = [];
-    for (let window = FIRST_WINDOW_BLOCKS; ; window *= WIDEN) {
-      const from = Math.max(0, end - window);
-      const page: Sql = sql`SELECT ${list} FROM ${name} AS ${r}
-        WHERE ${r}.ctid >= ${`(${from},0)`}::tid${before}
-        ORDER BY ${r}.ctid DESC LIMIT ${input.limit + 1}`;
-      const { text: statement, values } = render(page);
-      rows = (await client.query({ text: statement, values, rowMode: "array" })).rows as (string | null)[][];
-      if (rows.length > input.limit || from === 0) break;
-    }
-    const more = rows.length > input.limit;
-    const shown = rows.slice(0, input.limit);
-    const total = input.cursor
-      ? null
-      : Number((await client.query<{ n: string }>(render(sql`SELECT count(*) AS n FROM ${name}`).text)).rows[0]?.n ?? 0);
-    return {
-      status: "loaded",
-      table,
-      columns,
-      rows: shown.map((row) => row.slice(3)),
-      lineageIds: shown.map((row) => String(row[1])),
-      runIds: shown.map((row) => String(row[2])),
-      total,
-      nextCursor: more ? String(shown.at(-1)?.[0]) : null,
-    };
-  } finally {
-    await client.query("ROLLBACK").catch(() => {});
-    client.release();
-  }
+      const r = ident("r");
+      const text = (column: string) => {
+        const value = sql`${r}.${ident(column)}::text`;
+        return sql`CASE WHEN length(${value}) > ${MAX_VALUE_CHARS} THEN left(${value}, ${MAX_VALUE_CHARS}) || '…' ELSE ${value} END`;
+      };
+      const list = join([sql`${r}.ctid::text`, sql`${r}.${ident(LINEAGE_COLUMN)}`, sql`${r}.${ident(RUN_COLUMN)}::text`, ...columns.map((c) => text(c.name))]);
+      const before = input.cursor ? sql` AND ${r}.ctid < ${input.cursor}::tid` : sql``;
+      // Blocks at and after `end` hold nothing older than the cursor.
+      const end = input.cursor ? Number(input.cursor.slice(1, input.cursor.indexOf(","))) + 1 : Number(relation.blocks);
+      let rows: (string | null)[][] = [];
+      for (let window = FIRST_WINDOW_BLOCKS; ; window *= WIDEN) {
+        const from = Math.max(0, end - window);
+        const page: Sql = sql`SELECT ${list} FROM ${name} AS ${r}
+          WHERE ${r}.ctid >= ${`(${from},0)`}::tid${before}
+          ORDER BY ${r}.ctid DESC LIMIT ${input.limit + 1}`;
+        rows = (await queryArrays<(string | null)[]>(client, page)).rows;
+        if (rows.length > input.limit || from === 0) break;
+      }
+      const more = rows.length > input.limit;
+      const shown = rows.slice(0, input.limit);
+      const total = input.cursor
+        ? null
+        : Number((await query<{ n: string }>(client, sql`SELECT count(*) AS n FROM ${name}`)).rows[0]?.n ?? 0);
+      return {
+        status: "loaded",
+        table,
+        columns,
+        rows: shown.map((row) => row.slice(3)),
+        lineageIds: shown.map((row) => String(row[1])),
+        runIds: shown.map((row) => String(row[2])),
+        total,
+        nextCursor: more ? String(shown.at(-1)?.[0]) : null,
+      };
+    },
+    { readOnly: true, rollback: true, settings: { statement_timeout: String(TIMEOUT_MS), TimeZone: "UTC" } },
+  );
 }

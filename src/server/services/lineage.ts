@@ -4,7 +4,8 @@ import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { checkGraph, type CheckedGraph } from "@/nodes/graph";
 import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
-import { ident, render, sql, type Sql } from "@/nodes/sql";
+import { ident, sql, type Sql } from "@/nodes/sql";
+import { query, relationExists } from "../db/query";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
 import aggregate, { groupKeyDigest } from "@/nodes/transform/aggregate";
@@ -14,8 +15,8 @@ import { readJsonRecord } from "../engine/json/read-record";
 import { readCsvRecordAtLine } from "../engine/lineage/read-record";
 import { nodeRelation } from "../engine/plan";
 import { uploadPath } from "../storage";
-import { NotFoundError } from "./pipelines";
-import { loadUploadCatalog, type UploadCatalogEntry } from "./uploads-catalog";
+import { NotFoundError } from "../errors";
+import { loadUploadCatalog, type UploadCatalogEntry } from "../engine/uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -93,9 +94,8 @@ export type TLineageStep =
   | { nodeId: string; nodeType: string; title: string; status: "dropped" | "not-available"; note: string };
 
 async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Promise<Record<string, unknown> | null | undefined> {
-  const exists = await pool.query(render(sql`SELECT to_regclass(${render(relation).text}) IS NOT NULL AS present`));
-  if (!exists.rows[0]?.present) return undefined;
-  const result = await pool.query(render(sql`SELECT to_jsonb(t) AS row FROM ${relation} AS t WHERE ${ident(LINEAGE_COLUMN)} = ${lineageId} LIMIT 1`));
+  if (!(await relationExists(pool, relation))) return undefined;
+  const result = await query(pool, sql`SELECT to_jsonb(t) AS row FROM ${relation} AS t WHERE ${ident(LINEAGE_COLUMN)} = ${lineageId} LIMIT 1`);
   return result.rows[0]?.row ?? null;
 }
 
@@ -234,12 +234,12 @@ async function getAggregateLineage(ctx: Ctx, lineageId: string, runId: string, n
   const typeOf = new Map((checked.nodes.find((n) => n.node.id === upstreamId)?.output ?? []).map((c) => [c.name, c.type]));
   const input = nodeRelation(runId, upstreamId);
   const inGroup = sql`${groupKeyDigest(groupBy.map((name) => ({ value: sql`t.${ident(name)}`, type: typeOf.get(name) ?? "string" })))} = ${digest}`;
-  const kept = await ctx.pool.query(render(sql`SELECT to_regclass(${render(input).text}) IS NOT NULL AS present`));
-  const sources = kept.rows[0]?.present
-    ? await ctx.pool.query<{ lineage_id: string; record: Record<string, unknown>; total: string }>(
-        render(sql`SELECT t.${ident(LINEAGE_COLUMN)} AS lineage_id, to_jsonb(t) - ${LINEAGE_COLUMN}::text AS record, count(*) OVER () AS total
+  const sources = (await relationExists(ctx.pool, input))
+    ? await query<{ lineage_id: string; record: Record<string, unknown>; total: string }>(
+        ctx.pool,
+        sql`SELECT t.${ident(LINEAGE_COLUMN)} AS lineage_id, to_jsonb(t) - ${LINEAGE_COLUMN}::text AS record, count(*) OVER () AS total
           FROM ${input} AS t WHERE ${inGroup}
-          ORDER BY length(t.${ident(LINEAGE_COLUMN)}), t.${ident(LINEAGE_COLUMN)} COLLATE "C" LIMIT ${FIRST_SOURCES}`),
+          ORDER BY length(t.${ident(LINEAGE_COLUMN)}), t.${ident(LINEAGE_COLUMN)} COLLATE "C" LIMIT ${FIRST_SOURCES}`,
       )
     : null;
   const source: TLineageSource = { nodeId, nodeType: node.definition.type, file: null, uploadId: null };

@@ -36,7 +36,8 @@ import type pg from "pg";
 import type { z } from "zod";
 import { LINEAGE_COLUMN, RUN_COLUMN, type CompileInput } from "@/nodes/contract";
 import type postgresDestination from "@/nodes/destinations/postgres";
-import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
+import { query, queryArrays } from "../../db/query";
 import { findRelation, readTable, schemaExists } from "./postgres-catalog";
 import { inputProblems, newTableColumns, planExistingTable, type ColumnDefinition } from "./postgres-plan";
 
@@ -327,11 +328,10 @@ class Statements {
     private readonly mode: TPostgresDestinationConfig["mode"],
   ) {}
 
-  async run(statement: Sql): Promise<pg.QueryResult<unknown[]>> {
+  async run(statement: Sql): Promise<pg.QueryArrayResult> {
     this.signal?.throwIfAborted();
-    const { text, values } = render(statement);
     try {
-      return await this.client.query<unknown[]>({ text, values, rowMode: "array" });
+      return await queryArrays(this.client, statement);
     } catch (error) {
       throw this.explain(error);
     }
@@ -345,7 +345,7 @@ class Statements {
   async attempt(statement: Sql): Promise<PgError | null> {
     this.signal?.throwIfAborted();
     try {
-      await this.client.query(render(statement));
+      await query(this.client, statement);
       return null;
     } catch (error) {
       if (isPgError(error)) return error;

@@ -14,6 +14,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import { PG_TYPES } from "@/nodes/values";
+import { query } from "../../db/query";
 import { writeTrailer } from "../csv/binary-copy";
 import { FileWindow } from "../csv/file-reader";
 import { QUARANTINE_COPY, type TQuarantineOwner } from "../csv/quarantine";
@@ -54,8 +55,7 @@ export async function createStagingTable<TLoad extends Column>(client: pg.Client
     ...load.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`),
     sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
   ];
-  const { text, values } = render(sql`CREATE UNLOGGED TABLE ${target} (${join(columns)})`);
-  await client.query(text, values);
+  await query(client, sql`CREATE UNLOGGED TABLE ${target} (${join(columns)})`);
 }
 
 /** Stagers send UTF-8 text, which a database in another encoding could not hold. */

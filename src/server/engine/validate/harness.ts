@@ -6,10 +6,11 @@
 import type pg from "pg";
 import { afterAll } from "vitest";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
-import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
 import { ZValidateConfig } from "@/nodes/validate/config";
 import type { Violation } from "@/nodes/validate/rules";
 import { PG_TYPES } from "@/nodes/values";
+import { query, transaction } from "@/server/db/query";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import { applySetRules, validateInSql, type ValidateCounts } from "./validate-in-sql";
 
@@ -53,27 +54,26 @@ export const lineageOf = (n: number) => `${RUN_ID}:src:${n + 2}:00ff`;
 
 /** Runs `work` in a transaction rolled back afterwards, with the input loaded as table "input". */
 export async function withInput<T>(input: EngineInput, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const pool = await testPool();
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const defs = input.columns.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`);
-    await client.query(render(sql`CREATE TEMP TABLE input (${join([...defs, sql`${ident(LINEAGE_COLUMN)} text NOT NULL`])})`));
-    const arrays = [
-      sql`${input.rows.map((_, n) => lineageOf(n))}::text[]`,
-      ...input.columns.map((_, i) => sql`${input.rows.map((row) => row[i] ?? null)}::text[]`),
-    ];
-    const aliases = [ident("l"), ...input.columns.map((_, i) => ident(`c${i}`))];
-    const casts = input.columns.map((c, i) => sql`${ident(`c${i}`)}::${raw(PG_TYPES[c.type])}`);
-    await client.query(
-      render(sql`INSERT INTO input (${join([...input.columns.map((c) => ident(c.name)), ident(LINEAGE_COLUMN)])})
-        SELECT ${join([...casts, ident("l")])} FROM unnest(${join(arrays)}) AS u(${join(aliases)})`),
-    );
-    return await work(client);
-  } finally {
-    await client.query("ROLLBACK");
-    client.release();
-  }
+  return transaction(
+    await testPool(),
+    async (client) => {
+      const defs = input.columns.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`);
+      await query(client, sql`CREATE TEMP TABLE input (${join([...defs, sql`${ident(LINEAGE_COLUMN)} text NOT NULL`])})`);
+      const arrays = [
+        sql`${input.rows.map((_, n) => lineageOf(n))}::text[]`,
+        ...input.columns.map((_, i) => sql`${input.rows.map((row) => row[i] ?? null)}::text[]`),
+      ];
+      const aliases = [ident("l"), ...input.columns.map((_, i) => ident(`c${i}`))];
+      const casts = input.columns.map((c, i) => sql`${ident(`c${i}`)}::${raw(PG_TYPES[c.type])}`);
+      await query(
+        client,
+        sql`INSERT INTO input (${join([...input.columns.map((c) => ident(c.name)), ident(LINEAGE_COLUMN)])})
+          SELECT ${join([...casts, ident("l")])} FROM unnest(${join(arrays)}) AS u(${join(aliases)})`,
+      );
+      return work(client);
+    },
+    { rollback: true },
+  );
 }
 
 /** UTC ISO text as values.ts writes it: astronomical years (1 BC is 0000). */
@@ -94,8 +94,9 @@ async function readResult(client: pg.PoolClient, counts: ValidateCounts, target:
       ? sql`${isoUtc(sql`(${ident(c.name)} AT TIME ZONE 'UTC')`)} AS ${ident(c.name)}`
       : sql`${ident(c.name)}::text AS ${ident(c.name)}`,
   );
-  const rows = await client.query<Record<string, string | null>>(
-    render(sql`SELECT ${join(shown)} FROM ${ident(target)} ORDER BY length(${ident(LINEAGE_COLUMN)}), ${ident(LINEAGE_COLUMN)}`),
+  const rows = await query<Record<string, string | null>>(
+    client,
+    sql`SELECT ${join(shown)} FROM ${ident(target)} ORDER BY length(${ident(LINEAGE_COLUMN)}), ${ident(LINEAGE_COLUMN)}`,
   );
   const quarantined = await client.query<QuarantinedRow>(
     `SELECT lineage_id AS lineage, record, errors FROM quarantined_records WHERE run_id = $1

@@ -18,6 +18,7 @@ import { compilePattern } from "@/nodes/validate/pattern";
 import { boundWords, MESSAGES, oneOfList, SET_RULE_WORDS, type TViolationRule } from "@/nodes/validate/rules";
 import validateNode from "@/nodes/validate/validate";
 import { PG_TYPES, parseValue } from "@/nodes/values";
+import { query } from "../../db/query";
 import { canonicalText, JSON_FUNCTIONS, shownPlain, shownQuoted, typedFromText, typeProblem } from "./value-sql";
 
 /** Where rejected rows are recorded (the quarantined_records table of the app schema). */
@@ -342,13 +343,12 @@ export async function validateInSql(args: ValidateInSqlArgs): Promise<ValidateCo
   await ensureJsonFunctions(client, plans);
 
   const output = validateNode.outputSchema({ config, inputs: { in: columns }, upload: () => undefined, report: () => {} });
-  await client.query(
-    render(
-      sql`CREATE TABLE ${target} (${join([
-        ...output.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`),
-        sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
-      ])})`,
-    ),
+  await query(
+    client,
+    sql`CREATE TABLE ${target} (${join([
+      ...output.map((c) => sql`${ident(c.name)} ${raw(PG_TYPES[c.type])}`),
+      sql`${ident(LINEAGE_COLUMN)} text NOT NULL`,
+    ])})`,
   );
 
   const source = ident("in");
@@ -395,7 +395,7 @@ export async function validateInSql(args: ValidateInSqlArgs): Promise<ValidateCo
     SELECT (SELECT count(*) FROM ${ident("checked")}) AS rows_in,
            (SELECT count(*) FROM ${ident("good")}) AS rows_out,
            (SELECT count(*) FROM ${ident("bad")}) AS rows_rejected`;
-  const result = await client.query<{ rows_in: string; rows_out: string; rows_rejected: string }>(render(statement));
+  const result = await query<{ rows_in: string; rows_out: string; rows_rejected: string }>(client, statement);
   const counts = toCounts(result.rows[0]);
   if (counts.rowsIn !== counts.rowsOut + counts.rowsRejected) {
     throw new Error(
@@ -430,7 +430,7 @@ const TYPE_OF_OID = new Map<number, TColumnType>([
 ]);
 
 async function stagedColumns(client: pg.ClientBase, table: Sql): Promise<Column[]> {
-  const probe = await client.query(render(sql`SELECT * FROM ${table} LIMIT 0`));
+  const probe = await query(client, sql`SELECT * FROM ${table} LIMIT 0`);
   if (!probe.fields.some((f) => f.name === LINEAGE_COLUMN)) {
     throw new ValidateNodeError(`The staged table has no ${LINEAGE_COLUMN} column`);
   }
@@ -489,7 +489,7 @@ export async function applySetRules(args: ApplySetRulesArgs): Promise<number> {
       WHERE ${ident("d")}.ctid = ${ident("g")}.${ident("id")}
       RETURNING 1)
     SELECT (SELECT count(*) FROM ${ident("moved")}) AS moved, (SELECT count(*) FROM ${ident("removed")}) AS removed`;
-  const result = await client.query<{ moved: string; removed: string }>(render(statement));
+  const result = await query<{ moved: string; removed: string }>(client, statement);
   const moved = Number(result.rows[0]?.moved ?? -1);
   const removed = Number(result.rows[0]?.removed ?? -2);
   if (moved !== removed) {
