@@ -30,7 +30,7 @@ async function seed(url: string, dataDir: string): Promise<string> {
   const { defaultWorkspaceId } = await import("../src/server/workspace");
   const { saveUpload } = await import("../src/server/services/uploads");
   const { createPipeline } = await import("../src/server/services/pipelines");
-  const { startRun } = await import("../src/server/engine/runs");
+  const { startRun } = await import("../src/server/services/runs");
   const prisma = getPrisma();
   const ctx = { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "bench" };
   const upload = await saveUpload(ctx, {

@@ -90,7 +90,7 @@ async function main() {
     const { defaultWorkspaceId } = await import("../src/server/workspace");
     const { saveUpload } = await import("../src/server/services/uploads");
     const { createPipeline } = await import("../src/server/services/pipelines");
-    const { startRun } = await import("../src/server/engine/runs");
+    const { startRun } = await import("../src/server/services/runs");
     const { getRun } = await import("../src/server/services/runs");
 
     const file = path.join(workDir, "air-quality.csv");

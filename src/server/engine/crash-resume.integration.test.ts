@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRun } from "./runs";
+import { startRun } from "../services/runs";
 import { createEngineEnvironment } from "./testing/engine-harness";
 
 const ROWS = 120_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { getLineage } from "../services/lineage";
-import { startRun } from "./runs";
+import { startRun } from "../services/runs";
 import { createEngineEnvironment } from "./testing/engine-harness";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { Column, CompileInput } from "@/nodes/contract";
 import { uploadIdOf } from "@/nodes/pipeline";
-import { render, sql, type Sql } from "@/nodes/sql";
+import { sql, type Sql } from "@/nodes/sql";
 import { compileFieldChecks } from "@/nodes/validate/rules";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
@@ -23,8 +23,9 @@ import { executeReingestEntry, type TReingestParams } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
 import { createStagingTable, type TStagingRun } from "./staging/stage-file";
 import { applySetRules, validateInSql } from "./validate/validate-in-sql";
+import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
-import type { UploadCatalogEntry } from "../services/uploads-catalog";
+import type { UploadCatalogEntry } from "./uploads-catalog";
 import { uploadPath } from "../storage";
 
 export interface NodeJob {
@@ -46,36 +47,9 @@ export interface NodeJob {
   signal?: AbortSignal;
 }
 
-async function run(client: pg.ClientBase, statement: Sql, options: { literalValues?: boolean } = {}) {
-  const { text, values } = render(statement, options);
-  return client.query(text, values);
-}
-
-async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
-}
-
-async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
-  await client.query("BEGIN");
-  try {
-    await work();
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  }
-}
-
 /** Runs `work` and completes the node in the same transaction. */
 async function atomically(job: NodeJob, work: (client: pg.PoolClient) => Promise<NodeResult>): Promise<void> {
-  await withClient(job.pool, (client) =>
-    inTransaction(client, async () => completeNode(client, job.topology, job.runId, job.node.id, await work(client))),
-  );
+  await transaction(job.pool, async (client) => completeNode(client, job.topology, job.runId, job.node.id, await work(client)));
 }
 
 function inputOf(job: NodeJob, port = "in"): CompileInput & { nodeId: string } {
@@ -130,17 +104,17 @@ async function stageSource<TCheckpoint extends TStagedCounts, TResult>(job: Node
   const validate = source.fusedValidate;
   const quarantineNodeId = validate?.id ?? node.id;
   const target = nodeRelation(runId, node.id);
-  await withClient(job.pool, async (client) => {
+  await withConnection(job.pool, async (client) => {
     const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
     let resumeFrom = source.resumable(stored.rows[0]?.checkpoint);
     if (resumeFrom) {
       // An unlogged table loses its rows if PostgreSQL itself crashed: then start over.
-      const count = await run(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
+      const count = await query(client, sql`SELECT count(*)::int AS n FROM ${target}`).catch(() => null);
       if (count?.rows[0]?.n !== resumeFrom.rowsOut) resumeFrom = null;
     }
     if (!resumeFrom) {
       await inTransaction(client, async () => {
-        await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+        await query(client, sql`DROP TABLE IF EXISTS ${target}`);
         await createStagingTable(client, target, source.load);
         await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, quarantineNodeId]);
         await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
@@ -260,8 +234,8 @@ async function executeValidate(job: NodeJob): Promise<void> {
       const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.fusedInto]);
       const stats = ZFusedStats.parse(stored.rows[0]?.checkpoint);
       const rowsRejected = await applySetRules({ client, table: source, config, quarantine });
-      await run(client, sql`DROP VIEW IF EXISTS ${target}`);
-      await run(client, sql`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
+      await query(client, sql`DROP VIEW IF EXISTS ${target}`);
+      await query(client, sql`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
       return {
         rowsIn: stats.rowsIn,
         rowsOut: stats.rowsOut - rowsRejected,
@@ -273,7 +247,7 @@ async function executeValidate(job: NodeJob): Promise<void> {
     return;
   }
   await atomically(job, async (client) => {
-    await run(client, sql`DROP TABLE IF EXISTS ${target}`);
+    await query(client, sql`DROP TABLE IF EXISTS ${target}`);
     await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
     const result = await validateInSql({ client, input: inputOf(job), config, target, quarantine });
     return { ...result, checksum: await tableChecksum(client, target) };
@@ -285,7 +259,7 @@ async function executeValidate(job: NodeJob): Promise<void> {
 /** An order-independent checksum of a materialized relation's rows. */
 async function tableChecksum(client: pg.ClientBase, relation: Sql): Promise<string> {
   // sum(bigint) is numeric: reduce it modulo 2^64, then read it as a two's complement bigint for to_hex.
-  const result = await run(
+  const result = await query(
     client,
     sql`SELECT lpad(to_hex((CASE WHEN m >= 9223372036854775808 THEN m - 18446744073709551616 ELSE m END)::bigint), 16, '0') AS sum
         FROM (SELECT mod(mod(COALESCE(sum(hashtextextended(t::text, 0)), 0), 18446744073709551616) + 18446744073709551616, 18446744073709551616) AS m
@@ -306,17 +280,17 @@ async function executeSql(job: NodeJob): Promise<void> {
   await atomically(job, async (client) => {
     const rowsIn = await upstreamRowsOut(client, job);
     if (rowwise) {
-      await run(client, sql`DROP VIEW IF EXISTS ${target}`);
+      await query(client, sql`DROP VIEW IF EXISTS ${target}`);
       // Views cannot take bind parameters; literal() quotes every value safely.
-      await run(client, sql`CREATE VIEW ${target} AS ${select}`, { literalValues: true });
+      await query(client, sql`CREATE VIEW ${target} AS ${select}`, { literalValues: true });
       if (passThrough) return { rowsIn, rowsOut: rowsIn, rowsRejected: 0, logs: ["row-wise: a view, fused into the statement that reads it"] };
       // count(v) builds every row, so an expression that fails (a bad cast, a division by
       // zero) fails here, on this node, rather than later in whichever node reads the view.
-      const counted = await run(client, sql`SELECT count(v)::bigint AS n FROM ${target} AS v`);
+      const counted = await query(client, sql`SELECT count(v)::bigint AS n FROM ${target} AS v`);
       return { rowsIn, rowsOut: Number(counted.rows[0]?.n ?? 0), rowsRejected: 0, logs: ["row-wise: a view, fused into the statement that reads it"] };
     }
-    await run(client, sql`DROP TABLE IF EXISTS ${target}`);
-    const created = await run(client, sql`CREATE UNLOGGED TABLE ${target} AS ${select}`, { literalValues: true });
+    await query(client, sql`DROP TABLE IF EXISTS ${target}`);
+    const created = await query(client, sql`CREATE UNLOGGED TABLE ${target} AS ${select}`, { literalValues: true });
     return { rowsIn, rowsOut: created.rowCount ?? 0, rowsRejected: 0, checksum: await tableChecksum(client, target) };
   });
 }

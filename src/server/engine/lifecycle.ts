@@ -5,6 +5,8 @@
  */
 import type pg from "pg";
 import type { TPipelineGraph } from "@/nodes/pipeline";
+import { enqueue } from "../queue/job";
+import { runNodeJob } from "../queue/jobs";
 import { DEFAULT_ATTEMPTS } from "./plan";
 
 /** Who feeds whom, read straight from the pinned graph, so a node can fail cleanly even when the graph no longer checks. */
@@ -29,8 +31,6 @@ export function topologyOf(graph: Pick<TPipelineGraph, "nodes" | "edges">): RunT
   };
 }
 
-export const RUN_NODE_TASK = "run-node";
-
 export interface NodeResult {
   rowsIn: number;
   rowsOut: number;
@@ -46,11 +46,7 @@ function logEntries(level: "info" | "warn" | "error", messages: readonly string[
 
 /** Enqueues a node's job in the caller's transaction; the job key makes a duplicate enqueue harmless. */
 export async function enqueueNode(client: pg.ClientBase, runId: string, nodeId: string, attempts: number): Promise<void> {
-  await client.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('runId', $2::text, 'nodeId', $3::text),
-       job_key => $4, max_attempts => $5, job_key_mode => 'preserve_run_at')`,
-    [RUN_NODE_TASK, runId, nodeId, `run:${runId}:node:${nodeId}`, attempts],
-  );
+  await enqueue(client, runNodeJob, { runId, nodeId }, { jobKey: `run:${runId}:node:${nodeId}`, maxAttempts: attempts, jobKeyMode: "preserve_run_at" });
 }
 
 export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<void> {
@@ -189,20 +185,4 @@ export async function failNode(
   }
   await client.query(`UPDATE runs SET error = COALESCE(error, $2) WHERE id = $1`, [runId, `${nodeId}: ${message}`]);
   await finishRunIfDone(client, runId);
-}
-
-/** Runs `work` in a transaction on a dedicated connection. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }

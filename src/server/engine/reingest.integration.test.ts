@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { getLineage } from "../services/lineage";
 import { editQuarantinedRecord } from "../services/quarantine";
-import { ReingestError, startReingest } from "./reingest";
-import { startRun } from "./runs";
+import { ReingestError } from "../errors";
+import { startReingest } from "../services/reingest";
+import { startRun } from "../services/runs";
 import { createEngineEnvironment } from "./testing/engine-harness";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;

@@ -1,56 +1,10 @@
 import type pg from "pg";
-import type { PrismaClient } from "@/generated/prisma/client";
-import { ident, sql, render } from "@/nodes/sql";
-import { getPipeline, GraphInvalidError, validateGraph } from "../services/pipelines";
-import { enqueueNode, inTransaction } from "./lifecycle";
-import { buildPlan, runSchemaName, type PlannedNode } from "./plan";
-
-export interface EngineCtx {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-  actor: string;
-}
+import { ident, sql } from "@/nodes/sql";
+import { query } from "../db/query";
+import { enqueueNode } from "./lifecycle";
+import { runSchemaName, type PlannedNode } from "./plan";
 
 export type TRunTrigger = "manual" | "api" | "schedule" | "webhook" | "reingest";
-
-export interface StartRunInput {
-  pipelineId: string;
-  /** The version to pin; the latest when absent. */
-  version?: number;
-  trigger: TRunTrigger;
-  params?: Record<string, unknown>;
-  parentRunId?: string;
-}
-
-/**
- * Starts a run of a pinned pipeline version: checks the graph (every problem blocks a
- * run), records the run and a queued node run per node, and enqueues the sources — all
- * in one transaction, so a run never exists half-started.
- */
-export async function startRun(ctx: EngineCtx, input: StartRunInput): Promise<{ runId: string }> {
-  const pipeline = await getPipeline(ctx, input.pipelineId, input.version);
-  const checked = await validateGraph(ctx, pipeline.graph);
-  if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "run");
-  if (checked.nodes.length === 0) throw new GraphInvalidError([{ path: ["nodes"], code: "missing-input", message: "the pipeline has no nodes: add a source first" }], "run");
-  const plan = buildPlan(checked);
-  const version = await ctx.prisma.pipelineVersion.findUniqueOrThrow({
-    where: { pipelineId_number: { pipelineId: pipeline.id, number: pipeline.version } },
-    select: { id: true },
-  });
-  const nodes = [...plan.values()];
-  return inTransaction(ctx.pool, async (client) => ({
-    runId: await insertRun(client, ctx, {
-      pipelineId: pipeline.id,
-      versionId: version.id,
-      trigger: input.trigger,
-      params: input.params ?? {},
-      parentRunId: input.parentRunId,
-      nodes,
-      entries: nodes.filter((n) => Object.keys(n.inputs).length === 0),
-    }),
-  }));
-}
 
 /**
  * Records a run with a queued node run per node, creates its data schema and enqueues
@@ -58,7 +12,7 @@ export async function startRun(ctx: EngineCtx, input: StartRunInput): Promise<{ 
  */
 export async function insertRun(
   client: pg.ClientBase,
-  ctx: Pick<EngineCtx, "workspaceId">,
+  ctx: { workspaceId: string },
   run: {
     pipelineId: string;
     versionId: string;
@@ -80,7 +34,7 @@ export async function insertRun(
      SELECT gen_random_uuid(), $1, $2, n.id, n.type FROM unnest($3::text[], $4::text[]) AS n(id, type)`,
     [ctx.workspaceId, runId, run.nodes.map((n) => n.id), run.nodes.map((n) => n.definition.type)],
   );
-  await client.query(render(sql`CREATE SCHEMA ${ident(runSchemaName(runId))}`).text);
+  await query(client, sql`CREATE SCHEMA ${ident(runSchemaName(runId))}`);
   for (const node of run.entries) await enqueueNode(client, runId, node.id, node.attempts);
   return runId;
 }

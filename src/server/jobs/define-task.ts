@@ -1,19 +1,19 @@
 import type { JobHelpers, Task } from "graphile-worker";
 import type { z } from "zod";
+import type { JobSpec } from "../queue/job";
 
 /**
- * A graphile-worker task whose payload is checked before the handler sees it: a job
- * with a malformed payload fails with a message naming the field instead of doing
- * something half-right.
+ * The worker's side of a job (../queue/jobs.ts): a graphile-worker task whose payload is
+ * checked against the job's schema before the handler sees it, so a job with a malformed
+ * payload fails with a message naming the field instead of doing something half-right.
  */
 export function defineTask<TSchema extends z.ZodType>(
-  name: string,
-  payload: TSchema,
+  job: JobSpec<TSchema>,
   handler: (payload: z.output<TSchema>, helpers: JobHelpers) => Promise<void>,
-): { name: string; payload: TSchema; task: Task } {
+): { name: string; task: Task } {
+  const { name, payload } = job;
   return {
     name,
-    payload,
     task: async (raw, helpers) => {
       const parsed = payload.safeParse(raw);
       if (!parsed.success) {

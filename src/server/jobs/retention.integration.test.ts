@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRun } from "../engine/runs";
+import { startRun } from "../services/runs";
 import { runSchemaName } from "../engine/plan";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { deleteExpiredRuns } from "./retention";

@@ -1,11 +1,11 @@
 import type pg from "pg";
-import { z } from "zod";
-import { ident, render, sql } from "@/nodes/sql";
+import { ident, sql } from "@/nodes/sql";
 import { getPool } from "../db/client";
+import { query, transaction } from "../db/query";
 import { runSchemaName } from "../engine/plan";
+import { enqueue } from "../queue/job";
+import { retentionJob } from "../queue/jobs";
 import { defineTask } from "./define-task";
-
-export const RETENTION_TASK = "retention-cleanup";
 /** Runs deleted per job; a bigger backlog re-enqueues the job so no transaction grows large. */
 const BATCH = 50;
 
@@ -23,25 +23,18 @@ export async function deleteExpiredRuns(pool: pg.Pool, limit = BATCH): Promise<n
     [limit],
   );
   for (const { id } of expired.rows) {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query(render(sql`DROP SCHEMA IF EXISTS ${ident(runSchemaName(id))} CASCADE`).text);
+    await transaction(pool, async (client) => {
+      await query(client, sql`DROP SCHEMA IF EXISTS ${ident(runSchemaName(id))} CASCADE`);
       await client.query("DELETE FROM quarantined_records WHERE run_id = $1", [id]);
       await client.query("DELETE FROM runs WHERE id = $1", [id]);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
   return expired.rows.length;
 }
 
-export const retentionTask = defineTask(RETENTION_TASK, z.object({}).loose(), async (_payload, helpers) => {
-  const deleted = await deleteExpiredRuns(getPool());
+export const retentionTask = defineTask(retentionJob, async (_payload, helpers) => {
+  const pool = getPool();
+  const deleted = await deleteExpiredRuns(pool);
   if (deleted > 0) helpers.logger.info(`retention: deleted ${deleted} expired runs`);
-  if (deleted === BATCH) await helpers.addJob(RETENTION_TASK, {}, { jobKey: RETENTION_TASK });
+  if (deleted === BATCH) await enqueue(pool, retentionJob, {}, { jobKey: retentionJob.name });
 });

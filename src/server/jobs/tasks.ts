@@ -1,6 +1,7 @@
 import type { CronItem, TaskList } from "graphile-worker";
-import { runNodeTask } from "../engine/run-node";
-import { RETENTION_TASK, retentionTask } from "./retention";
+import { retentionJob } from "../queue/jobs";
+import { retentionTask } from "./retention";
+import { runNodeTask } from "./run-node";
 
 /** Every task the worker runs, listed explicitly (no directory scan inside Next.js). */
 const tasks = [runNodeTask, retentionTask];
@@ -9,5 +10,10 @@ export const taskList: TaskList = Object.fromEntries(tasks.map((t) => [t.name, t
 
 export const cronItems: CronItem[] = [
   // Nightly; a worker that was down at 03:17 catches up within a day instead of piling up runs.
-  { task: RETENTION_TASK, match: "17 3 * * *", identifier: RETENTION_TASK, options: { backfillPeriod: 24 * 3600 * 1000, jobKey: RETENTION_TASK } },
+  {
+    task: retentionJob.name,
+    match: "17 3 * * *",
+    identifier: retentionJob.name,
+    options: { backfillPeriod: 24 * 3600 * 1000, jobKey: retentionJob.name },
+  },
 ];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRun } from "../engine/runs";
+import { startRun } from "../services/runs";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { listDestinationRows, MAX_VALUE_CHARS, ZDestinationRowsInput } from "./destination-rows";

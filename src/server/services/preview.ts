@@ -15,17 +15,18 @@ import { uploadIdOf } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import csvSource from "@/nodes/sources/csv";
 import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
-import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
 import validateNode from "@/nodes/validate/validate";
 import { PG_TYPES, valueProblem } from "@/nodes/values";
 import type { PrismaClient } from "@/generated/prisma/client";
+import { query, queryArrays, transaction } from "../db/query";
 import { csvFormatOf } from "../engine/csv-format";
 import { inspectCsv, SAMPLE_ROWS } from "../engine/csv";
 import { validateInSql } from "../engine/validate/validate-in-sql";
 import { uploadPath } from "../storage";
-import { NotFoundError } from "./pipelines";
+import { NotFoundError, PreviewUnavailableError } from "../errors";
 import { JsonSampleError, sampleJsonFile } from "./preview-json";
-import { loadUploadCatalog, type UploadCatalogEntry } from "./uploads-catalog";
+import { loadUploadCatalog, type UploadCatalogEntry } from "../engine/uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -56,9 +57,6 @@ export interface TPreview {
   /** What the rows are, for the person looking at them. */
   note: string;
 }
-
-/** The preview cannot be computed yet: the problems say what to fix first. */
-export class PreviewUnavailableError extends Error {}
 
 function upstreamOf(nodes: Map<string, CheckedNode>, nodeId: string): CheckedNode[] {
   const seen = new Set<string>();
@@ -148,17 +146,11 @@ function csvRejects(columns: Column[], rows: (string | null)[][]): TPreview["rej
   });
 }
 
-async function query(client: pg.ClientBase, statement: Sql, options: { literalValues?: boolean } = {}) {
-  const { text, values } = render(statement, options);
-  return client.query({ text, values, rowMode: "array" });
-}
-
 /** Reads up to PREVIEW_ROWS rows of a relation as text, with their lineage ids. */
 async function readRows(client: pg.ClientBase, relation: Sql, columns: Column[]) {
   const r = ident("r");
   const list = [...columns.map((c) => sql`${r}.${ident(c.name)}::text`), sql`${r}.${ident(LINEAGE_COLUMN)}::text`];
-  const result = await query(client, sql`SELECT ${join(list)} FROM ${relation} AS ${r} LIMIT ${PREVIEW_ROWS}`);
-  const rows = result.rows as (string | null)[][];
+  const { rows } = await queryArrays<(string | null)[]>(client, sql`SELECT ${join(list)} FROM ${relation} AS ${r} LIMIT ${PREVIEW_ROWS}`);
   return { rows: rows.map((row) => row.slice(0, columns.length)), lineage: rows.map((row) => String(row[columns.length])) };
 }
 
@@ -233,70 +225,70 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
     };
   }
 
-  const client = await ctx.pool.connect();
   const prefix = `sluice_preview_${randomBytes(6).toString("hex")}`;
   const relations = new Map<string, Sql>();
   try {
-    await client.query("BEGIN");
-    await client.query(`SET LOCAL statement_timeout = ${PREVIEW_TIMEOUT_MS}`);
-    await client.query("SET LOCAL TimeZone = 'UTC'");
-    let rejected: TPreview["rejected"] = [];
-    for (const [index, node] of chain.entries()) {
-      const id = node.node.id;
-      const table = sql`${ident("pg_temp", `${prefix}_${index}`)}`;
-      const inputs = Object.fromEntries(
-        Object.entries(node.inputs).map(([port, from]) => [port, { relation: relations.get(from)!, columns: byId.get(from)!.output ?? [] }]),
-      );
-      const execution = node.definition.execution;
-      if (execution.kind === "source") {
-        await loadSample(client, table, id, samples.get(id)!);
-      } else if (execution.kind === "sql") {
-        const select = execution.compile({ config: node.config, inputs, output: node.output ?? [], runId: "preview", nodeId: id });
-        // literalValues: CREATE TABLE AS cannot take bind parameters; literal() quotes every value.
-        await query(client, sql`CREATE TABLE ${table} AS ${select}`, { literalValues: true });
-      } else if (execution.kind === "validate") {
-        const runId = randomUUID();
-        const config = validateNode.config.parse(node.config);
-        await validateInSql({ client, input: inputs.in!, config, target: table, quarantine: { workspaceId: ctx.workspaceId, runId, nodeId: id } });
-        if (node === target) {
-          // Show every arriving row, and which of them the rules send to quarantine.
-          const arriving = await readRows(client, inputs.in!.relation, inputs.in!.columns);
-          const bad = await client.query<{ lineage_id: string; errors: PreviewViolation[] }>(
-            "SELECT lineage_id, errors FROM quarantined_records WHERE run_id = $1",
-            [runId],
+    return await transaction(
+      ctx.pool,
+      async (client): Promise<TPreview> => {
+        let rejected: TPreview["rejected"] = [];
+        for (const [index, node] of chain.entries()) {
+          const id = node.node.id;
+          const table = sql`${ident("pg_temp", `${prefix}_${index}`)}`;
+          const inputs = Object.fromEntries(
+            Object.entries(node.inputs).map(([port, from]) => [port, { relation: relations.get(from)!, columns: byId.get(from)!.output ?? [] }]),
           );
-          const rowOf = new Map(arriving.lineage.map((l, i) => [l, i]));
-          rejected = bad.rows
-            .flatMap((r) => {
-              const row = rowOf.get(r.lineage_id);
-              return row === undefined ? [] : [{ row, violations: r.errors }];
-            })
-            .sort((a, b) => a.row - b.row);
-          return {
-            nodeId: id,
-            columns: inputs.in!.columns,
-            rows: arriving.rows,
-            rejected,
-            note: `${arriving.rows.length} sample records arrive here; ${rejected.length} would go to quarantine.`,
-          };
+          const execution = node.definition.execution;
+          if (execution.kind === "source") {
+            await loadSample(client, table, id, samples.get(id)!);
+          } else if (execution.kind === "sql") {
+            const select = execution.compile({ config: node.config, inputs, output: node.output ?? [], runId: "preview", nodeId: id });
+            // literalValues: CREATE TABLE AS cannot take bind parameters; literal() quotes every value.
+            await queryArrays(client, sql`CREATE TABLE ${table} AS ${select}`, { literalValues: true });
+          } else if (execution.kind === "validate") {
+            const runId = randomUUID();
+            const config = validateNode.config.parse(node.config);
+            await validateInSql({ client, input: inputs.in!, config, target: table, quarantine: { workspaceId: ctx.workspaceId, runId, nodeId: id } });
+            if (node === target) {
+              // Show every arriving row, and which of them the rules send to quarantine.
+              const arriving = await readRows(client, inputs.in!.relation, inputs.in!.columns);
+              const bad = await client.query<{ lineage_id: string; errors: PreviewViolation[] }>(
+                "SELECT lineage_id, errors FROM quarantined_records WHERE run_id = $1",
+                [runId],
+              );
+              const rowOf = new Map(arriving.lineage.map((l, i) => [l, i]));
+              rejected = bad.rows
+                .flatMap((r) => {
+                  const row = rowOf.get(r.lineage_id);
+                  return row === undefined ? [] : [{ row, violations: r.errors }];
+                })
+                .sort((a, b) => a.row - b.row);
+              return {
+                nodeId: id,
+                columns: inputs.in!.columns,
+                rows: arriving.rows,
+                rejected,
+                note: `${arriving.rows.length} sample records arrive here; ${rejected.length} would go to quarantine.`,
+              };
+            }
+          } else {
+            const incoming = inputs.in!;
+            const arriving = await readRows(client, incoming.relation, incoming.columns);
+            return { nodeId: id, columns: incoming.columns, rows: arriving.rows, rejected, note: `The first ${arriving.rows.length} sample rows this destination would load.` };
+          }
+          relations.set(id, table);
         }
-      } else {
-        const incoming = inputs.in!;
-        const arriving = await readRows(client, incoming.relation, incoming.columns);
-        return { nodeId: id, columns: incoming.columns, rows: arriving.rows, rejected, note: `The first ${arriving.rows.length} sample rows this destination would load.` };
-      }
-      relations.set(id, table);
-    }
-    const output = target.output ?? [];
-    const result = await readRows(client, relations.get(target.node.id)!, output);
-    return { nodeId: target.node.id, columns: output, rows: result.rows, rejected: [], note: `The first ${result.rows.length} rows of this node's output, computed from a sample of each source.` };
+        const output = target.output ?? [];
+        const result = await readRows(client, relations.get(target.node.id)!, output);
+        return { nodeId: target.node.id, columns: output, rows: result.rows, rejected: [], note: `The first ${result.rows.length} rows of this node's output, computed from a sample of each source.` };
+      },
+      // Always rolled back: a preview leaves nothing behind, whatever it ran.
+      { rollback: true, settings: { statement_timeout: String(PREVIEW_TIMEOUT_MS), TimeZone: "UTC" } },
+    );
   } catch (error) {
     if (error instanceof PreviewUnavailableError || error instanceof NotFoundError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new PreviewUnavailableError(raisedErrorMessage(message) ?? `The preview failed: ${message}`);
-  } finally {
-    await client.query("ROLLBACK").catch(() => {});
-    client.release();
   }
 }
 

@@ -1,12 +1,12 @@
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReingestError, startReingest } from "../engine/reingest";
-import { startRun } from "../engine/runs";
+import { BulkFixError, QuarantineConflictError, ReingestError } from "../errors";
+import { startReingest } from "./reingest";
+import { startRun } from "./runs";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import {
   applyBulkFix,
-  BulkFixError,
   countQuarantine,
   discardQuarantined,
   editQuarantinedRecord,
@@ -14,7 +14,6 @@ import {
   getQuarantineDetail,
   listQuarantine,
   previewBulkFix,
-  QuarantineConflictError,
   quarantineErrorGroups,
   quarantineFacets,
   quarantineRules,

@@ -12,8 +12,9 @@ import { registry } from "@/nodes/registry";
 import { ident, join, render, sql, type Sql } from "@/nodes/sql";
 import validateNode from "@/nodes/validate/validate";
 import { effectiveType, type TValidateConfig } from "@/nodes/validate/config";
-import { NotFoundError } from "./pipelines";
-import { loadUploadCatalog } from "./uploads-catalog";
+import { query } from "../db/query";
+import { BulkFixError, NotFoundError, QuarantineConflictError } from "../errors";
+import { loadUploadCatalog } from "../engine/uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -43,12 +44,6 @@ export interface TQuarantineHistoryEntry {
   /** For discards: why, in the words of the person who discarded. */
   reason?: string;
 }
-
-/** The record is in a state the action does not apply to (e.g. editing a re-ingested record). */
-export class QuarantineConflictError extends Error {}
-
-/** A bulk fix that cannot be applied as asked: the message says what to change. */
-export class BulkFixError extends Error {}
 
 const FIELDS = { id: true, nodeId: true, lineageId: true, record: true, errors: true, status: true, history: true, createdAt: true, updatedAt: true } as const;
 
@@ -211,15 +206,16 @@ export async function searchQuarantine(ctx: PoolCtx, input: TQuarantineSearch) {
   const { filter, order, cursor, limit } = ZQuarantineSearch.parse(input);
   const after = cursor === undefined ? sql`TRUE` : order === "asc" ? sql`q.id > ${String(cursor)}::bigint` : sql`q.id < ${String(cursor)}::bigint`;
   const direction = order === "asc" ? sql`ASC` : sql`DESC`;
-  const result = await ctx.pool.query<TQuarantineRow>(
-    render(sql`
+  const result = await query<TQuarantineRow>(
+    ctx.pool,
+    sql`
       SELECT q.id::text AS "id", q.run_id::text AS "runId", q.node_id AS "nodeId", q.lineage_id AS "lineageId",
              q.record, q.errors, q.status::text AS status, jsonb_array_length(q.history) AS "historyCount",
              q.reingest_run_id::text AS "reingestRunId", q.created_at AS "createdAt", q.updated_at AS "updatedAt"
         FROM ${Q}
        WHERE ${filterSql(ctx, filter)} AND ${after}
        ORDER BY q.id ${direction}
-       LIMIT ${limit + 1}`),
+       LIMIT ${limit + 1}`,
   );
   const records = result.rows.slice(0, limit);
   return { records, nextCursor: result.rows.length > limit ? BigInt(records.at(-1)?.id ?? "0") : undefined };
@@ -233,8 +229,9 @@ export const COUNT_CAP = 1_000_000;
  * stop early on huge workspaces, and a run-scoped count walks the (run_id, id) index only.
  */
 export async function countQuarantine(ctx: PoolCtx, filter: TQuarantineFilter) {
-  const result = await ctx.pool.query<{ count: string }>(
-    render(sql`SELECT count(*) AS count FROM (SELECT 1 FROM ${Q} WHERE ${filterSql(ctx, filter)} LIMIT ${COUNT_CAP + 1}) AS capped`),
+  const result = await query<{ count: string }>(
+    ctx.pool,
+    sql`SELECT count(*) AS count FROM (SELECT 1 FROM ${Q} WHERE ${filterSql(ctx, filter)} LIMIT ${COUNT_CAP + 1}) AS capped`,
   );
   const count = Number(result.rows[0]?.count ?? 0);
   return { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP };
@@ -253,14 +250,15 @@ export interface TErrorGroup {
  * given rule of a given field at most once, so violations counted are records counted.
  */
 export async function quarantineErrorGroups(ctx: PoolCtx, filter: TQuarantineFilter, limit = 50): Promise<TErrorGroup[]> {
-  const result = await ctx.pool.query<{ field: string; rule: string; records: string; example: string }>(
-    render(sql`
+  const result = await query<{ field: string; rule: string; records: string; example: string }>(
+    ctx.pool,
+    sql`
       SELECT e ->> 'field' AS field, e ->> 'rule' AS rule, count(*) AS records, min(e ->> 'message') AS example
         FROM ${Q} CROSS JOIN LATERAL jsonb_array_elements(q.errors) AS e
        WHERE ${filterSql(ctx, filter)}
        GROUP BY 1, 2
        ORDER BY count(*) DESC, 1, 2
-       LIMIT ${limit}`),
+       LIMIT ${limit}`,
   );
   return result.rows.map((r) => ({ field: r.field, rule: r.rule, records: Number(r.records), example: r.example }));
 }
@@ -357,8 +355,9 @@ export function describeFix(fix: TBulkFix): string {
  * in the record does no harm; an unreadable value it reads fails the whole fix, named.
  */
 async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql> {
-  const sources = await ctx.pool.query<{ versionId: string; nodeId: string }>(
-    render(sql`SELECT DISTINCT r.version_id::text AS "versionId", q.node_id AS "nodeId" FROM ${Q} JOIN runs AS r ON r.id = q.run_id WHERE ${where} AND ${CHANGEABLE}`),
+  const sources = await query<{ versionId: string; nodeId: string }>(
+    ctx.pool,
+    sql`SELECT DISTINCT r.version_id::text AS "versionId", q.node_id AS "nodeId" FROM ${Q} JOIN runs AS r ON r.id = q.run_id WHERE ${where} AND ${CHANGEABLE}`,
   );
   const contexts = await Promise.all(sources.rows.map((s) => nodeContext(ctx, s.versionId, s.nodeId)));
   for (const context of contexts) {
@@ -380,9 +379,10 @@ async function fixValueSql(ctx: PoolCtx, where: Sql, fix: TBulkFix): Promise<Sql
   // when the file's column was text): `least(aqi, 500)` works as a person means it. Unless
   // some targeted record breaks that field's type rule: then it reads as it arrived, so
   // `CASE WHEN aqi = 'n/a' THEN NULL ELSE aqi END` can repair it.
-  const mistyped = await ctx.pool.query<{ field: string }>(
-    render(sql`SELECT DISTINCT e ->> 'field' AS field FROM ${Q} CROSS JOIN LATERAL jsonb_array_elements(q.errors) AS e
-                WHERE ${where} AND ${CHANGEABLE} AND e ->> 'rule' = 'type'`),
+  const mistyped = await query<{ field: string }>(
+    ctx.pool,
+    sql`SELECT DISTINCT e ->> 'field' AS field FROM ${Q} CROSS JOIN LATERAL jsonb_array_elements(q.errors) AS e
+                WHERE ${where} AND ${CHANGEABLE} AND e ->> 'rule' = 'type'`,
   );
   const unreadable = new Set(mistyped.rows.map((r) => r.field));
   const ruled = new Map(first.config?.rules.map((rule) => [rule.field, rule]) ?? []);
@@ -425,13 +425,14 @@ export async function previewBulkFix(ctx: PoolCtx, target: TQuarantineTarget, fi
   const where = targetSql(ctx, target);
   const value = await fixValueSql(ctx, where, fix);
   return withFixErrors(async () => {
-    const sample = await ctx.pool.query<{ id: string; before: string | null; after: string | null; record: TQuarantineRecord }>(
-      render(sql`
+    const sample = await query<{ id: string; before: string | null; after: string | null; record: TQuarantineRecord }>(
+      ctx.pool,
+      sql`
         SELECT id, before, after, record || jsonb_build_object(${fix.field}::text, after) AS record
           FROM (SELECT q.id::text AS id, q.record ->> ${fix.field} AS before, ${value} AS after, q.record
-                  FROM ${Q} WHERE ${where} AND ${CHANGEABLE} ORDER BY q.id LIMIT ${sampleSize}) AS s`),
+                  FROM ${Q} WHERE ${where} AND ${CHANGEABLE} ORDER BY q.id LIMIT ${sampleSize}) AS s`,
     );
-    const count = await ctx.pool.query<{ count: string }>(render(sql`SELECT count(*) AS count FROM ${Q} WHERE ${where} AND ${CHANGEABLE}`));
+    const count = await query<{ count: string }>(ctx.pool, sql`SELECT count(*) AS count FROM ${Q} WHERE ${where} AND ${CHANGEABLE}`);
     return { records: Number(count.rows[0]?.count ?? 0), sample: sample.rows.map((r) => ({ ...r, field: fix.field })) };
   });
 }
@@ -445,8 +446,9 @@ export async function applyBulkFix(ctx: ActorCtx, target: TQuarantineTarget, fix
   const value = await fixValueSql(ctx, where, fix);
   const entry = { at: new Date().toISOString(), by: ctx.actor, action: "edit", fix: describeFix(fix) };
   return withFixErrors(async () => {
-    const result = await ctx.pool.query<{ count: string }>(
-      render(sql`
+    const result = await query<{ count: string }>(
+      ctx.pool,
+      sql`
         WITH fixed AS (
           SELECT q.id, q.record || jsonb_build_object(${fix.field}::text, ${value}) AS after
             FROM ${Q} WHERE ${where} AND ${CHANGEABLE}
@@ -459,7 +461,7 @@ export async function applyBulkFix(ctx: ActorCtx, target: TQuarantineTarget, fix
             FROM fixed AS f
            WHERE u.id = f.id
           RETURNING 1)
-        SELECT count(*) AS count FROM updated`),
+        SELECT count(*) AS count FROM updated`,
     );
     return { records: Number(result.rows[0]?.count ?? 0) };
   });
@@ -472,8 +474,9 @@ export async function discardQuarantined(ctx: ActorCtx, target: TQuarantineTarge
   const trimmed = reason.trim();
   if (trimmed === "") throw new BulkFixError("Say why these records are discarded: the reason is kept in each record's history.");
   const entry = { at: new Date().toISOString(), by: ctx.actor, action: "discard", reason: trimmed };
-  const result = await ctx.pool.query<{ count: string }>(
-    render(sql`
+  const result = await query<{ count: string }>(
+    ctx.pool,
+    sql`
       WITH updated AS (
         UPDATE quarantined_records AS q
            SET history = q.history || jsonb_build_array(${JSON.stringify(entry)}::jsonb || jsonb_build_object('before', q.status)),
@@ -481,7 +484,7 @@ export async function discardQuarantined(ctx: ActorCtx, target: TQuarantineTarge
                updated_at = now()
          WHERE ${targetSql(ctx, target)} AND ${CHANGEABLE}
         RETURNING 1)
-      SELECT count(*) AS count FROM updated`),
+      SELECT count(*) AS count FROM updated`,
   );
   return { records: Number(result.rows[0]?.count ?? 0) };
 }
@@ -506,8 +509,9 @@ export async function exportQuarantineCsv(ctx: PoolCtx, filter: TQuarantineFilte
     client.release(error);
   };
   try {
-    const keys = await client.query<{ key: string }>(
-      render(sql`SELECT key FROM (SELECT DISTINCT jsonb_object_keys(q.record) AS key FROM ${Q} WHERE ${where}) AS k ORDER BY key`),
+    const keys = await query<{ key: string }>(
+      client,
+      sql`SELECT key FROM (SELECT DISTINCT jsonb_object_keys(q.record) AS key FROM ${Q} WHERE ${where}) AS k ORDER BY key`,
     );
     const fields = keys.rows.map((r) => sql`q.record ->> ${r.key} AS ${ident(r.key)}`);
     const messages = sql`(SELECT string_agg(e ->> 'message', '; ') FROM jsonb_array_elements(q.errors) AS e)`;

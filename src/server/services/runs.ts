@@ -1,9 +1,58 @@
+import type pg from "pg";
 import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
-import { NotFoundError } from "./pipelines";
+import { transaction } from "../db/query";
+import { buildPlan } from "../engine/plan";
+import { insertRun, type TRunTrigger } from "../engine/runs";
+import { GraphInvalidError, NotFoundError } from "../errors";
+import { getPipeline, validateGraph } from "./pipelines";
 
 interface Ctx {
   prisma: PrismaClient;
   workspaceId: string;
+}
+
+/** What starting a run needs: the database, the workspace, and who asked. */
+export interface RunCtx extends Ctx {
+  pool: pg.Pool;
+  actor: string;
+}
+
+export interface StartRunInput {
+  pipelineId: string;
+  /** The version to pin; the latest when absent. */
+  version?: number;
+  trigger: TRunTrigger;
+  params?: Record<string, unknown>;
+  parentRunId?: string;
+}
+
+/**
+ * Starts a run of a pinned pipeline version: checks the graph (every problem blocks a
+ * run), records the run and a queued node run per node, and enqueues the sources — all
+ * in one transaction, so a run never exists half-started.
+ */
+export async function startRun(ctx: RunCtx, input: StartRunInput): Promise<{ runId: string }> {
+  const pipeline = await getPipeline(ctx, input.pipelineId, input.version);
+  const checked = await validateGraph(ctx, pipeline.graph);
+  if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "run");
+  if (checked.nodes.length === 0) throw new GraphInvalidError([{ path: ["nodes"], code: "missing-input", message: "the pipeline has no nodes: add a source first" }], "run");
+  const plan = buildPlan(checked);
+  const version = await ctx.prisma.pipelineVersion.findUniqueOrThrow({
+    where: { pipelineId_number: { pipelineId: pipeline.id, number: pipeline.version } },
+    select: { id: true },
+  });
+  const nodes = [...plan.values()];
+  return transaction(ctx.pool, async (client) => ({
+    runId: await insertRun(client, ctx, {
+      pipelineId: pipeline.id,
+      versionId: version.id,
+      trigger: input.trigger,
+      params: input.params ?? {},
+      parentRunId: input.parentRunId,
+      nodes,
+      entries: nodes.filter((n) => Object.keys(n.inputs).length === 0),
+    }),
+  }));
 }
 
 export interface TNodeRunLog {

@@ -1,11 +1,10 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { ReingestError, startReingest } from "../../engine/reingest";
+import { BulkFixError, QuarantineConflictError, ReingestError } from "../../errors";
 import { getLineage } from "../../services/lineage";
 import {
   applyBulkFix,
-  BulkFixError,
   countQuarantine,
   discardQuarantined,
   editQuarantinedRecord,
@@ -14,7 +13,6 @@ import {
   quarantineErrorGroups,
   quarantineFacets,
   quarantineRules,
-  QuarantineConflictError,
   searchQuarantine,
   ZBulkFix,
   ZQuarantineId,
@@ -22,6 +20,7 @@ import {
   ZQuarantineSearch,
   ZQuarantineTarget,
 } from "../../services/quarantine";
+import { startReingest } from "../../services/reingest";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 

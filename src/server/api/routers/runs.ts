@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
-import { startRun } from "../../engine/runs";
-import { getRun, listRuns } from "../../services/runs";
+import { getRun, listRuns, startRun } from "../../services/runs";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 

@@ -5,11 +5,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { closeDatabaseClients, getPool, getPrisma } from "../../db/client";
 import { createPipeline } from "../../services/pipelines";
-import { getRun } from "../../services/runs";
+import { getRun, type RunCtx } from "../../services/runs";
 import { saveUpload } from "../../services/uploads";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { defaultWorkspaceId } from "../../workspace";
-import type { EngineCtx } from "../runs";
 
 const ROOT = path.resolve(import.meta.dirname, "../../../..");
 
@@ -22,7 +21,7 @@ export async function createEngineEnvironment(settings: Record<string, string> =
   const dataDir = await mkdtemp(path.join(tmpdir(), "sluice-engine-"));
   Object.assign(process.env, { DATABASE_URL: db.url, SLUICE_DATA_DIR: dataDir, ...settings });
   const prisma = getPrisma();
-  const ctx: EngineCtx = { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "test" };
+  const ctx: RunCtx = { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "test" };
   const workers: ChildProcess[] = [];
 
   return {

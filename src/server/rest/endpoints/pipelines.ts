@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
 import { createPipeline, getPipeline, updatePipeline } from "../../services/pipelines";
-import { startRun } from "../../engine/runs";
+import { startRun } from "../../services/runs";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 import { ZPipelineDetail, ZPipelineName, ZPipelineRef } from "../schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { startReingest } from "../../engine/reingest";
+import { startReingest } from "../../services/reingest";
 import { editQuarantinedRecord } from "../../services/quarantine";
 import { defineEndpoint, reply } from "../endpoint";
 

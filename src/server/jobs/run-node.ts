@@ -1,15 +1,16 @@
-import { z } from "zod";
 import { raisedErrorMessage } from "@/nodes/expression/conversions";
 import { checkGraph } from "@/nodes/graph";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { getPool, getPrisma } from "../db/client";
-import { defineTask } from "../jobs/define-task";
-import { loadUploadCatalog } from "../services/uploads-catalog";
-import { executeNode } from "./execute";
-import { failNode, inTransaction, markNodeRunning, RUN_NODE_TASK, topologyOf } from "./lifecycle";
-import { buildPlan, nodeRelation } from "./plan";
-import { ZReingestParams } from "./reingest";
+import { transaction } from "../db/query";
+import { executeNode } from "../engine/execute";
+import { failNode, markNodeRunning, topologyOf } from "../engine/lifecycle";
+import { buildPlan, nodeRelation } from "../engine/plan";
+import { ZReingestParams } from "../engine/reingest";
+import { runNodeJob } from "../queue/jobs";
+import { loadUploadCatalog } from "../engine/uploads-catalog";
+import { defineTask } from "./define-task";
 
 const FINISHED = new Set(["succeeded", "failed", "skipped", "canceled"]);
 
@@ -29,8 +30,7 @@ export function describeError(error: unknown): string {
  * depends on it and fails the run.
  */
 export const runNodeTask = defineTask(
-  RUN_NODE_TASK,
-  z.object({ runId: z.uuid(), nodeId: z.string().min(1) }),
+  runNodeJob,
   async ({ runId, nodeId }, helpers) => {
     const prisma = getPrisma();
     const pool = getPool();
@@ -53,7 +53,7 @@ export const runNodeTask = defineTask(
     const topology = topologyOf(graph);
     const attempt = helpers.job.attempts;
     const final = attempt >= helpers.job.max_attempts;
-    await inTransaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt));
+    await transaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt));
     try {
       const upload = await loadUploadCatalog(prisma, run.workspaceId, graph);
       const plan = buildPlan(checkGraph(graph, { registry, upload }));
@@ -75,7 +75,7 @@ export const runNodeTask = defineTask(
       });
     } catch (error) {
       const message = describeError(error);
-      await inTransaction(pool, (client) => failNode(client, topology, runId, nodeId, message, final));
+      await transaction(pool, (client) => failNode(client, topology, runId, nodeId, message, final));
       if (!final) throw error;
       helpers.logger.error(`run ${runId} node ${nodeId} failed: ${message}`);
     }
