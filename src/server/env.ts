@@ -17,6 +17,18 @@ const ZEnv = z.object({
   SLUICE_WORKER_STALE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Records per committed chunk when a source streams a file (each chunk is a resume point). */
   SLUICE_CHUNK_ROWS: z.coerce.number().int().min(1).default(250_000),
+  /** The address people reach Sluice at, for links in alert messages (default: http://localhost:PORT). */
+  SLUICE_PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** An OpenLineage HTTP endpoint (e.g. Marquez at http://host:5000); each run's events are POSTed to <url>/api/v1/lineage. */
+  OPENLINEAGE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** A bearer key the OpenLineage endpoint wants, if any. */
+  OPENLINEAGE_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** The OpenLineage job namespace of this Sluice (default "sluice"). */
+  OPENLINEAGE_NAMESPACE: z.string().min(1).default("sluice"),
+  /** Attempts to deliver one alert message before it is shown as failed (backoff between them). */
+  SLUICE_ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(6),
+  /** How often each worker looks for due schedules, in milliseconds. */
+  SLUICE_SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Largest accepted upload, in bytes (default 2 GiB). */
   SLUICE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
 });

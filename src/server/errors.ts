@@ -47,3 +47,30 @@ export class UploadTooLargeError extends Error {
 
 /** The file cannot be used as a pipeline source; the message says why and what would work. */
 export class UploadRejectedError extends Error {}
+
+/** A setting that cannot be saved as given (a cron expression, a timezone, a channel address…); `field` names it. */
+export class InvalidSettingError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The run is in a state the action does not apply to (cancelling a finished run, retrying one that did not fail). */
+export class RunStateError extends Error {}
+
+/** Dependencies that would make pipelines wait for themselves; `cycle` lists the pipeline names around the loop. */
+export class DependencyCycleError extends Error {
+  constructor(readonly cycle: string[]) {
+    super(`These dependencies would form a cycle: ${cycle.join(" → ")}. A pipeline cannot wait for itself.`);
+  }
+}
+
+/** The node job stops: its run was canceled. Its transaction rolls back, so no partial output is kept. */
+export class RunCanceledError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} was canceled`);
+  }
+}

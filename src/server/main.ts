@@ -100,6 +100,7 @@ async function main() {
       connectionString: databaseUrl,
       concurrency: env.SLUICE_WORKER_CONCURRENCY,
       staleSeconds: env.SLUICE_WORKER_STALE_SECONDS,
+      schedulerTickMs: env.SLUICE_SCHEDULER_TICK_MS,
     });
     cleanups.push(worker.stop);
     worker.done.catch((error: unknown) => {

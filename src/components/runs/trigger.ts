@@ -6,4 +6,5 @@ export const TRIGGER_LABELS: Record<RunTrigger, string> = {
   schedule: "Schedule",
   webhook: "Webhook",
   reingest: "Re-ingest",
+  dependency: "After another pipeline",
 };

@@ -14,6 +14,7 @@ afterAll(() => db.drop());
 
 const PRISMA_TO_PG: Record<string, string> = {
   String: "text",
+  Float: "double precision",
   Int: "integer",
   BigInt: "bigint",
   Boolean: "boolean",

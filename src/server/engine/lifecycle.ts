@@ -5,9 +5,11 @@
  */
 import type pg from "pg";
 import type { TPipelineGraph } from "@/nodes/pipeline";
+import { RunCanceledError, RunStateError } from "../errors";
 import { enqueue } from "../queue/job";
 import { runNodeJob } from "../queue/jobs";
-import { DEFAULT_ATTEMPTS } from "./plan";
+import { DEFAULT_ATTEMPTS, runSchemaName } from "./plan";
+import { onRunFinished, onRunStarted } from "./run-hooks";
 
 /** Who feeds whom, read straight from the pinned graph, so a node can fail cleanly even when the graph no longer checks. */
 export interface RunTopology {
@@ -44,9 +46,13 @@ function logEntries(level: "info" | "warn" | "error", messages: readonly string[
   return JSON.stringify(messages.map((message) => ({ at, level, message })));
 }
 
+function nodeJobKey(runId: string, nodeId: string): string {
+  return `run:${runId}:node:${nodeId}`;
+}
+
 /** Enqueues a node's job in the caller's transaction; the job key makes a duplicate enqueue harmless. */
 export async function enqueueNode(client: pg.ClientBase, runId: string, nodeId: string, attempts: number): Promise<void> {
-  await enqueue(client, runNodeJob, { runId, nodeId }, { jobKey: `run:${runId}:node:${nodeId}`, maxAttempts: attempts, jobKeyMode: "preserve_run_at" });
+  await enqueue(client, runNodeJob, { runId, nodeId }, { jobKey: nodeJobKey(runId, nodeId), maxAttempts: attempts, jobKeyMode: "preserve_run_at" });
 }
 
 export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<void> {
@@ -57,10 +63,11 @@ export async function markNodeRunning(client: pg.ClientBase, runId: string, node
       WHERE run_id = $1 AND node_id = $2`,
     [runId, nodeId, attempt, logEntries("info", [`attempt ${attempt} started`])],
   );
-  await client.query(
-    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()) WHERE id = $1 AND status = 'queued'`,
+  const started = await client.query(
+    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, clock_timestamp()) WHERE id = $1 AND status = 'queued' RETURNING id`,
     [runId],
   );
+  if (started.rowCount) await onRunStarted(client, runId);
 }
 
 /** Progress while a node runs (row counts so far); readable by the UI at any time. */
@@ -76,21 +83,27 @@ export async function recordProgress(
   );
 }
 
-async function lockRun(client: pg.ClientBase, runId: string): Promise<void> {
-  await client.query("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+/** Locks the run row and returns its status. */
+async function lockRun(client: pg.ClientBase, runId: string): Promise<string | undefined> {
+  const locked = await client.query<{ status: string }>("SELECT status FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+  return locked.rows[0]?.status;
 }
 
 /** Closes the run once no node is queued or running. */
 async function finishRunIfDone(client: pg.ClientBase, runId: string): Promise<void> {
-  await client.query(
+  const finished = await client.query<{ status: "succeeded" | "failed" }>(
     `UPDATE runs r SET
         status = CASE WHEN EXISTS (SELECT 1 FROM node_runs f WHERE f.run_id = r.id AND f.status = 'failed')
                       THEN 'failed'::"RunStatus" ELSE 'succeeded'::"RunStatus" END,
         finished_at = clock_timestamp()
       WHERE r.id = $1 AND r.status IN ('queued', 'running')
-        AND NOT EXISTS (SELECT 1 FROM node_runs n WHERE n.run_id = r.id AND n.status IN ('queued', 'running'))`,
+        AND NOT EXISTS (SELECT 1 FROM node_runs n WHERE n.run_id = r.id AND n.status IN ('queued', 'running'))
+      RETURNING r.status`,
     [runId],
   );
+  const status = finished.rows[0]?.status;
+  if (!status) return;
+  await onRunFinished(client, runId, status);
 }
 
 /**
@@ -105,7 +118,8 @@ export async function completeNode(
   nodeId: string,
   result: NodeResult,
 ): Promise<void> {
-  await lockRun(client, runId);
+  // A canceled run keeps none of the output its nodes were about to commit.
+  if ((await lockRun(client, runId)) === "canceled") throw new RunCanceledError(runId);
   await client.query(
     `UPDATE node_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_in = $3, rows_out = $4,
             rows_rejected = $5, checksum = $6, logs = logs || $7::jsonb
@@ -162,7 +176,7 @@ export async function failNode(
   message: string,
   final: boolean,
 ): Promise<void> {
-  await lockRun(client, runId);
+  if ((await lockRun(client, runId)) === "canceled") return;
   if (!final) {
     await client.query(
       `UPDATE node_runs SET error = $3, logs = logs || $4::jsonb WHERE run_id = $1 AND node_id = $2`,
@@ -185,4 +199,54 @@ export async function failNode(
   }
   await client.query(`UPDATE runs SET error = COALESCE(error, $2) WHERE id = $1`, [runId, `${nodeId}: ${message}`]);
   await finishRunIfDone(client, runId);
+}
+
+/**
+ * Cancels a queued or running run: its unfinished nodes and the run become `canceled` at
+ * once, queued node jobs are withdrawn, and queries working on the run's data are
+ * cancelled in PostgreSQL (a running node job also sees its abort signal within about a
+ * second, see jobs/cancellation.ts). Whatever a node had not committed is rolled back.
+ * Returns false when the run had already finished.
+ */
+export async function cancelRun(client: pg.ClientBase, runId: string, reason: string): Promise<boolean> {
+  const status = await lockRun(client, runId);
+  if (status !== "queued" && status !== "running") return false;
+  const unfinished = await client.query<{ node_id: string }>(
+    `UPDATE node_runs SET status = 'canceled', finished_at = clock_timestamp(), logs = logs || $2::jsonb
+      WHERE run_id = $1 AND status IN ('queued', 'running') RETURNING node_id`,
+    [runId, logEntries("warn", [reason])],
+  );
+  await client.query(`UPDATE runs SET status = 'canceled', finished_at = clock_timestamp(), error = $2 WHERE id = $1`, [runId, reason]);
+  for (const { node_id } of unfinished.rows) await client.query("SELECT graphile_worker.remove_job($1)", [nodeJobKey(runId, node_id)]);
+  // Every statement on a run's data names its schema; stop the ones in flight.
+  await client.query(
+    `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND state = 'active' AND datname = current_database() AND strpos(query, $1) > 0`,
+    [runSchemaName(runId)],
+  );
+  await onRunFinished(client, runId, "canceled");
+  return true;
+}
+
+/**
+ * Runs the failed nodes of a failed run again, and after them the nodes they skipped;
+ * nodes that succeeded keep their output. Throws {@link RunStateError} unless the run failed.
+ */
+export async function retryFailedNodes(client: pg.ClientBase, topology: RunTopology, runId: string, actor: string): Promise<string[]> {
+  const status = await lockRun(client, runId);
+  if (status !== "failed") throw new RunStateError(`Only a failed run can have its failed nodes retried; this run is ${status ?? "gone"}`);
+  const failed = await client.query<{ node_id: string }>(
+    `UPDATE node_runs SET status = 'queued', error = NULL, finished_at = NULL, logs = logs || $2::jsonb
+      WHERE run_id = $1 AND status = 'failed' RETURNING node_id`,
+    [runId, logEntries("info", [`retried by ${actor}`])],
+  );
+  await client.query(
+    `UPDATE node_runs SET status = 'queued', finished_at = NULL, logs = logs || $2::jsonb WHERE run_id = $1 AND status = 'skipped'`,
+    [runId, logEntries("info", [`queued again: ${actor} retried the failed nodes`])],
+  );
+  await client.query(`UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = $1`, [runId]);
+  const nodes = failed.rows.map((r) => r.node_id);
+  for (const nodeId of nodes) await enqueueNode(client, runId, nodeId, topology.attempts(nodeId));
+  await onRunStarted(client, runId);
+  return nodes;
 }

@@ -1,10 +1,11 @@
 import type pg from "pg";
+import type { TPipelineGraph } from "@/nodes/pipeline";
 import { ident, sql } from "@/nodes/sql";
 import { query } from "../db/query";
-import { enqueueNode } from "./lifecycle";
+import { enqueueNode, topologyOf } from "./lifecycle";
 import { runSchemaName, type PlannedNode } from "./plan";
 
-export type TRunTrigger = "manual" | "api" | "schedule" | "webhook" | "reingest";
+export type TRunTrigger = "manual" | "api" | "schedule" | "webhook" | "reingest" | "dependency";
 
 /**
  * Records a run with a queued node run per node, creates its data schema and enqueues
@@ -19,14 +20,30 @@ export async function insertRun(
     trigger: TRunTrigger;
     params: unknown;
     parentRunId?: string;
+    /** The schedule's fire time this run is for (at most one run per fire time). */
+    scheduledFor?: Date;
+    /** The upstream run whose success started this one (at most one run per upstream run). */
+    triggeredByRunId?: string;
+    /** Wait for this run of the same pipeline to finish before any node starts. */
+    queuedBehindRunId?: string;
     nodes: PlannedNode[];
     entries: PlannedNode[];
   },
 ): Promise<string> {
   const inserted = await client.query<{ id: string }>(
-    `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, parent_run_id)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $6) RETURNING id`,
-    [ctx.workspaceId, run.pipelineId, run.versionId, run.trigger, JSON.stringify(run.params), run.parentRunId ?? null],
+    `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, parent_run_id, scheduled_for, triggered_by_run_id, queued_behind_run_id)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      ctx.workspaceId,
+      run.pipelineId,
+      run.versionId,
+      run.trigger,
+      JSON.stringify(run.params),
+      run.parentRunId ?? null,
+      run.scheduledFor ?? null,
+      run.triggeredByRunId ?? null,
+      run.queuedBehindRunId ?? null,
+    ],
   );
   const runId = inserted.rows[0]!.id;
   await client.query(
@@ -35,6 +52,27 @@ export async function insertRun(
     [ctx.workspaceId, runId, run.nodes.map((n) => n.id), run.nodes.map((n) => n.definition.type)],
   );
   await query(client, sql`CREATE SCHEMA ${ident(runSchemaName(runId))}`);
-  for (const node of run.entries) await enqueueNode(client, runId, node.id, node.attempts);
+  if (!run.queuedBehindRunId) for (const node of run.entries) await enqueueNode(client, runId, node.id, node.attempts);
   return runId;
+}
+
+/**
+ * Starts the runs that were queued behind `runId` (schedule overlap "queue"): their entry
+ * nodes are enqueued now. Returns their ids.
+ */
+export async function releaseQueuedRuns(client: pg.ClientBase, runId: string): Promise<string[]> {
+  const followers = await client.query<{ id: string; graph: TPipelineGraph }>(
+    `WITH released AS (
+       UPDATE runs SET queued_behind_run_id = NULL WHERE queued_behind_run_id = $1 AND status = 'queued' RETURNING id, version_id)
+     SELECT r.id, v.graph FROM released r JOIN pipeline_versions v ON v.id = r.version_id`,
+    [runId],
+  );
+  for (const follower of followers.rows) {
+    const topology = topologyOf(follower.graph);
+    const nodes = await client.query<{ node_id: string }>("SELECT node_id FROM node_runs WHERE run_id = $1 AND status = 'queued'", [follower.id]);
+    for (const { node_id } of nodes.rows) {
+      if (topology.inputs(node_id).length === 0) await enqueueNode(client, follower.id, node_id, topology.attempts(node_id));
+    }
+  }
+  return followers.rows.map((f) => f.id);
 }

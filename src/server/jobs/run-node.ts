@@ -10,6 +10,8 @@ import { buildPlan, nodeRelation } from "../engine/plan";
 import { ZReingestParams } from "../engine/reingest";
 import { runNodeJob } from "../queue/jobs";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
+import { RunCanceledError } from "../errors";
+import { processCancellations } from "./cancellation";
 import { defineTask } from "./define-task";
 
 const FINISHED = new Set(["succeeded", "failed", "skipped", "canceled"]);
@@ -54,6 +56,8 @@ export const runNodeTask = defineTask(
     const attempt = helpers.job.attempts;
     const final = attempt >= helpers.job.max_attempts;
     await transaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt));
+    const cancellation = processCancellations()?.watch(runId);
+    const signal = cancellation ? AbortSignal.any([helpers.abortSignal, cancellation.signal]) : helpers.abortSignal;
     try {
       const upload = await loadUploadCatalog(prisma, run.workspaceId, graph);
       const plan = buildPlan(checkGraph(graph, { registry, upload }));
@@ -71,13 +75,24 @@ export const runNodeTask = defineTask(
         runId,
         workspaceId: run.workspaceId,
         upload,
-        signal: helpers.abortSignal,
+        signal,
       });
     } catch (error) {
+      if (error instanceof RunCanceledError || cancellation?.signal.aborted || (await runWasCanceled(runId))) {
+        helpers.logger.info(`run ${runId} node ${nodeId} stopped: the run was canceled`);
+        return;
+      }
       const message = describeError(error);
       await transaction(pool, (client) => failNode(client, topology, runId, nodeId, message, final));
       if (!final) throw error;
       helpers.logger.error(`run ${runId} node ${nodeId} failed: ${message}`);
+    } finally {
+      cancellation?.release();
     }
   },
 );
+
+async function runWasCanceled(runId: string): Promise<boolean> {
+  const run = await getPrisma().run.findUnique({ where: { id: runId }, select: { status: true } });
+  return run?.status === "canceled";
+}

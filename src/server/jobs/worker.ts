@@ -2,7 +2,9 @@ import { EventEmitter } from "node:events";
 import { parseCronItems, run, type Runner, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { quietWorkerLogger } from "../db/prepare";
+import { setProcessCancellations, watchCancellations } from "./cancellation";
 import { startHeartbeat } from "./heartbeat";
+import { startScheduler } from "./scheduler";
 import { cronItems, taskList } from "./tasks";
 
 export interface WorkerHandle {
@@ -21,11 +23,16 @@ export async function startWorker(options: {
   concurrency: number;
   /** Seconds without a heartbeat after which a worker's jobs are taken back. */
   staleSeconds: number;
+  /** How often this worker looks for due schedules. Default 5 s. */
+  schedulerTickMs?: number;
 }): Promise<WorkerHandle> {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.concurrency + 4 });
   pool.on("error", (error) => console.error(`[worker] idle connection error: ${error.message}`));
   pool.on("connect", (client) => client.on("error", (error) => console.error(`[worker] connection error: ${error.message}`)));
   const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds });
+  const cancellations = watchCancellations(pool);
+  setProcessCancellations(cancellations);
+  const scheduler = startScheduler(pool, { tickMs: options.schedulerTickMs ?? 5_000 });
   const events: WorkerEvents = new EventEmitter();
   // Jobs are locked in the name of the worker pool (graphile-worker 0.18 `getJob(workerPool.id)`).
   events.on("pool:create", ({ workerPool }) => heartbeat.add(workerPool.id));
@@ -43,6 +50,8 @@ export async function startWorker(options: {
       pollInterval: 1000,
     });
   } catch (error) {
+    await scheduler.stop();
+    cancellations.stop();
     await heartbeat.stop();
     await pool.end();
     throw error;
@@ -50,7 +59,10 @@ export async function startWorker(options: {
   return {
     done: runner.promise.then(() => undefined),
     async stop() {
+      await scheduler.stop();
       await runner.stop();
+      cancellations.stop();
+      setProcessCancellations(undefined);
       await heartbeat.stop();
       await pool.end();
     },

@@ -28,6 +28,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** Not before this time. Default: now. */
   runAt?: Date;
+  /** Jobs of one named queue run one at a time, in order. Default: none (any order, in parallel). */
+  queueName?: string;
 }
 
 /** Enqueues a job with `db`: inside the caller's transaction when `db` is a connection in one. */
@@ -38,5 +40,6 @@ export async function enqueue<TSchema extends z.ZodType>(db: Queryable, job: Job
   if (options.jobKeyMode !== undefined) named.push(sql`job_key_mode => ${options.jobKeyMode}::text`);
   if (options.maxAttempts !== undefined) named.push(sql`max_attempts => ${options.maxAttempts}::int`);
   if (options.runAt !== undefined) named.push(sql`run_at => ${options.runAt}::timestamptz`);
+  if (options.queueName !== undefined) named.push(sql`queue_name => ${options.queueName}::text`);
   await query(db, sql`SELECT graphile_worker.add_job(${join([sql`${job.name}::text`, sql`${JSON.stringify(checked)}::json`, ...named])})`);
 }

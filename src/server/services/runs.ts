@@ -24,7 +24,14 @@ export interface StartRunInput {
   trigger: TRunTrigger;
   params?: Record<string, unknown>;
   parentRunId?: string;
+  /** A scheduled run's fire time: a second run for the same fire time is refused by the database. */
+  scheduledFor?: Date;
+  /** The upstream run that started this one (dependencies): one run per upstream run. */
+  triggeredByRunId?: string;
 }
+
+/** Whether a run starts after all, decided under the pipeline's lock (no other run of it can start meanwhile). */
+export type TStartDecision = { start: true; queuedBehindRunId?: string } | { start: false; reason: string };
 
 /**
  * Starts a run of a pinned pipeline version: checks the graph (every problem blocks a
@@ -32,6 +39,21 @@ export interface StartRunInput {
  * in one transaction, so a run never exists half-started.
  */
 export async function startRun(ctx: RunCtx, input: StartRunInput): Promise<{ runId: string }> {
+  const started = await startRunIf(ctx, input, async () => ({ start: true }));
+  if ("skipped" in started) throw new Error(`unreachable: ${started.skipped}`);
+  return started;
+}
+
+/**
+ * Like {@link startRun}, with `decide` asked inside the starting transaction while the
+ * pipeline row is locked, so the decision (overlap policies, dependency gating) cannot race
+ * another start of the same pipeline. `decide` may act in that transaction (cancel runs).
+ */
+export async function startRunIf(
+  ctx: RunCtx,
+  input: StartRunInput,
+  decide: (client: pg.PoolClient) => Promise<TStartDecision>,
+): Promise<{ runId: string } | { skipped: string }> {
   const pipeline = await getPipeline(ctx, input.pipelineId, input.version);
   const checked = await validateGraph(ctx, pipeline.graph);
   if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "run");
@@ -42,17 +64,24 @@ export async function startRun(ctx: RunCtx, input: StartRunInput): Promise<{ run
     select: { id: true },
   });
   const nodes = [...plan.values()];
-  return transaction(ctx.pool, async (client) => ({
-    runId: await insertRun(client, ctx, {
+  return transaction(ctx.pool, async (client) => {
+    await client.query("SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE", [pipeline.id]);
+    const decision = await decide(client);
+    if (!decision.start) return { skipped: decision.reason };
+    const runId = await insertRun(client, ctx, {
       pipelineId: pipeline.id,
       versionId: version.id,
       trigger: input.trigger,
       params: input.params ?? {},
       parentRunId: input.parentRunId,
+      scheduledFor: input.scheduledFor,
+      triggeredByRunId: input.triggeredByRunId,
+      queuedBehindRunId: decision.queuedBehindRunId,
       nodes,
       entries: nodes.filter((n) => Object.keys(n.inputs).length === 0),
-    }),
-  }));
+    });
+    return { runId };
+  });
 }
 
 export interface TNodeRunLog {

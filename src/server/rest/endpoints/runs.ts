@@ -27,7 +27,7 @@ const ZRun = z.object({
   pipelineId: z.uuid(),
   pipelineName: z.string(),
   version: z.number().int(),
-  trigger: z.enum(["manual", "api", "schedule", "webhook", "reingest"]),
+  trigger: z.enum(["manual", "api", "schedule", "webhook", "reingest", "dependency"]),
   status: ZRunStatus,
   params: z.unknown(),
   error: z.string().nullable(),
