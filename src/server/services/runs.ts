@@ -1,9 +1,11 @@
 import type pg from "pg";
 import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
 import { transaction } from "../db/query";
+import { cancelRun as cancelRunInEngine, retryFailedNodes, topologyOf } from "../engine/lifecycle";
 import { buildPlan } from "../engine/plan";
 import { insertRun, type TRunTrigger } from "../engine/runs";
-import { GraphInvalidError, NotFoundError } from "../errors";
+import { GraphInvalidError, NotFoundError, RunStateError } from "../errors";
+import type { TPipelineGraph } from "@/nodes/pipeline";
 import { getPipeline, validateGraph } from "./pipelines";
 
 interface Ctx {
@@ -172,4 +174,29 @@ export async function listRuns(ctx: Ctx, input: ListRunsInput) {
     })),
     nextCursor: runs.length > input.limit ? page.at(-1)?.id : undefined,
   };
+}
+
+async function requireRun(ctx: Ctx, runId: string) {
+  const run = await ctx.prisma.run.findFirst({ where: { id: runId, workspaceId: ctx.workspaceId }, select: { id: true, status: true, version: { select: { graph: true } } } });
+  if (!run) throw new NotFoundError("Run", runId);
+  return run;
+}
+
+/**
+ * Cancels a queued or running run: nodes stop within seconds, what they had not committed
+ * is rolled back, and the run and its unfinished nodes end `canceled`.
+ */
+export async function cancelRun(ctx: RunCtx, runId: string): Promise<{ runId: string; status: "canceled" }> {
+  const run = await requireRun(ctx, runId);
+  const canceled = await transaction(ctx.pool, (client) => cancelRunInEngine(client, runId, `canceled by ${ctx.actor}`));
+  if (!canceled) throw new RunStateError(`The run has already finished (${run.status}): there is nothing to cancel`);
+  return { runId, status: "canceled" };
+}
+
+/** Runs the failed nodes of a failed run again (and then what they had skipped); succeeded nodes keep their output. */
+export async function retryFailedRunNodes(ctx: RunCtx, runId: string): Promise<{ runId: string; nodes: string[] }> {
+  const run = await requireRun(ctx, runId);
+  const topology = topologyOf(run.version.graph as TPipelineGraph);
+  const nodes = await transaction(ctx.pool, (client) => retryFailedNodes(client, topology, runId, ctx.actor));
+  return { runId, nodes };
 }
