@@ -6,6 +6,7 @@ import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
 import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
+import { triggersRouter } from "./routers/triggers";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   quarantine: quarantineRouter,
   runs: runsRouter,
   tokens: tokensRouter,
+  triggers: triggersRouter,
   workspace: workspaceRouter,
 });
 

@@ -1,12 +1,13 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { retentionJob } from "../queue/jobs";
+import { openLineageTask } from "./openlineage";
 import { retentionTask } from "./retention";
 import { runFinishedTask } from "./run-finished";
 import { runNodeTask } from "./run-node";
 import { scheduleFireTask } from "./schedule-fire";
 
 /** Every task the worker runs, listed explicitly (no directory scan inside Next.js). */
-const tasks = [runNodeTask, retentionTask, scheduleFireTask, runFinishedTask];
+const tasks = [runNodeTask, retentionTask, scheduleFireTask, runFinishedTask, openLineageTask];
 
 export const taskList: TaskList = Object.fromEntries(tasks.map((t) => [t.name, t.task]));
 

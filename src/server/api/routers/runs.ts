@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
-import { getRun, listRuns, startRun } from "../../services/runs";
+import { cancelRun, getRun, listRuns, retryFailedRunNodes, startRun } from "../../services/runs";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
@@ -32,6 +32,10 @@ export const runsRouter = createTRPCRouter({
   get: publicProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
   /** Runs a pipeline's latest (or a given) version now. */
   start: publicProcedure
-    .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional() }))
+    .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional(), params: z.record(z.string(), z.unknown()).optional() }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => startRun(ctx, { ...input, trigger: "manual" }))),
+  /** Stops a queued or running run; its nodes end canceled and keep nothing they had not committed. */
+  cancel: publicProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => cancelRun(ctx, input.id))),
+  /** Runs the failed nodes of a failed run again. */
+  retryFailed: publicProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => retryFailedRunNodes(ctx, input.id))),
 });

@@ -1,8 +1,17 @@
 import type { Endpoint } from "../endpoint";
 import { getLineageEndpoint } from "./lineage";
+import { recordLineageFacetEndpoint } from "./openlineage";
 import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
 import { createPipelineEndpoint, getPipelineEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
-import { getRunEndpoint, listRunQuarantineEndpoint } from "./runs";
+import { cancelRunEndpoint, getRunEndpoint, listRunQuarantineEndpoint, retryRunEndpoint } from "./runs";
+import {
+  deleteScheduleEndpoint,
+  getDependenciesEndpoint,
+  getScheduleEndpoint,
+  previewScheduleEndpoint,
+  putDependenciesEndpoint,
+  putScheduleEndpoint,
+} from "./schedules";
 import { createUploadEndpoint } from "./uploads";
 
 /** The public API, one entry per endpoint; the router and openapi.json both read this table. */
@@ -13,8 +22,17 @@ export const endpoints: readonly Endpoint[] = [
   updatePipelineEndpoint,
   startRunEndpoint,
   getRunEndpoint,
+  cancelRunEndpoint,
+  retryRunEndpoint,
   listRunQuarantineEndpoint,
+  getScheduleEndpoint,
+  putScheduleEndpoint,
+  deleteScheduleEndpoint,
+  previewScheduleEndpoint,
+  getDependenciesEndpoint,
+  putDependenciesEndpoint,
   editQuarantinedRecordEndpoint,
   reingestEndpoint,
   getLineageEndpoint,
+  recordLineageFacetEndpoint,
 ];

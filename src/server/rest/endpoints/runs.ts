@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getRun } from "../../services/runs";
+import { cancelRun, getRun, retryFailedRunNodes } from "../../services/runs";
 import { listQuarantine } from "../../services/quarantine";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 import { ZRunStatus } from "../schemas";
@@ -83,4 +83,32 @@ export const listRunQuarantineEndpoint = defineEndpoint({
         status: query.status,
       }),
     ),
+});
+
+export const cancelRunEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/runs/:id/cancel",
+  summary: "Cancel a run",
+  description:
+    "Its running nodes stop within seconds; what they had not committed is rolled back. The run and its unfinished nodes end `canceled`. " +
+    "A run that has already finished answers 409.",
+  tags,
+  auth: "bearer",
+  resource: "Run",
+  params: ZUuidParams,
+  responses: { 200: { description: "Canceled", schema: z.object({ runId: z.uuid(), status: z.literal("canceled") }) } },
+  handler: async ({ ctx, params }) => reply(200, await cancelRun(ctx, params.id)),
+});
+
+export const retryRunEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/runs/:id/retry",
+  summary: "Retry the failed nodes of a failed run",
+  description: "Runs the failed nodes again, then the nodes they had skipped; nodes that succeeded keep their output. Only a failed run can be retried (else 409).",
+  tags,
+  auth: "bearer",
+  resource: "Run",
+  params: ZUuidParams,
+  responses: { 202: { description: "The failed nodes are queued again", schema: z.object({ runId: z.uuid(), nodes: z.array(z.string()).describe("The node ids queued again") }) } },
+  handler: async ({ ctx, params }) => reply(202, await retryFailedRunNodes(ctx, params.id)),
 });
