@@ -1,12 +1,12 @@
 /**
  * What a run starting or finishing sets off beyond the engine: the next runs (queued ones,
- * dependent pipelines), alerts and OpenLineage events. Each is a job enqueued in the
+ * dependent pipelines) and OpenLineage events. Each is a job enqueued in the
  * transaction that changed the run's state, so it happens exactly when that commits, and
  * a slow alert channel or lineage server never holds a run up.
  */
 import type pg from "pg";
 import { enqueue } from "../queue/job";
-import { evaluateRunAlertsJob, openLineageJob, runFinishedJob } from "../queue/jobs";
+import { openLineageJob, runFinishedJob } from "../queue/jobs";
 import { readEnv } from "../env";
 
 type TFinalStatus = "succeeded" | "failed" | "canceled";
@@ -29,6 +29,5 @@ export async function onRunStarted(client: pg.ClientBase, runId: string): Promis
 /** The run reached `status`, in the transaction that set it. */
 export async function onRunFinished(client: pg.ClientBase, runId: string, status: TFinalStatus): Promise<void> {
   await enqueue(client, runFinishedJob, { runId }, { jobKey: `run-finished:${runId}` });
-  if (status !== "canceled") await enqueue(client, evaluateRunAlertsJob, { runId }, { jobKey: `alerts:${runId}` });
   await emitLineage(client, runId, LINEAGE_EVENT[status]);
 }

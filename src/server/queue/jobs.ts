@@ -18,15 +18,6 @@ export const scheduleFireJob = defineJob("schedule-fire", z.object({ pipelineId:
 /** What runs next after a run finished: runs queued behind it, and pipelines that depend on it. */
 export const runFinishedJob = defineJob("run-finished", z.object({ runId: z.uuid() }));
 
-/** Checks the alert rules that apply to a finished run's pipeline. */
-export const evaluateRunAlertsJob = defineJob("alerts-evaluate-run", z.object({ runId: z.uuid() }));
-
-/** Checks every freshness rule (cron), so a pipeline that stopped running is noticed. */
-export const freshnessAlertsJob = defineJob("alerts-freshness", z.object({}).loose());
-
-/** Sends one alert message to one channel; retried with backoff, never in a run's way. */
-export const deliverAlertJob = defineJob("alert-deliver", z.object({ deliveryId: z.uuid() }));
-
 export const ZOpenLineageEventType = z.enum(["START", "COMPLETE", "FAIL", "ABORT"]);
 
 /** One OpenLineage RunEvent of a run, to OPENLINEAGE_URL. */
