@@ -25,17 +25,7 @@ describe("one scheduler for all workers", () => {
   it("two worker processes catching up the same missed fire times start each run exactly once", async () => {
     const pipelineIds: string[] = [];
     for (let i = 0; i < PIPELINES; i++) {
-      const file = await env.upload(`p${i}.csv`, "id\n1\n");
-      const pipeline = await env.pipeline(
-        {
-          nodes: [
-            { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
-            { id: "dst", type: "destination.postgres", config: { table: `every_minute_${i}`, mode: "append" } },
-          ],
-          edges: [{ from: "src", to: "dst" }],
-        },
-        `every minute ${i}`,
-      );
+      const pipeline = await env.loadPipeline(`every_minute_${i}`);
       // Queued overlap gives each fire time its own run, so runs count fires.
       await setSchedule(env.ctx, pipeline.id, { cron: "* * * * *", timezone: "UTC", overlap: "queue", catchUp: "all" });
       pipelineIds.push(pipeline.id);

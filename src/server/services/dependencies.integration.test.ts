@@ -17,18 +17,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function pipeline(name: string, csv = "id\n1\n") {
-  const file = await env.upload(`${name}.csv`, csv);
-  return env.pipeline(
-    {
-      nodes: [
-        { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
-        { id: "dst", type: "destination.postgres", config: { table: name, mode: "append" }, retry: { attempts: 1 } },
-      ],
-      edges: [{ from: "src", to: "dst" }],
-    },
-    name,
-  );
+function pipeline(name: string) {
+  return env.loadPipeline(name, "id\n1\n", { attempts: 1 });
 }
 
 async function runsOf(pipelineId: string) {

@@ -35,6 +35,20 @@ export async function createEngineEnvironment(settings: Record<string, string> =
     async pipeline(graph: { nodes: unknown[]; edges: unknown[] }, name = "test pipeline") {
       return createPipeline(ctx, { name, graph: { format: 1, name, ...graph } });
     },
+    /** The smallest runnable pipeline: `csv` uploaded, streamed and appended to `table` (created on first load). */
+    async loadPipeline(table: string, csv = "id\n1\n", options: { attempts?: number; name?: string } = {}) {
+      const file = await this.upload(`${table}.csv`, csv);
+      return this.pipeline(
+        {
+          nodes: [
+            { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+            { id: "dst", type: "destination.postgres", config: { table, mode: "append" }, ...(options.attempts ? { retry: { attempts: options.attempts } } : {}) },
+          ],
+          edges: [{ from: "src", to: "dst" }],
+        },
+        options.name ?? table,
+      );
+    },
     /** Polls until the run has finished, returning it with its node runs. */
     async waitForRun(runId: string, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
