@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { TRole } from "./roles";
 import { hashToken } from "./tokens";
 
 /** lastUsedAt is written at most this often per token, so busy clients do not turn every request into a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TBearerResult =
-  | { ok: true; workspaceId: string; actor: string; tokenId: string | null }
+  | { ok: true; workspaceId: string; actor: string; role: TRole; tokenId: string | null }
   | { ok: false; reason: string; invalidToken: boolean };
 
 export interface BearerOptions {
@@ -32,7 +33,7 @@ export async function authenticateBearer(prisma: PrismaClient, authorization: st
   if (!token) return { ok: false, invalidToken: true, reason: "The Authorization header must be `Bearer <token>`" };
 
   if (options.adminToken !== undefined && sameSecret(token, options.adminToken)) {
-    return { ok: true, workspaceId: await options.defaultWorkspaceId(), actor: "api:admin", tokenId: null };
+    return { ok: true, workspaceId: await options.defaultWorkspaceId(), actor: "api:admin", role: "owner", tokenId: null };
   }
 
   const row = await prisma.apiToken.findUnique({
@@ -51,5 +52,6 @@ export async function authenticateBearer(prisma: PrismaClient, authorization: st
       data: { lastUsedAt: now },
     });
   }
-  return { ok: true, workspaceId: row.workspaceId, actor: `api:${row.name}`, tokenId: row.id };
+  // Tokens are created by the workspace's only user, its owner, until accounts give each token the role of its creator.
+  return { ok: true, workspaceId: row.workspaceId, actor: `api:${row.name}`, role: "owner", tokenId: row.id };
 }

@@ -22,7 +22,7 @@ async function authenticate(request: Request): Promise<TRestContext> {
     const challenge = result.invalidToken ? 'Bearer realm="sluice", error="invalid_token"' : 'Bearer realm="sluice"';
     throw new ApiError(401, "unauthorized", result.reason, {}, { "www-authenticate": challenge });
   }
-  return { prisma, pool: getPool(), workspaceId: result.workspaceId, actor: result.actor };
+  return { prisma, pool: getPool(), workspaceId: result.workspaceId, actor: result.actor, role: result.role };
 }
 
 const openApiEndpoint = defineEndpoint({
@@ -30,7 +30,7 @@ const openApiEndpoint = defineEndpoint({
   path: "/openapi.json",
   summary: "This API's OpenAPI 3.1 document",
   tags: ["Meta"],
-  auth: "public",
+  role: "public",
   responses: { 200: { description: "The document" } },
   handler: async () => Response.json(openApiDocument()),
 });

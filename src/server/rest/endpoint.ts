@@ -1,8 +1,9 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { PrismaClient } from "@/generated/prisma/client";
+import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
 import { readJsonBody } from "./body";
-import { badRequest, describeIssues, notFound } from "./errors";
+import { ApiError, badRequest, describeIssues, notFound } from "./errors";
 import { jsonResponse } from "./respond";
 
 /** Who is calling and where they act; services take the same shape. */
@@ -11,6 +12,8 @@ export interface TRestContext {
   pool: pg.Pool;
   workspaceId: string;
   actor: string;
+  /** The caller's role in the workspace; endpoints compare it with the role they declare. */
+  role: TRole;
 }
 
 export type THttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -45,25 +48,26 @@ export function reply<S extends number, B>(status: S, body: B, headers?: Record<
   return { status, body, headers };
 }
 
-export type TAuth = "bearer" | "public";
+/** The least role an endpoint needs, or `public`: reachable without a token (it then checks its own secret, if any). */
+export type TAccess = TRole | "public";
 
-export interface HandlerArgs<A extends TAuth, P, Q, B> {
+export interface HandlerArgs<A extends TAccess, P, Q, B> {
   /** The authenticated caller; public endpoints run without one. */
-  ctx: A extends "bearer" ? TRestContext : undefined;
+  ctx: A extends TRole ? TRestContext : undefined;
   params: OutputOf<P>;
   query: OutputOf<Q>;
   body: BodyOf<B>;
   request: Request;
 }
 
-export interface EndpointSpec<A extends TAuth, P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends BodySpec | undefined, R extends Responses> {
+export interface EndpointSpec<A extends TAccess, P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends BodySpec | undefined, R extends Responses> {
   method: THttpMethod;
   /** Relative to the API base, `:name` for a path parameter: `/pipelines/:id`. */
   path: string;
   summary: string;
   description?: string;
   tags: string[];
-  auth: A;
+  role: A;
   /** What the path's id names ("Pipeline"), for the 404 a malformed id gets. */
   resource?: string;
   /** An object schema over the path parameters; a value it rejects answers 404, not 400, since no such resource can exist. */
@@ -89,7 +93,7 @@ export interface Endpoint {
   summary: string;
   description?: string;
   tags: string[];
-  auth: TAuth;
+  role: TAccess;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: BodySpec;
@@ -129,13 +133,19 @@ async function parseBody(spec: BodySpec | undefined, request: Request): Promise<
   throw badRequest(`Invalid request body: ${describeIssues(parsed.error.issues)}`);
 }
 
+async function authorize(request: Request, authenticate: InvokeArgs["authenticate"], needed: TRole): Promise<TRestContext> {
+  const ctx = await authenticate(request);
+  if (!roleAllows(ctx.role, needed)) throw new ApiError(403, "forbidden", roleRefusal(ctx.role, needed));
+  return ctx;
+}
+
 /**
  * Declares an endpoint. The returned object parses and checks every input with the
  * declared schemas before the handler runs, so the handler only sees valid, typed values
  * and the OpenAPI document cannot drift from what is enforced.
  */
 export function defineEndpoint<
-  A extends TAuth,
+  A extends TAccess,
   R extends Responses,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
@@ -147,14 +157,14 @@ export function defineEndpoint<
     summary: spec.summary,
     description: spec.description,
     tags: spec.tags,
-    auth: spec.auth,
+    role: spec.role,
     params: spec.params,
     query: spec.query,
     body: spec.body,
     responses: spec.responses,
     async invoke({ request, params, authenticate }) {
       // Authentication first: an anonymous caller learns nothing, not even which ids are malformed.
-      const ctx = spec.auth === "bearer" ? await authenticate(request) : undefined;
+      const ctx = spec.role === "public" ? undefined : await authorize(request, authenticate, spec.role);
       const args = {
         ctx,
         params: await parseParams(spec.params, params, spec.resource),

@@ -57,7 +57,7 @@ describe("OpenAPI document", () => {
       path: "/open",
       summary: "Open",
       tags: [],
-      auth: "public",
+      role: "public",
       responses: { 200: { description: "ok", schema: z.object({ ok: z.boolean() }) } },
       handler: async () => reply(200, { ok: true }),
     });

@@ -51,6 +51,7 @@ const ERROR_REF = { $ref: "#/components/schemas/Error" };
 const ERROR_RESPONSES: Record<string, string> = {
   "400": "The request is invalid; the message names the field",
   "401": "No valid bearer token",
+  "403": "The token's role is below the role this operation needs",
   "404": "No such resource",
   "413": "The body is larger than the limit",
   "500": "Unexpected server error (logged)",
@@ -65,7 +66,7 @@ function operationOf(endpoint: Endpoint): Record<string, unknown> {
   const applicable = Object.entries(ERROR_RESPONSES).filter(
     ([status]) =>
       !(status in responses) &&
-      (status !== "401" || endpoint.auth === "bearer") &&
+      (!["401", "403"].includes(status) || endpoint.role !== "public") &&
       (status !== "413" || endpoint.body !== undefined) &&
       (status !== "400" || endpoint.body !== undefined || endpoint.query !== undefined) &&
       (status !== "404" || endpoint.params !== undefined),
@@ -78,7 +79,7 @@ function operationOf(endpoint: Endpoint): Record<string, unknown> {
     summary: endpoint.summary,
     ...(endpoint.description ? { description: endpoint.description } : {}),
     tags: endpoint.tags,
-    ...(endpoint.auth === "public" ? { security: [] } : {}),
+    ...(endpoint.role === "public" ? { security: [] } : { "x-sluice-role": endpoint.role }),
     parameters: [...parametersOf(endpoint.params, "path"), ...parametersOf(endpoint.query, "query")],
     ...(endpoint.body ? { requestBody: requestBodyOf(endpoint) } : {}),
     responses,

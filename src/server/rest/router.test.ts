@@ -12,7 +12,7 @@ class Missing extends Error {}
 
 // Clients that never connect: these endpoints do not touch the database.
 const pool = new pg.Pool({ connectionString: "postgresql://unused@localhost/unused" });
-const ctx: TRestContext = { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool, workspaceId: "ws", actor: "tester" };
+const ctx: TRestContext = { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool, workspaceId: "ws", actor: "tester", role: "editor" };
 
 const endpoints = [
   defineEndpoint({
@@ -20,7 +20,7 @@ const endpoints = [
     path: "/things/:id",
     summary: "Get a thing",
     tags: [],
-    auth: "bearer",
+    role: "viewer",
     resource: "Thing",
     params: z.object({ id: z.uuid() }),
     query: z.object({ version: z.coerce.number().int().positive().optional() }),
@@ -35,7 +35,7 @@ const endpoints = [
     path: "/things/:id",
     summary: "Replace a thing",
     tags: [],
-    auth: "bearer",
+    role: "editor",
     params: z.object({ id: z.uuid() }),
     body: { kind: "json", schema: z.object({ graph: z.object({ nodes: z.array(z.object({ id: z.string().min(2) })) }) }), maxBytes: 1000 },
     responses: { 200: { description: "ok", schema: z.object({ nodes: z.number() }) } },
@@ -43,10 +43,20 @@ const endpoints = [
   }),
   defineEndpoint({
     method: "POST",
+    path: "/things/:id/archive",
+    summary: "Archive a thing (owners only)",
+    tags: [],
+    role: "owner",
+    params: z.object({ id: z.uuid() }),
+    responses: { 204: { description: "gone" } },
+    handler: async () => reply(204, undefined),
+  }),
+  defineEndpoint({
+    method: "POST",
     path: "/things/special",
     summary: "A literal path next to a parameter",
     tags: [],
-    auth: "public",
+    role: "public",
     responses: { 200: { description: "ok", schema: z.object({ special: z.boolean() }) } },
     handler: async () => reply(200, { special: true }),
   }),
@@ -55,7 +65,7 @@ const endpoints = [
     path: "/boom",
     summary: "Fails",
     tags: [],
-    auth: "public",
+    role: "public",
     responses: { 200: { description: "never" } },
     handler: async () => {
       throw new Error("secret internal detail");
@@ -101,6 +111,12 @@ describe("router", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
     expect(await response.json()).toEqual({ id, version: 3, actor: "tester", count: 12 });
+  });
+
+  it("refuses a caller whose role is below the endpoint's, before looking at the input", async () => {
+    const response = await handle(new Request(url("/things/not-a-uuid/archive"), { method: "POST", headers: authed }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: { code: "forbidden", message: "This needs the owner role in this workspace; yours is editor" } });
   });
 
   it("authenticates before looking at the input", async () => {

@@ -5,7 +5,7 @@ import { ZNodeId } from "@/nodes/pipeline";
 import { listDestinationRows, ZDestinationRowsInput } from "../../services/destination-rows";
 import { PreviewUnavailableError } from "../../errors";
 import { checkForEditor, previewNode } from "../../services/preview";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 export const ZPreviewInput = z.object({ graph: z.unknown(), nodeId: ZNodeId });
@@ -16,9 +16,9 @@ export const editorRouter = createTRPCRouter({
    * longer than Node's header limit (HTTP 431). Same answer, plus the uploaded files' names,
    * sent in the request body.
    */
-  check: publicProcedure.input(z.object({ graph: z.unknown() })).mutation(({ ctx, input }) => checkForEditor(ctx, input.graph)),
+  check: editorProcedure.input(z.object({ graph: z.unknown() })).mutation(({ ctx, input }) => checkForEditor(ctx, input.graph)),
   /** The first rows of a node's output on a sample of the sources (see services/preview.ts). */
-  preview: publicProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
+  preview: editorProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
     mapServiceErrors(async () => {
       try {
         return await previewNode(ctx, input);
@@ -29,5 +29,5 @@ export const editorRouter = createTRPCRouter({
     }),
   ),
   /** A page of the rows a PostgreSQL destination's table holds, newest first (see services/destination-rows.ts). */
-  loadedRows: publicProcedure.input(ZDestinationRowsInput).query(({ ctx, input }) => listDestinationRows(ctx, input)),
+  loadedRows: viewerProcedure.input(ZDestinationRowsInput).query(({ ctx, input }) => listDestinationRows(ctx, input)),
 });

@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { registry } from "@/nodes/registry";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, viewerProcedure } from "../trpc";
 
 /** The palette: every registered node type with its JSON-schema config (the form is generated from it). */
 export const nodeTypesRouter = createTRPCRouter({
-  list: publicProcedure.query(() =>
+  list: viewerProcedure.query(() =>
     registry.all().map((d) => ({
       type: d.type,
       version: d.version,

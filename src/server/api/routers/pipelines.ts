@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
 import { DependencyCycleError, GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../../errors";
 import { createPipeline, getPipeline, listPipelines, listPipelineVersions, updatePipeline, validateGraph } from "../../services/pipelines";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 
 /** Maps service errors to tRPC errors; graph problems travel in `cause` for the editor to place. */
 export async function mapServiceErrors<T>(work: () => Promise<T>): Promise<T> {
@@ -22,23 +22,23 @@ export async function mapServiceErrors<T>(work: () => Promise<T>): Promise<T> {
 const ZPipelineId = z.object({ id: z.uuid() });
 
 export const pipelinesRouter = createTRPCRouter({
-  list: publicProcedure.query(({ ctx }) => listPipelines(ctx)),
-  get: publicProcedure
+  list: viewerProcedure.query(({ ctx }) => listPipelines(ctx)),
+  get: viewerProcedure
     .input(ZPipelineId.extend({ version: z.number().int().positive().optional() }))
     .query(({ ctx, input }) => mapServiceErrors(() => getPipeline(ctx, input.id, input.version))),
-  versions: publicProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => listPipelineVersions(ctx, input.id))),
-  create: publicProcedure
+  versions: viewerProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => listPipelineVersions(ctx, input.id))),
+  create: editorProcedure
     .input(z.object({ name: z.string().trim().min(1).max(200), graph: z.unknown().optional() }))
     .mutation(({ ctx, input }) =>
       mapServiceErrors(() =>
         createPipeline(ctx, { name: input.name, graph: input.graph ?? { format: 1, name: input.name, nodes: [], edges: [] } }),
       ),
     ),
-  save: publicProcedure
+  save: editorProcedure
     .input(ZPipelineId.extend({ name: z.string().trim().min(1).max(200).optional(), graph: z.unknown() }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => updatePipeline(ctx, input.id, { name: input.name, graph: input.graph }))),
   /** Every problem of a graph, for the editor to show on nodes and edges as they appear. */
-  validate: publicProcedure.input(z.object({ graph: z.unknown() })).query(async ({ ctx, input }) => {
+  validate: viewerProcedure.input(z.object({ graph: z.unknown() })).query(async ({ ctx, input }) => {
     const checked = await validateGraph(ctx, input.graph);
     return {
       problems: checked.problems,
@@ -46,5 +46,5 @@ export const pipelinesRouter = createTRPCRouter({
     };
   }),
   /** The JSON format's schema, so import can show what a valid file looks like. */
-  formatSchema: publicProcedure.query(() => z.toJSONSchema(ZPipelineGraph, { io: "input" })),
+  formatSchema: viewerProcedure.query(() => z.toJSONSchema(ZPipelineGraph, { io: "input" })),
 });

@@ -21,7 +21,7 @@ import {
   ZQuarantineTarget,
 } from "../../services/quarantine";
 import { startReingest } from "../../services/reingest";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 /** Service errors of the quarantine screen as tRPC errors a person can act on. */
@@ -40,39 +40,39 @@ const ZTargetedFix = z.object({ target: ZQuarantineTarget, fix: ZBulkFix });
 
 export const quarantineRouter = createTRPCRouter({
   /** One keyset page of records matching a filter. */
-  list: publicProcedure.input(ZQuarantineSearch).query(({ ctx, input }) => searchQuarantine(ctx, input)),
+  list: viewerProcedure.input(ZQuarantineSearch).query(({ ctx, input }) => searchQuarantine(ctx, input)),
   /** How many records match (exact up to a cap; see countQuarantine). */
-  count: publicProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => countQuarantine(ctx, input)),
+  count: viewerProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => countQuarantine(ctx, input)),
   /** Violations grouped by field and rule, largest first. */
-  groups: publicProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => quarantineErrorGroups(ctx, input)),
+  groups: viewerProcedure.input(ZQuarantineFilter).query(({ ctx, input }) => quarantineErrorGroups(ctx, input)),
   /** Pipelines, runs and nodes to offer in the filter bar. */
-  facets: publicProcedure
+  facets: viewerProcedure
     .input(ZQuarantineFilter.pick({ pipelineId: true, runId: true }))
     .query(({ ctx, input }) => quarantineFacets(ctx, input)),
   /** One record with its whole history. */
-  get: publicProcedure.input(ZRecordId).query(({ ctx, input }) => mapQuarantineErrors(() => getQuarantineDetail(ctx, input.id))),
+  get: viewerProcedure.input(ZRecordId).query(({ ctx, input }) => mapQuarantineErrors(() => getQuarantineDetail(ctx, input.id))),
   /** The rejecting node's rules and input columns from the run's pinned version, for re-validation in the browser. */
-  rules: publicProcedure
+  rules: viewerProcedure
     .input(z.object({ runId: z.uuid(), nodeId: z.string().min(1).max(200) }))
     .query(({ ctx, input }) => mapQuarantineErrors(() => quarantineRules(ctx, input.runId, input.nodeId))),
   /** Saves a corrected record (PATCH semantics: the whole record, the previous one kept in history). */
-  edit: publicProcedure
+  edit: editorProcedure
     .input(ZRecordId.extend({ record: z.record(z.string(), z.string().nullable()) }))
     .mutation(({ ctx, input }) => mapQuarantineErrors(() => editQuarantinedRecord(ctx, input.id, input.record))),
-  previewFix: publicProcedure.input(ZTargetedFix).query(({ ctx, input }) => mapQuarantineErrors(() => previewBulkFix(ctx, input.target, input.fix))),
-  applyFix: publicProcedure.input(ZTargetedFix).mutation(({ ctx, input }) => mapQuarantineErrors(() => applyBulkFix(ctx, input.target, input.fix))),
-  discard: publicProcedure
+  previewFix: viewerProcedure.input(ZTargetedFix).query(({ ctx, input }) => mapQuarantineErrors(() => previewBulkFix(ctx, input.target, input.fix))),
+  applyFix: editorProcedure.input(ZTargetedFix).mutation(({ ctx, input }) => mapQuarantineErrors(() => applyBulkFix(ctx, input.target, input.fix))),
+  discard: editorProcedure
     .input(z.object({ target: ZQuarantineTarget, reason: z.string().max(2000) }))
     .mutation(({ ctx, input }) => mapQuarantineErrors(() => discardQuarantined(ctx, input.target, input.reason))),
   /**
    * Sends records back through the pipeline from the node that rejected them: one new run
    * per original run, under the version that run pinned (default) or the current one.
    */
-  reingest: publicProcedure
+  reingest: editorProcedure
     .input(z.object({ target: ZQuarantineTarget, version: z.enum(["pinned", "current"]).default("pinned") }))
     .mutation(({ ctx, input }) => mapQuarantineErrors(() => startReingest(ctx, input.target, { version: input.version }))),
   /** Where a record came from and what each node made of it. */
-  lineage: publicProcedure
+  lineage: viewerProcedure
     .input(z.object({ lineageId: z.string().min(1).max(300) }))
     .query(({ ctx, input }) => mapQuarantineErrors(() => getLineage(ctx, input.lineageId))),
 });

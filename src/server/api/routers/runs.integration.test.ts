@@ -14,7 +14,7 @@ const ids = { air: "", water: "", other: "" };
 const run: Record<string, string> = {};
 
 function caller(workspace = workspaceId) {
-  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId: workspace, actor: "test" });
+  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId: workspace, actor: "test", role: "owner" });
 }
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 10, minute));

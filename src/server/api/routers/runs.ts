@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
 import { cancelRun, getRun, listRuns, retryFailedRunNodes, startRun } from "../../services/runs";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 export const ZRunListInput = z
@@ -27,15 +27,15 @@ const ZRunId = z.object({ id: z.uuid() });
 
 export const runsRouter = createTRPCRouter({
   /** Newest first, filtered, keyset-paginated; rows loaded/rejected are summed over node runs. */
-  list: publicProcedure.input(ZRunListInput).query(({ ctx, input }) => listRuns(ctx, input)),
+  list: viewerProcedure.input(ZRunListInput).query(({ ctx, input }) => listRuns(ctx, input)),
   /** One run with its pinned graph and every node run (counts, checksum, error, logs). */
-  get: publicProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
+  get: viewerProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
   /** Runs a pipeline's latest (or a given) version now. */
-  start: publicProcedure
+  start: editorProcedure
     .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional(), params: z.record(z.string(), z.unknown()).optional() }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => startRun(ctx, { ...input, trigger: "manual" }))),
   /** Stops a queued or running run; its nodes end canceled and keep nothing they had not committed. */
-  cancel: publicProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => cancelRun(ctx, input.id))),
+  cancel: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => cancelRun(ctx, input.id))),
   /** Runs the failed nodes of a failed run again. */
-  retryFailed: publicProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => retryFailedRunNodes(ctx, input.id))),
+  retryFailed: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => retryFailedRunNodes(ctx, input.id))),
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/tokens";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, ownerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 export const ZCreateTokenInput = z.object({ name: z.string().trim().min(1, "Give the token a name, e.g. where it will be used").max(100) });
@@ -9,7 +9,7 @@ export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
 
 /** API tokens for the REST API. The secret leaves the server once, in `create`'s result. */
 export const tokensRouter = createTRPCRouter({
-  list: publicProcedure.query(({ ctx }) => listApiTokens(ctx)),
-  create: publicProcedure.input(ZCreateTokenInput).mutation(({ ctx, input }) => createApiToken(ctx, input)),
-  revoke: publicProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => mapServiceErrors(() => revokeApiToken(ctx, input.id))),
+  list: ownerProcedure.query(({ ctx }) => listApiTokens(ctx)),
+  create: ownerProcedure.input(ZCreateTokenInput).mutation(({ ctx, input }) => createApiToken(ctx, input)),
+  revoke: ownerProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => mapServiceErrors(() => revokeApiToken(ctx, input.id))),
 });

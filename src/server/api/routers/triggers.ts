@@ -2,30 +2,30 @@ import "server-only";
 import { z } from "zod";
 import { getDependencies, setDependencies, ZDependenciesInput } from "../../services/dependencies";
 import { deleteSchedule, getSchedule, previewSchedule, setSchedule, ZScheduleInput } from "../../services/schedules";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 const ZPipelineId = z.object({ pipelineId: z.uuid() });
 
 /** What starts a pipeline besides a person: its schedule and the pipelines it runs after. */
 export const triggersRouter = createTRPCRouter({
-  schedule: publicProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getSchedule(ctx, input.pipelineId))),
+  schedule: viewerProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getSchedule(ctx, input.pipelineId))),
   /** The expression in words and its next fire times, or the reason it is refused (as `error`, so typing shows it). */
-  previewSchedule: publicProcedure.input(z.object({ cron: z.string().max(200), timezone: z.string().max(100) })).query(({ input }) => {
+  previewSchedule: viewerProcedure.input(z.object({ cron: z.string().max(200), timezone: z.string().max(100) })).query(({ input }) => {
     try {
       return { ok: true as const, ...previewSchedule(input) };
     } catch (error) {
       return { ok: false as const, error: error instanceof Error ? error.message : String(error), field: (error as { field?: string }).field ?? "cron" };
     }
   }),
-  setSchedule: publicProcedure
+  setSchedule: editorProcedure
     .input(ZPipelineId.extend({ schedule: ZScheduleInput }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => setSchedule(ctx, input.pipelineId, input.schedule))),
-  removeSchedule: publicProcedure.input(ZPipelineId).mutation(({ ctx, input }) => mapServiceErrors(() => deleteSchedule(ctx, input.pipelineId))),
+  removeSchedule: editorProcedure.input(ZPipelineId).mutation(({ ctx, input }) => mapServiceErrors(() => deleteSchedule(ctx, input.pipelineId))),
   /** Every IANA timezone the server knows, for the picker. */
-  timezones: publicProcedure.query(() => ["UTC", ...Intl.supportedValuesOf("timeZone")]),
-  dependencies: publicProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getDependencies(ctx, input.pipelineId))),
-  setDependencies: publicProcedure
+  timezones: viewerProcedure.query(() => ["UTC", ...Intl.supportedValuesOf("timeZone")]),
+  dependencies: viewerProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getDependencies(ctx, input.pipelineId))),
+  setDependencies: editorProcedure
     .input(ZPipelineId.extend({ dependencies: ZDependenciesInput }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => setDependencies(ctx, input.pipelineId, input.dependencies))),
 });

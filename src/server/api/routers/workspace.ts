@@ -1,16 +1,16 @@
 import "server-only";
 import { z } from "zod";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, ownerProcedure, viewerProcedure } from "../trpc";
 
 export const ZRetentionDays = z.number().int().min(1, "keep runs at least one day").max(3650, "at most ten years");
 
 /** Workspace-wide settings. */
 export const workspaceRouter = createTRPCRouter({
-  settings: publicProcedure.query(({ ctx }) =>
+  settings: viewerProcedure.query(({ ctx }) =>
     ctx.prisma.workspace.findUniqueOrThrow({ where: { id: ctx.workspaceId }, select: { name: true, retentionDays: true } }),
   ),
   /** How long runs (their node outputs, quarantine and lineage) are kept; the nightly cleanup enforces it. */
-  setRetention: publicProcedure
+  setRetention: ownerProcedure
     .input(z.object({ days: ZRetentionDays }))
     .mutation(({ ctx, input }) =>
       ctx.prisma.workspace.update({ where: { id: ctx.workspaceId }, data: { retentionDays: input.days }, select: { retentionDays: true } }),

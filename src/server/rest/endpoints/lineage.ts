@@ -12,7 +12,7 @@ export const getLineageEndpoint = defineEndpoint({
     "(with its errors), re-ingested (with the fix's history and the re-ingest run), or dropped by a filter. For a row an " +
     "aggregate made (`agg:` ids): the group, how many source records formed it and the first of them, each traceable.",
   tags: ["Lineage"],
-  auth: "bearer",
+  role: "viewer",
   resource: "Lineage record",
   params: z.object({ lineageId: z.string().min(1).max(300) }),
   responses: {

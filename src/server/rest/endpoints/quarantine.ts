@@ -29,7 +29,7 @@ export const editQuarantinedRecordEndpoint = defineEndpoint({
   summary: "Correct a quarantined record",
   description: "Replaces the record's fields, keeps the previous version in its history and marks it fixed, ready to re-ingest.",
   tags,
-  auth: "bearer",
+  role: "editor",
   resource: "Quarantined record",
   params: ZQuarantineParams,
   body: { kind: "json", schema: z.object({ record: z.record(z.string(), ZFieldValue).describe("The corrected record, every field") }) },
@@ -46,7 +46,7 @@ export const reingestEndpoint = defineEndpoint({
     "the original (one run per original run). Records that pass are loaded; records that fail again return to quarantine " +
     "with their new errors. `version: \"current\"` replays under the pipeline's latest version instead of the pinned one.",
   tags,
-  auth: "bearer",
+  role: "editor",
   resource: "Quarantined record",
   body: {
     kind: "json",

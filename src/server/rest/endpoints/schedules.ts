@@ -28,7 +28,7 @@ export const putScheduleEndpoint = defineEndpoint({
     "Creates or replaces the pipeline's schedule. An invalid cron expression or timezone is refused with the reason. " +
     "`next` lists the next five fire times; `enabled: false` pauses the schedule (resuming does not catch up the paused time).",
   tags,
-  auth: "bearer",
+  role: "editor",
   resource: "Pipeline",
   params: ZUuidParams,
   body: { kind: "json", schema: ZScheduleInput },
@@ -41,7 +41,7 @@ export const getScheduleEndpoint = defineEndpoint({
   path: "/pipelines/:id/schedule",
   summary: "Get a pipeline's schedule",
   tags,
-  auth: "bearer",
+  role: "viewer",
   resource: "Pipeline",
   params: ZUuidParams,
   responses: { 200: { description: "The schedule, or null when the pipeline has none", schema: ZSchedule.nullable() } },
@@ -53,7 +53,7 @@ export const deleteScheduleEndpoint = defineEndpoint({
   path: "/pipelines/:id/schedule",
   summary: "Remove a pipeline's schedule",
   tags,
-  auth: "bearer",
+  role: "editor",
   resource: "Pipeline",
   params: ZUuidParams,
   responses: { 204: { description: "Removed (or there was none)" } },
@@ -69,7 +69,7 @@ export const previewScheduleEndpoint = defineEndpoint({
   summary: "Describe a cron expression and list its next fire times",
   description: "Checks a cron expression in a timezone without saving anything.",
   tags,
-  auth: "bearer",
+  role: "viewer",
   body: { kind: "json", schema: z.object({ cron: z.string().max(200), timezone: z.string().max(100) }) },
   responses: {
     200: {
@@ -92,7 +92,7 @@ export const getDependenciesEndpoint = defineEndpoint({
   path: "/pipelines/:id/dependencies",
   summary: "Get the pipelines a pipeline runs after, and those that run after it",
   tags,
-  auth: "bearer",
+  role: "viewer",
   resource: "Pipeline",
   params: ZUuidParams,
   responses: { 200: { description: "Its dependencies", schema: ZDependencies } },
@@ -107,7 +107,7 @@ export const putDependenciesEndpoint = defineEndpoint({
     "Mode `any` starts a run after each successful run of any upstream; `all` once every upstream has succeeded since this pipeline last ran. " +
     "Dependencies that would form a cycle are refused (400, `cycle` names the pipelines).",
   tags,
-  auth: "bearer",
+  role: "editor",
   resource: "Pipeline",
   params: ZUuidParams,
   body: { kind: "json", schema: ZDependenciesInput },

@@ -28,7 +28,7 @@ export const createUploadEndpoint = defineEndpoint({
     "Streams a CSV (.csv, .tsv, .txt) or JSON (.json, .ndjson, .jsonl) file to the server, up to SLUICE_MAX_UPLOAD_BYTES. " +
     "CSV files are inspected on arrival: the response lists their columns with inferred types.",
   tags: ["Uploads"],
-  auth: "bearer",
+  role: "editor",
   body: { kind: "multipart", fields: { file: { description: "The file; its name decides how it is read", file: true, required: true } } },
   responses: { 201: { description: "Stored", schema: ZUploadResult } },
   handler: async ({ ctx, request }) => reply(201, await receiveUpload(ctx, request)),

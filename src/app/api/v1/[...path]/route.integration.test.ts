@@ -40,7 +40,7 @@ interface ErrorBody {
 const graph = (name: string) => ({ format: 1, name, nodes: [], edges: [] });
 
 function trpc() {
-  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId, actor: "you" });
+  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId, actor: "you", role: "owner" });
 }
 
 beforeAll(async () => {
