@@ -8,6 +8,13 @@ const ZEnv = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** An admin bearer token for the REST API, for automation that cannot use the UI. */
   SLUICE_API_TOKEN: z.string().min(16, "SLUICE_API_TOKEN must be at least 16 characters").optional(),
+  /**
+   * The key that seals secrets at rest (32 bytes, base64 or hex). Unset: a key is generated
+   * on first start into <SLUICE_DATA_DIR>/secret.key (mode 0600); keep that file with backups.
+   */
+  SLUICE_SECRET_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** The key before the last rotation, while values sealed with it may still exist. */
+  SLUICE_SECRET_KEY_PREVIOUS: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   /** `off` keeps the web process from running jobs (run `npm run worker` separately). */
   SLUICE_WORKER: z.enum(["on", "off"]).default("on"),
   /** Where the embedded PostgreSQL and uploaded files live. */

@@ -1,7 +1,8 @@
 /**
  * The one entry point: `start` (build if needed, serve the app, run the worker),
- * `dev` (Next.js dev server + worker) and `worker` (jobs only). Uses an embedded
- * PostgreSQL under SLUICE_DATA_DIR when DATABASE_URL is unset.
+ * `dev` (Next.js dev server + worker), `worker` (jobs only) and the maintenance commands
+ * (`npm run sluice -- <command>`). Uses an embedded PostgreSQL under SLUICE_DATA_DIR when
+ * DATABASE_URL is unset.
  */
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
@@ -13,6 +14,7 @@ import { MigrationError } from "./db/migrate";
 import { prepareDatabase } from "./db/prepare";
 import { readEnv } from "./env";
 import { startWorker } from "./jobs/worker";
+import { rotateSecretKey } from "./secrets";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const command = process.argv[2] ?? "start";
@@ -95,6 +97,19 @@ async function main() {
   const applied = await prepareDatabase(databaseUrl);
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
 
+  if (command === "rotate-secret-key") {
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      const result = await rotateSecretKey(pool, { newKey: process.env.SLUICE_NEW_SECRET_KEY });
+      log(`re-sealed ${result.resealed} secret${result.resealed === 1 ? "" : "s"} with key ${result.keyId}`);
+      if (result.newKey) log("now set SLUICE_SECRET_KEY to the new key (SLUICE_NEW_SECRET_KEY) and restart every Sluice process");
+    } finally {
+      await pool.end();
+    }
+    return shutdown(0);
+  }
+
   const runWorker = async () => {
     const worker = await startWorker({
       connectionString: databaseUrl,
@@ -114,7 +129,7 @@ async function main() {
     await runWorker();
     return;
   }
-  if (command !== "start" && command !== "dev") throw new Error(`unknown command "${command}" (use start, dev or worker)`);
+  if (command !== "start" && command !== "dev") throw new Error(`unknown command "${command}" (use start, dev, worker or rotate-secret-key)`);
 
   const dev = command === "dev";
   if (!dev) await buildIfNeeded();
