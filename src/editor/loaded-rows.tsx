@@ -145,8 +145,8 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
       <div className="p-4 text-sm">
         <p className="font-medium text-slate-800">Not loaded by Sluice yet</p>
         <p className="mt-1 text-slate-600">
-          <span className="font-mono">{data.table}</span> exists but has no lineage columns (_sluice_lineage_id, _sluice_run_id): no run has loaded it yet. The
-          first run adds them.
+          <span className="font-mono">{data.table}</span> exists but holds no rows a run of this workspace loaded: run the pipeline, and the rows it loads
+          show here.
         </p>
       </div>
     );

@@ -115,6 +115,16 @@ export type NodeExecution<TConfig> =
       compile: (args: CompileArgs<TConfig>) => Sql;
     };
 
+/** A database table a node's config names, so the server can refuse ones pipelines may not touch. */
+export interface TableUse {
+  /** Absent: public. */
+  schema?: string;
+  table: string;
+  access: "read" | "write";
+  /** Where the table is named in the config, for the problem shown on that field. */
+  path: (string | number)[];
+}
+
 export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
   /** Stable id, `category.name`; stored in pipeline JSON. */
   type: string;
@@ -129,6 +139,8 @@ export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
   migrations?: Record<number, (old: unknown) => unknown>;
   outputSchema: (args: OutputSchemaArgs<z.output<TSchema>>) => Column[];
   execution: NodeExecution<z.output<TSchema>>;
+  /** The tables the node reads or writes outside the run's own relations. Default: none. */
+  tables?: (config: z.output<TSchema>) => TableUse[];
   /** Example config, shown in docs and used by the registry test. */
   example: z.input<TSchema>;
 }

@@ -51,6 +51,8 @@ export interface CheckedGraph {
 export interface CheckGraphOptions {
   registry: Registry;
   upload: (id: string) => UploadInfo | undefined;
+  /** Why a pipeline may not use a table its config names (see NodeDefinition.tables), or null. Default: any table. */
+  tableProblem?: (schema: string | undefined, table: string) => string | null;
 }
 
 function issuePath(path: PropertyKey[]): (string | number)[] {
@@ -148,6 +150,12 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
           code: "config",
           message: `${node.id}: ${path.length ? `${path.join(".")}: ` : ""}${issue.message}`,
         });
+      }
+    }
+    if (config.success && options.tableProblem) {
+      for (const use of definition.tables?.(config.data) ?? []) {
+        const problem = options.tableProblem(use.schema, use.table);
+        if (problem) problems.push({ nodeId: node.id, path: use.path, code: "config", message: `${node.id}: ${problem}` });
       }
     }
     byId.set(node.id, { node, definition, config: config.success ? config.data : undefined, inputs: {}, output: undefined });

@@ -63,5 +63,6 @@ export default defineNode({
     return [];
   },
   execution: { kind: "destination" },
+  tables: (config) => [{ schema: config.schema, table: config.table, access: "write", path: ["table"] }],
   example: { table: "air_quality", mode: "upsert", key: ["station", "measured_at"] },
 });

@@ -44,6 +44,12 @@ export default defineNode({
     });
   },
   execution: { kind: "validate" },
+  tables: (config) =>
+    config.rules.flatMap((rule, i) =>
+      rule.references
+        ? [{ schema: rule.references.schema, table: rule.references.table, access: "read" as const, path: ["rules", i, "references", "table"] }]
+        : [],
+    ),
   example: {
     rules: [
       { field: "station", type: "string", required: true, pattern: "[A-Z]{2}[0-9]{3}" },

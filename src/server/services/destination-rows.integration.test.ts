@@ -90,7 +90,7 @@ describe("the rows a destination loaded", () => {
     expect(lineage.record).toMatchObject({ station: "AB004", aqi: "99" });
   });
 
-  it("says when the table does not exist yet, or was not loaded by Sluice", async () => {
+  it("says when the table does not exist yet, or holds nothing this workspace's runs loaded", async () => {
     expect(await listDestinationRows(env.ctx, { table: "not_there" })).toEqual({ status: "missing", table: '"public"."not_there"' });
     expect(await listDestinationRows(env.ctx, { schema: "nowhere", table: "t" })).toEqual({ status: "missing", table: '"nowhere"."t"' });
     await env.db.pool.query("CREATE TABLE plain_table (id int)");
@@ -105,10 +105,14 @@ describe("the rows a destination loaded", () => {
   });
 
   it("pages through a large table once per row, reading only the blocks near each page", async () => {
+    const runId = await (await runInto("for_run_id")).run();
     // ~2,000 blocks; the newest 40,000 rows then deleted, so the first page must look further back.
-    await env.db.pool.query(`CREATE TABLE big_loaded AS
-      SELECT g AS n, repeat('x', 40) AS pad, 'lineage:' || g AS _sluice_lineage_id, gen_random_uuid() AS _sluice_run_id
-        FROM generate_series(1, 200000) g`);
+    await env.db.pool.query(
+      `CREATE TABLE big_loaded AS
+      SELECT g AS n, repeat('x', 40) AS pad, 'lineage:' || g AS _sluice_lineage_id, $1::uuid AS _sluice_run_id
+        FROM generate_series(1, 200000) g`,
+      [runId],
+    );
     await env.db.pool.query("DELETE FROM big_loaded WHERE n > 160000");
     const first = await listDestinationRows(env.ctx, { table: "big_loaded", limit: 3 });
     if (first.status !== "loaded") throw new Error(first.status);
@@ -124,8 +128,9 @@ describe("the rows a destination loaded", () => {
   });
 
   it("cuts long values, saying so", async () => {
+    const runId = await (await runInto("for_wide_run_id")).run();
     await env.db.pool.query(`CREATE TABLE wide_loaded (doc jsonb, _sluice_lineage_id text, _sluice_run_id uuid)`);
-    await env.db.pool.query(`INSERT INTO wide_loaded VALUES (jsonb_build_object('text', repeat('y', 2000)), 'l', gen_random_uuid())`);
+    await env.db.pool.query(`INSERT INTO wide_loaded VALUES (jsonb_build_object('text', repeat('y', 2000)), 'l', $1)`, [runId]);
     const page = await listDestinationRows(env.ctx, { table: "wide_loaded" });
     if (page.status !== "loaded") throw new Error(page.status);
     const value = page.rows[0]![0]!;

@@ -9,15 +9,22 @@
  * whole 1,000,000-row table for 50 rows takes ~0.35 s: a page scans only the last
  * blocks before its cursor instead (a TID range scan), widening the window until it
  * holds a page or reaches the table's start.
+ *
+ * Only rows this workspace's runs wrote are read (workspaces share the data database, and
+ * a table name is no secret), and never a table pipelines may not use (db/protected-relations).
  */
 import type pg from "pg";
 import { z } from "zod";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { LINEAGE_COLUMN, RUN_COLUMN } from "@/nodes/contract";
 import { ident, identifierProblem, join, sql, type Sql } from "@/nodes/sql";
+import { protectedRelationProblem } from "../db/protected-relations";
 import { query, queryArrays, transaction } from "../db/query";
 
 interface Ctx {
   pool: pg.Pool;
+  prisma: PrismaClient;
+  workspaceId: string;
 }
 
 export const DEFAULT_PAGE_ROWS = 50;
@@ -54,7 +61,7 @@ export interface TDestinationColumn {
 export type TDestinationRows =
   /** The table does not exist: the destination has not loaded anything yet. */
   | { status: "missing"; table: string }
-  /** The table exists but has no lineage columns: a table Sluice has not loaded. */
+  /** The table exists but holds no row a run of this workspace loaded (or has no lineage columns). */
   | { status: "notLoaded"; table: string }
   | {
       status: "loaded";
@@ -76,6 +83,9 @@ export async function listDestinationRows(ctx: Ctx, rawInput: TDestinationRowsIn
   const input = ZDestinationRowsInput.parse(rawInput);
   const name = ident(input.schema, input.table);
   const table = name.quoted;
+  if (protectedRelationProblem(input.schema, input.table)) return { status: "missing", table };
+  const runs = await ctx.prisma.run.findMany({ where: { workspaceId: ctx.workspaceId }, select: { id: true } });
+  const ours = sql`${ident("r")}.${ident(RUN_COLUMN)}::text IN (SELECT unnest(${runs.map((run) => run.id)}::text[]))`;
   return transaction(
     ctx.pool,
     async (client): Promise<TDestinationRows> => {
@@ -103,13 +113,15 @@ export async function listDestinationRows(ctx: Ctx, rawInput: TDestinationRowsIn
       };
       const list = join([sql`${r}.ctid::text`, sql`${r}.${ident(LINEAGE_COLUMN)}`, sql`${r}.${ident(RUN_COLUMN)}::text`, ...columns.map((c) => text(c.name))]);
       const before = input.cursor ? sql` AND ${r}.ctid < ${input.cursor}::tid` : sql``;
+      if (!input.cursor && (await query(client, sql`SELECT 1 FROM ${name} AS ${r} WHERE ${ours} LIMIT 1`)).rowCount === 0)
+        return { status: "notLoaded", table };
       // Blocks at and after `end` hold nothing older than the cursor.
       const end = input.cursor ? Number(input.cursor.slice(1, input.cursor.indexOf(","))) + 1 : Number(relation.blocks);
       let rows: (string | null)[][] = [];
       for (let window = FIRST_WINDOW_BLOCKS; ; window *= WIDEN) {
         const from = Math.max(0, end - window);
         const page: Sql = sql`SELECT ${list} FROM ${name} AS ${r}
-          WHERE ${r}.ctid >= ${`(${from},0)`}::tid${before}
+          WHERE ${r}.ctid >= ${`(${from},0)`}::tid${before} AND ${ours}
           ORDER BY ${r}.ctid DESC LIMIT ${input.limit + 1}`;
         rows = (await queryArrays<(string | null)[]>(client, page)).rows;
         if (rows.length > input.limit || from === 0) break;
@@ -118,7 +130,7 @@ export async function listDestinationRows(ctx: Ctx, rawInput: TDestinationRowsIn
       const shown = rows.slice(0, input.limit);
       const total = input.cursor
         ? null
-        : Number((await query<{ n: string }>(client, sql`SELECT count(*) AS n FROM ${name}`)).rows[0]?.n ?? 0);
+        : Number((await query<{ n: string }>(client, sql`SELECT count(*) AS n FROM ${name} AS ${r} WHERE ${ours}`)).rows[0]?.n ?? 0);
       return {
         status: "loaded",
         table,

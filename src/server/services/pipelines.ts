@@ -3,6 +3,7 @@ import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
+import { protectedRelationProblem } from "../db/protected-relations";
 import { GraphInvalidError, NotFoundError } from "../errors";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
 
@@ -22,7 +23,7 @@ interface Ctx {
 /** Checks a graph the way saving and running do, with upload metadata loaded. */
 export async function validateGraph(ctx: Ctx, graph: unknown) {
   const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
-  return checkGraph(graph, { registry, upload });
+  return checkGraph(graph, { registry, upload, tableProblem: protectedRelationProblem });
 }
 
 async function checkedForSave(ctx: Ctx, graph: unknown): Promise<TPipelineGraph> {

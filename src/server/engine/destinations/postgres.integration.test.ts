@@ -384,6 +384,30 @@ describe("destination.postgres: an existing table that does not fit", () => {
   });
 });
 
+describe("destination.postgres: tables no pipeline may touch", () => {
+  it("refuses Sluice's own tables, the job queue and the catalog, leaving them as they were", async () => {
+    await db.pool.query("INSERT INTO worker_heartbeats (worker_id, process_id) VALUES ('real-worker', 'p1')");
+    const forged = await stage({ worker_id: "string", process_id: "string" }, [{ worker_id: "forged", process_id: "x" }]);
+    const error = await loadError({ table: "worker_heartbeats", mode: "replace" }, forged);
+    expect(error.message).toBe(
+      'Cannot load into "public"."worker_heartbeats": public.worker_heartbeats is one of Sluice\'s own tables: pipelines may not use it; choose another table name',
+    );
+    expect((await db.pool.query("SELECT worker_id FROM worker_heartbeats")).rows).toEqual([{ worker_id: "real-worker" }]);
+
+    const tasks = Number((await db.pool.query("SELECT count(*) FROM graphile_worker._private_tasks")).rows[0].count);
+    const queue = await loadError({ schema: "graphile_worker", table: "_private_tasks", mode: "replace" }, await stage({ identifier: "string" }, [{ identifier: "x" }]));
+    expect(queue.message).toContain("graphile_worker._private_tasks is in the schema graphile_worker, Sluice's job queue");
+    expect(Number((await db.pool.query("SELECT count(*) FROM graphile_worker._private_tasks")).rows[0].count)).toBe(tasks);
+
+    const any = await stage({ id: "integer" }, [{ id: 1 }]);
+    expect((await loadError({ schema: "pg_catalog", table: "pg_authid", mode: "append" }, any)).message).toContain("PostgreSQL's own catalog");
+    expect((await loadError({ schema: "sluice_run_00000000000040008000000000000001", table: "src", mode: "append" }, any)).message).toContain(
+      "where Sluice keeps runs and previews",
+    );
+    expect((await loadError({ table: "ApiToken", mode: "append" }, any)).message).toContain("one of Sluice's own tables");
+  });
+});
+
 describe("destination.postgres: hostile names and values", () => {
   const hostile = { 'it\'s "quoted"': "string", "select": "integer", "a b; DROP TABLE x": "string", "n": "integer" } as const;
   const values = [

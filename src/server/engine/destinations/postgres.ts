@@ -37,6 +37,7 @@ import type { z } from "zod";
 import { LINEAGE_COLUMN, RUN_COLUMN, type CompileInput } from "@/nodes/contract";
 import type postgresDestination from "@/nodes/destinations/postgres";
 import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
+import { protectedRelationProblem } from "../../db/protected-relations";
 import { query, queryArrays } from "../../db/query";
 import { findRelation, readTable, schemaExists } from "./postgres-catalog";
 import { inputProblems, newTableColumns, planExistingTable, type ColumnDefinition } from "./postgres-plan";
@@ -88,6 +89,9 @@ export async function loadPostgres(args: LoadPostgresArgs): Promise<LoadPostgres
   // append has no use for a key: a primary key would make the next append fail.
   const key = config.mode === "append" ? [] : config.key;
 
+  // Saving refuses these already; a version pinned before that rule still reaches here.
+  const forbidden = protectedRelationProblem(config.schema, config.table);
+  if (forbidden) throw new DestinationError(`Cannot load into ${tableName}: ${forbidden}`);
   const problems = inputProblems(input.columns, config.mode, config.key);
   if (!UUID_RE.test(runId)) problems.push(`the run id ${JSON.stringify(runId)} is not a UUID`);
   if (problems.length > 0) throw new DestinationError(`Cannot load into ${tableName}: ${problems.join("; ")}`);

@@ -4,7 +4,7 @@ import type { Column, TColumnType } from "@/nodes/contract";
 import { ZValidateConfig } from "@/nodes/validate/config";
 import { compileRecordValidator } from "@/nodes/validate/rules";
 import { parseValue } from "@/nodes/values";
-import { lineageOf, runSetRules, runValidate, withInput, type EngineInput, type EngineResult } from "./harness";
+import { lineageOf, runSetRules, runValidate, testPool, withInput, type EngineInput, type EngineResult } from "./harness";
 import { ValidateNodeError, validateInSql } from "./validate-in-sql";
 
 function expectBalanced(result: EngineResult) {
@@ -342,9 +342,23 @@ describe("references", () => {
     await expect(
       runValidate({ rules: [{ field: "s", references: { table: "nope", column: "id" } }] }, { columns: text("s"), rows: [["a"]] }),
     ).rejects.toThrow(new ValidateNodeError('Rule for "s" references public.nope, but there is no such table in the data database'));
+    await (await testPool()).query("CREATE TABLE IF NOT EXISTS known_ids (id text)");
     await expect(
-      runValidate({ rules: [{ field: "s", references: { table: "workspaces", column: "nope" } }] }, { columns: text("s"), rows: [["a"]] }),
-    ).rejects.toThrow(/public\.workspaces has no column "nope"/);
+      runValidate({ rules: [{ field: "s", references: { table: "known_ids", column: "nope" } }] }, { columns: text("s"), rows: [["a"]] }),
+    ).rejects.toThrow(/public\.known_ids has no column "nope"/);
+  });
+
+  it("is no oracle on the catalog or Sluice's own tables: such a rule fails before anything is looked up", async () => {
+    const input = { columns: text("s"), rows: [["postgres"]] };
+    await expect(runValidate({ rules: [{ field: "s", references: { schema: "pg_catalog", table: "pg_authid", column: "rolname" } }] }, input)).rejects.toThrow(
+      new ValidateNodeError('Rule for "s": pg_catalog.pg_authid is in the schema pg_catalog, PostgreSQL\'s own catalog: pipelines may not use it; choose another schema'),
+    );
+    await expect(runValidate({ rules: [{ field: "s", references: { table: "api_tokens", column: "prefix" } }] }, input)).rejects.toThrow(
+      /public\.api_tokens is one of Sluice's own tables/,
+    );
+    await expect(runValidate({ rules: [{ field: "s", references: { schema: "graphile_worker", table: "_private_tasks", column: "identifier" } }] }, input)).rejects.toThrow(
+      /Sluice's job queue/,
+    );
   });
 });
 
@@ -402,8 +416,9 @@ describe("unknown fields", () => {
 
 describe("applySetRules (fused streaming path)", () => {
   it("moves duplicates and dangling references from a staged table to quarantine", async () => {
+    await (await testPool()).query("CREATE TABLE known_workspaces (id uuid); INSERT INTO known_workspaces VALUES ('00000000-0000-4000-8000-000000000001')");
     const result = await runSetRules(
-      { rules: [{ field: "id", type: "integer", unique: true }, { field: "ws", references: { table: "workspaces", column: "id" } }] },
+      { rules: [{ field: "id", type: "integer", unique: true }, { field: "ws", references: { table: "known_workspaces", column: "id" } }] },
       {
         columns: [
           { name: "id", type: "integer" },

@@ -18,6 +18,7 @@ import { compilePattern } from "@/nodes/validate/pattern";
 import { boundWords, MESSAGES, oneOfList, SET_RULE_WORDS, type TViolationRule } from "@/nodes/validate/rules";
 import validateNode from "@/nodes/validate/validate";
 import { PG_TYPES, parseValue } from "@/nodes/values";
+import { protectedRelationProblem } from "../../db/protected-relations";
 import { query } from "../../db/query";
 import { canonicalText, JSON_FUNCTIONS, shownPlain, shownQuoted, typedFromText, typeProblem } from "./value-sql";
 
@@ -248,6 +249,9 @@ async function planReference(client: pg.ClientBase, plan: FieldPlan): Promise<Re
   const ref = plan.rule.references;
   if (!ref) throw new Error("planReference needs a rule with references");
   const schema = ref.schema ?? "public";
+  // Before any lookup: whether a catalog table exists, or holds a value, is itself an answer.
+  const forbidden = protectedRelationProblem(schema, ref.table);
+  if (forbidden) throw new ValidateNodeError(`Rule for "${plan.rule.field}": ${forbidden}`);
   const relation = ident(schema, ref.table);
   const display = `${schema}.${ref.table}.${ref.column}`;
   const quotedName = render(sql`${relation}`).text;
