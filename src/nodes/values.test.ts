@@ -3,6 +3,7 @@ import type { TColumnType } from "./contract";
 import {
   daysSince2000,
   inferColumnType,
+  inferredValueProblem,
   jsonProblem,
   MAX_JSON_DEPTH,
   parseValue,
@@ -254,9 +255,11 @@ describe("inferColumnType", () => {
     [["true", "no", "Y", null, ""], "boolean"],
     [["1", "0", "1"], "integer"],
     [["1", "0", "yes"], "boolean"],
-    [["12", "-3", "007"], "integer"],
-    [["12", "1.5", "1e3"], "number"],
-    [["9223372036854775808"], "number"],
+    [["12", "-3", "0"], "integer"],
+    [["12", "-3", "007"], "string"],
+    [["12", "1.5", "-0.25", "19.90"], "number"],
+    [["12", "1.5", "1e3"], "string"],
+    [["9223372036854775808"], "string"],
     [["2024-01-01", "2024-02-29"], "date"],
     [["2024-01-01 10:00", "2024-01-01T10:00:00Z"], "timestamp"],
     [["2024-01-01", "2024-01-01 10:00"], "string"],
@@ -267,6 +270,48 @@ describe("inferColumnType", () => {
     [[], "string"],
   ] as const)("%j → %s", (samples, expected) => {
     expect(inferColumnType(samples)).toBe(expected);
+  });
+});
+
+describe("inference never changes a value", () => {
+  // Real-looking columns: each must stay text, every value exactly as written.
+  it.each([
+    ["US ZIP codes", ["10001", "00501", "90210"]],
+    ["one ZIP code with a leading zero among many", [...Array.from({ length: 999 }, (_, i) => String(10000 + i)), "02134"]],
+    ["phone numbers with a country code", ["+4712345678", "+14155550123"]],
+    ["phone numbers with a trunk prefix", ["0471234567", "0612345678"]],
+    ["SKUs", ["007", "042", "123"]],
+    ["16-digit account (card) numbers", ["4111111111111111", "5500000000000004"]],
+    ["19-digit order references", ["1234567890123456789"]],
+    ["thousands separators", ["1,234", "12,345,678"]],
+    ["decimal commas (locale)", ["1,5", "12,75"]],
+    ["space-grouped thousands", ["1 234", "5 678"]],
+    ["part numbers that look like exponents", ["2E10", "12E45"]],
+    ["numbers written without a leading digit", [".5", "5."]],
+    ["many decimals", ["0.12345678901234567"]],
+  ])("%s → string", (_name, samples) => {
+    expect(inferColumnType(samples)).toBe("string");
+  });
+
+  it.each([
+    ["counts", ["0", "12", "-3", "123456789012345"], "integer"],
+    ["prices with trailing zeros (the same number)", ["19.90", "5.00", "0.5"], "number"],
+  ] as const)("%s → %s", (_name, samples, type) => {
+    expect(inferColumnType(samples)).toBe(type);
+  });
+
+  it("explains a value that would change in an inferred type, and accepts it once the type is chosen", () => {
+    expect(inferredValueProblem("integer", "00501")).toBe(
+      '"00501" would not keep its exact text as an integer (it has a leading zero). The column\'s type was inferred ' +
+        "from a sample of the file; set it to string to keep every value as written, or to integer to accept the change",
+    );
+    expect(inferredValueProblem("integer", "+47")).toMatch(/leading \+/);
+    expect(inferredValueProblem("integer", "-0")).toMatch(/would become 0/);
+    expect(inferredValueProblem("integer", "1234567890123456")).toMatch(/more than 15 digits/);
+    expect(inferredValueProblem("number", "1e3")).toMatch(/exponent/);
+    expect(inferredValueProblem("integer", "abc")).toBe(valueProblem("integer", "abc"));
+    expect(inferredValueProblem("integer", null)).toBeNull();
+    expect(valueProblem("integer", "00501")).toBeNull();
   });
 });
 

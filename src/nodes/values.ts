@@ -473,19 +473,74 @@ const INFERENCE_ORDER: readonly TColumnType[] = ["boolean", "integer", "number",
 const ZERO_ONE_RE = /^[01]$/;
 
 /**
- * The narrowest type accepting every non-null sample, trying boolean, integer, number,
- * date, timestamp, then string. Boolean is chosen only when some sample is a word
- * (true, no, Y...): a column of only 0 and 1 is inferred as integer, since counts and
- * codes are as common as flags and integer is the safer guess. A column with no values
- * and any mixture (e.g. dates and timestamps) is string; JSON is never inferred.
+ * Most digits an inferred integer or number may have. Beyond 15 a double no longer keeps
+ * every decimal digit, and such long digit strings are identifiers (cards, accounts,
+ * references) far more often than quantities.
+ */
+export const MAX_INFERRED_DIGITS = 15;
+
+/** Decimal notation with nothing a number would drop: no sign but `-`, no leading zero, no exponent. */
+const EXACT_INTEGER_RE = /^-?(0|[1-9][0-9]*)$/;
+const EXACT_NUMBER_RE = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/** Significant digits of an accepted decimal text: leading zeros and the point do not count. */
+function significantDigits(text: string): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) continue;
+    if (leading && c === 0x30) continue;
+    leading = false;
+    digits++;
+  }
+  return digits;
+}
+
+/**
+ * Why `text` would not keep its value as a column of an inferred `type`, or null when it
+ * would. The one rule for inference, applied to the sample ({@link inferColumnType}) and
+ * to every later value of a column whose type was inferred, so a value the sample did not
+ * show is quarantined rather than changed:
+ * - integer: `String(Number(text)) === text` (no `+`, no leading zero, not `-0`) and at
+ *   most {@link MAX_INFERRED_DIGITS} digits — `00501`, `007`, `+4712345678` stay text;
+ * - number: plain decimal notation whose digits a double keeps: no `+`, no leading zero
+ *   before the point, no exponent (`2E10` is a part number as often as a quantity), at
+ *   most {@link MAX_INFERRED_DIGITS} significant digits. Trailing zeros after the point
+ *   are allowed (`12.30` is the number 12.3: measurements are written that way);
+ * - other types: what {@link valueProblem} accepts (their texts have one meaning).
+ * Thousands separators and locale decimal commas are not numbers anyway.
+ */
+export function inferredValueProblem(type: TColumnType, text: string | null): string | null {
+  const problem = valueProblem(type, text);
+  if (problem !== null || text === null || text === "" || (type !== "integer" && type !== "number")) return problem;
+  const exact = type === "integer" ? EXACT_INTEGER_RE.test(text) && text !== "-0" : EXACT_NUMBER_RE.test(text);
+  let why: string | null = null;
+  if (text.startsWith("+")) why = "it has a leading +";
+  else if (/^-?0[0-9]/.test(text)) why = "it has a leading zero";
+  else if (!exact) why = type === "integer" ? `it would become ${String(Number(text))}` : "it is written with an exponent or without a digit before the point";
+  else if (significantDigits(text) > MAX_INFERRED_DIGITS) why = `it has more than ${MAX_INFERRED_DIGITS} digits`;
+  if (why === null) return null;
+  return (
+    `${showValue(text)} would not keep its exact text as ${TYPE_NOUNS[type]} (${why}). The column's type was inferred ` +
+    `from a sample of the file; set it to string to keep every value as written, or to ${type} to accept the change`
+  );
+}
+
+/**
+ * The narrowest type whose {@link inferredValueProblem} accepts every non-null sample,
+ * trying boolean, integer, number, date, timestamp, then string. Boolean is chosen only
+ * when some sample is a word (true, no, Y...): a column of only 0 and 1 is inferred as
+ * integer, since counts and codes are as common as flags and integer is the safer guess.
+ * A column with no values and any mixture (e.g. dates and timestamps) is string; JSON is
+ * never inferred.
  */
 export function inferColumnType(samples: readonly (string | null)[]): TColumnType {
   const values = samples.filter((s): s is string => s !== null && s !== "");
   if (values.length === 0) return "string";
   for (const type of INFERENCE_ORDER) {
     if (type === "boolean" && values.every((v) => ZERO_ONE_RE.test(v))) continue;
-    const parse = PARSERS[type];
-    if (values.every((v) => parse(v).ok)) return type;
+    if (values.every((v) => inferredValueProblem(type, v) === null)) return type;
   }
   return "string";
 }

@@ -220,33 +220,40 @@ function ColumnTypes({ value, columns, types, label, onChange }: {
     onChange(Object.keys(next).length ? next : undefined);
   };
   return (
-    <table aria-label={label} className="w-full text-sm">
-      <tbody>
-        {names.map((name) => {
-          const inferred = columns?.find((c) => c.name === name)?.type;
-          return (
-            <tr key={name} className="border-b border-slate-100 last:border-0">
-              <td className="truncate py-1 pr-2 font-mono text-xs text-slate-700">{name}</td>
-              <td className="py-1">
-                <select
-                  aria-label={`Type of ${name}`}
-                  value={overrides[name] ?? ""}
-                  onChange={(e) => set(name, e.target.value)}
-                  className="w-full rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs"
-                >
-                  <option value="">{inferred ? `${inferred} (inferred)` : "inferred"}</option>
-                  {types.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                </select>
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div>
+      <p className="mb-1 text-xs text-slate-500">
+        Inferred types come from a sample: the file&apos;s first megabyte. A column is a number only when every sampled value
+        reads back exactly, so codes with leading zeros, a +, separators or more than 15 digits stay text. A later value that
+        does not fit its inferred type goes to quarantine; it is never changed.
+      </p>
+      <table aria-label={label} className="w-full text-sm">
+        <tbody>
+          {names.map((name) => {
+            const inferred = columns?.find((c) => c.name === name)?.type;
+            return (
+              <tr key={name} className="border-b border-slate-100 last:border-0">
+                <td className="truncate py-1 pr-2 font-mono text-xs text-slate-700">{name}</td>
+                <td className="py-1">
+                  <select
+                    aria-label={`Type of ${name}`}
+                    value={overrides[name] ?? ""}
+                    onChange={(e) => set(name, e.target.value)}
+                    className="w-full rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs"
+                  >
+                    <option value="">{inferred ? `${inferred} (inferred)` : "inferred"}</option>
+                    {types.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

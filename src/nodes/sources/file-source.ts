@@ -1,6 +1,6 @@
 /** What the file sources (CSV, JSON) share: their `file` and `columns` settings, and finding the upload. */
 import { z } from "zod";
-import { ZColumnType, type OutputSchemaArgs, type UploadInfo } from "../contract";
+import { ZColumnType, type Column, type OutputSchemaArgs, type TColumnType, type UploadInfo } from "../contract";
 import { UPLOAD_REF_PREFIX, uploadIdOf } from "../pipeline";
 
 /** The `file` setting: an uploaded file, `upload:<id>`. */
@@ -22,4 +22,13 @@ export function sourceUpload(file: string, { upload, report }: Pick<OutputSchema
   const info = uploadId ? upload(uploadId) : undefined;
   if (!info) report({ path: ["file"], message: "the file is not uploaded yet (or was deleted): upload it again" });
   return info;
+}
+
+/**
+ * Whether a source column's type is the one inferred from its upload's sample rather than
+ * one the user chose (`columns`): then a later value that would not keep its exact text in
+ * that type goes to quarantine (`inferredValueProblem` in `@/nodes/values`).
+ */
+export function typeIsInferred(column: Column, inspected: readonly Column[], overrides: Readonly<Record<string, TColumnType>> = {}): boolean {
+  return overrides[column.name] === undefined && inspected.some((c) => c.name === column.name && c.type === column.type);
 }

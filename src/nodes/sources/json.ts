@@ -95,7 +95,7 @@ export default defineNode({
       "Reads an uploaded JSON file, streaming it into the database without holding it in memory: either one array of " +
       "objects ([{…}, {…}]) or NDJSON (one object per line, also .jsonl). Nested objects become columns by path " +
       "(address.city) unless flattening is off; arrays, and objects when flattening is off, are kept as JSON columns. " +
-      "Column types are inferred from the first megabyte and can be overridden; a text like \"42\" is accepted for a number " +
+      "Column types are inferred from a sample (the first megabyte), never changing a value, and can be overridden; a text like \"42\" is accepted for a number " +
       "column, as in CSV files. Fields that are not columns are ignored, and the run log counts them (add them under " +
       "Column types to read them). A record that is not an object, a value that does not fit its column, or an NDJSON " +
       "line that is not valid JSON goes to quarantine with the reason. A broken array (invalid JSON, cut off) fails the " +

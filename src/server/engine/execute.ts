@@ -11,6 +11,7 @@ import { sql, type Sql } from "@/nodes/sql";
 import { compileFieldChecks } from "@/nodes/validate/rules";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
+import { typeIsInferred } from "@/nodes/sources/file-source";
 import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import validateNode from "@/nodes/validate/validate";
 import { csvFormatOf } from "./csv-format";
@@ -151,7 +152,7 @@ async function executeCsvSource(job: NodeJob): Promise<void> {
   const load: TLoadColumn[] = loadColumns.map((c) => {
     const sourceIndex = fileColumns.indexOf(c.name);
     if (sourceIndex < 0) throw new Error(`the file has no column "${c.name}" any more: it was replaced since the pipeline was saved`);
-    return { name: c.name, type: c.type, sourceIndex };
+    return { name: c.name, type: c.type, sourceIndex, exact: typeIsInferred(c, file.upload.columns, config.columns) };
   });
   const fieldChecks = new Map<number, TFieldCheck[]>();
   const rejectNonEmpty: number[] = [];
@@ -199,7 +200,7 @@ async function executeJsonSource(job: NodeJob): Promise<void> {
   const detected = ZJsonFormat.safeParse(file.upload.format.format);
   const format = config.format ?? (detected.success ? detected.data : undefined);
   if (!format) throw new Error(`${file.upload.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
-  const load = job.node.output.map((c) => ({ name: c.name, type: c.type }));
+  const load = job.node.output.map((c) => ({ name: c.name, type: c.type, exact: typeIsInferred(c, file.upload.columns, config.columns) }));
 
   await stageSource(job, {
     load,

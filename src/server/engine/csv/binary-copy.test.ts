@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COLUMN_TYPES, type TColumnType } from "@/nodes/contract";
-import { valueProblem } from "@/nodes/values";
+import { inferredValueProblem, valueProblem } from "@/nodes/values";
 import { CopyBuffer, encodeText, fieldEncoders, writeTimestampMicros } from "./binary-copy";
 
 const SEEDS: Record<TColumnType, string[]> = {
@@ -31,15 +31,15 @@ function variants(seed: string, random: () => number): string[] {
   return out;
 }
 
-function encodeFast(type: TColumnType, text: string): Buffer | null {
+function encodeFast(type: TColumnType, text: string, exact = false): Buffer | null {
   const out = new CopyBuffer(16);
   const src = Buffer.from(text, "utf8");
-  return fieldEncoders(false)[type](src, 0, src.length, out) ? out.take() : null;
+  return fieldEncoders(false, exact)[type](src, 0, src.length, out) ? out.take() : null;
 }
 
-function encodeSlow(type: TColumnType, text: string): Buffer | string {
+function encodeSlow(type: TColumnType, text: string, exact = false): Buffer | string {
   const out = new CopyBuffer(16);
-  const problem = encodeText(type, text, out);
+  const problem = encodeText(type, text, out, exact);
   return problem ?? out.take();
 }
 
@@ -62,6 +62,23 @@ describe("byte encoders agree with the text path", () => {
       expect(slow, text).toEqual(fast);
     }
     if (type !== "json") expect(fastAccepted).toBeGreaterThan(0);
+  });
+
+  it.each(["integer", "number"] as const)("%s, for a column whose type was inferred", (type) => {
+    const seeds = [...SEEDS[type], "00501", "10001", "-0.5", "0.50", "12.30", "100", "-100", "0.0000001", "999999999999999", "0.1234567890123456"];
+    const texts = seeds.flatMap((seed) => [seed, ...variants(seed, random)]).filter((t) => t !== "");
+    let fastAccepted = 0;
+    for (const text of texts) {
+      const slow = encodeSlow(type, text, true);
+      expect(typeof slow === "string", text).toBe(inferredValueProblem(type, text) !== null);
+      const fast = encodeFast(type, text, true);
+      if (fast === null) continue;
+      fastAccepted++;
+      expect(slow, text).toEqual(fast);
+    }
+    expect(fastAccepted).toBeGreaterThan(0);
+    expect(encodeFast(type, "00501", true)).toBeNull();
+    expect(encodeSlow(type, "00501", true)).toMatch(/"00501" would not keep its exact text/);
   });
 
   it("strings are copied, latin1 becomes UTF-8", () => {

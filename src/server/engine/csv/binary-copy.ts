@@ -7,11 +7,13 @@
  * return false for anything else (a bad value, or an unusual good one such as a 17-digit
  * integer). The caller then decodes the text and calls {@link encodeText}, which uses
  * `parseValue` itself, so `@/nodes/values` alone decides what is valid and what the
- * message says.
+ * message says. Columns whose type was inferred take the exact variants (see
+ * `inferredValueProblem`): a value that would lose its text is refused, not converted.
  */
 import type { TColumnType } from "@/nodes/contract";
 import {
   daysSince2000,
+  inferredValueProblem,
   isRealDate,
   parseBoolean,
   parseDate,
@@ -400,12 +402,38 @@ function stringEncoder(latin1: boolean): FieldEncoder {
 /** JSON always takes the text path: it is checked by the same scanner `parseValue` uses. */
 const encodeNever: FieldEncoder = () => false;
 
-/** The byte encoder of each column type. */
-export function fieldEncoders(latin1: boolean): Record<TColumnType, FieldEncoder> {
+/**
+ * Whether [start, end) is `-?(0|[1-9][0-9]*)`, with `(\.[0-9]+)?` when `point`, and for an
+ * integer not `-0`: the texts `inferredValueProblem` accepts, up to the digit limit, which
+ * the encoders' own length limits leave to the text path.
+ */
+function plainDecimal(src: Buffer, start: number, end: number, point: boolean): boolean {
+  let p = start;
+  if (src[p] === MINUS) p++;
+  const first = p;
+  while (p < end && digit(src, p) >= 0) p++;
+  const intDigits = p - first;
+  if (intDigits === 0 || (intDigits > 1 && src[first] === 0x30)) return false;
+  if (p === end) return point || !(first > start && src[first] === 0x30);
+  if (!point || src[p] !== 0x2e) return false;
+  p++;
+  const fraction = p;
+  while (p < end && digit(src, p) >= 0) p++;
+  return p === end && p > fraction;
+}
+
+const encodeExactInteger: FieldEncoder = (src, start, end, out) => plainDecimal(src, start, end, false) && encodeInteger(src, start, end, out);
+const encodeExactNumber: FieldEncoder = (src, start, end, out) => plainDecimal(src, start, end, true) && encodeNumber(src, start, end, out);
+
+/**
+ * The byte encoder of each column type; `exact` for columns whose type was inferred (their
+ * text path must then be {@link encodeText} with `exact` too).
+ */
+export function fieldEncoders(latin1: boolean, exact = false): Record<TColumnType, FieldEncoder> {
   return {
     string: stringEncoder(latin1),
-    integer: encodeInteger,
-    number: encodeNumber,
+    integer: exact ? encodeExactInteger : encodeInteger,
+    number: exact ? encodeExactNumber : encodeNumber,
     boolean: encodeBoolean,
     date: encodeDate,
     timestamp: encodeTimestamp,
@@ -415,9 +443,14 @@ export function fieldEncoders(latin1: boolean): Record<TColumnType, FieldEncoder
 
 /**
  * Checks `text` (non-empty) with the parsers of `@/nodes/values` and, when valid, appends
- * it in binary. Returns the failure message, or null when the value was written.
+ * it in binary. Returns the failure message, or null when the value was written. `exact`:
+ * the column's type was inferred, and `inferredValueProblem` decides what fits.
  */
-export function encodeText(type: TColumnType, text: string, out: CopyBuffer): string | null {
+export function encodeText(type: TColumnType, text: string, out: CopyBuffer, exact = false): string | null {
+  if (exact) {
+    const problem = inferredValueProblem(type, text);
+    if (problem !== null) return problem;
+  }
   switch (type) {
     case "timestamp": {
       const parts = parseTimestampParts(text);

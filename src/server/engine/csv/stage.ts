@@ -36,6 +36,11 @@ export interface TLoadColumn {
   type: TColumnType;
   /** Position of the field in the file's records. */
   sourceIndex: number;
+  /**
+   * The type was inferred from a sample, not chosen: a value that would not keep its exact
+   * text in it (`00501` in an integer column) is quarantined (`inferredValueProblem`). Default false.
+   */
+  exact?: boolean;
 }
 
 /** An extra check on a field that passed its type check. */
@@ -90,6 +95,7 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
   private readonly types: TColumnType[];
   private readonly sources: Int32Array;
   private readonly encoders: FieldEncoder[];
+  private readonly exact: boolean[];
   private readonly checks: (TFieldCheck[] | undefined)[];
   private readonly rejectNonEmpty: number[];
   private readonly header: boolean;
@@ -119,7 +125,9 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
     this.types = args.load.map((c) => c.type);
     this.sources = Int32Array.from(args.load.map((c) => c.sourceIndex));
     const encoders = fieldEncoders(this.latin1);
-    this.encoders = args.load.map((c) => encoders[c.type]);
+    const exactEncoders = fieldEncoders(this.latin1, true);
+    this.exact = args.load.map((c) => c.exact === true);
+    this.encoders = args.load.map((c) => (c.exact ? exactEncoders : encoders)[c.type]);
     this.checks = args.load.map((_, k) => {
       const list = args.fieldChecks?.get(k);
       return list && list.length > 0 ? list : undefined;
@@ -218,7 +226,7 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
       if (a === b) out.int32(-1);
       else if ((nul && this.types[k] === "string") || !(this.encoders[k] as FieldEncoder)(src, a, b, out)) {
         const text = src.toString(this.encoding, a, b);
-        const problem = encodeText(this.types[k] as TColumnType, text, out);
+        const problem = encodeText(this.types[k] as TColumnType, text, out, this.exact[k]);
         if (problem !== null) {
           typeOk = false;
           const field = this.names[k] as string;

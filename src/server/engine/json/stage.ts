@@ -62,6 +62,11 @@ export type TJsonCheckpoint = z.infer<typeof ZJsonCheckpoint>;
 export interface TJsonLoadColumn {
   name: string;
   type: TColumnType;
+  /**
+   * The type was inferred from a sample, not chosen: a value that would not keep its exact
+   * text in it (`00501` in an integer column) is quarantined (`inferredValueProblem`). Default false.
+   */
+  exact?: boolean;
 }
 
 /** A record's lineage ordinal is its array index (0-based) or NDJSON line (1-based). */
@@ -148,6 +153,7 @@ class JsonStager extends RecordStager<TJsonCheckpoint> {
   private readonly names: string[];
   private readonly types: TColumnType[];
   private readonly encoders: FieldEncoder[];
+  private readonly exact: boolean[];
 
   private phase: TJsonPhase;
   private ordinal: number;
@@ -162,7 +168,9 @@ class JsonStager extends RecordStager<TJsonCheckpoint> {
     this.names = args.load.map((c) => c.name);
     this.types = args.load.map((c) => c.type);
     const encoders = fieldEncoders(false);
-    this.encoders = args.load.map((c) => encoders[c.type]);
+    const exactEncoders = fieldEncoders(false, true);
+    this.exact = args.load.map((c) => c.exact === true);
+    this.encoders = args.load.map((c) => (c.exact ? exactEncoders : encoders)[c.type]);
     const trie = columnTrie(this.names, args.flatten ?? true);
     this.parser = new JsonRecordParser(trie, args.load.length, {
       jsonColumns: Uint8Array.from(args.load.map((c) => (c.type === "json" ? 1 : 0))),
@@ -333,9 +341,9 @@ class JsonStager extends RecordStager<TJsonCheckpoint> {
         const text = decodeJsonString(buf, a - 1, b + 1);
         problem = LONE_SURROGATE.test(text)
           ? `${showValue(text.replace(LONE_SURROGATES, "\uFFFD"))} holds an unpaired surrogate escape (\\ud800–\\udfff), which is not a character`
-          : encodeText(type, text, out);
+          : encodeText(type, text, out, this.exact[k]);
       } else if (!(this.encoders[k] as FieldEncoder)(buf, a, b, out)) {
-        problem = encodeText(type, buf.toString("utf8", a, b), out);
+        problem = encodeText(type, buf.toString("utf8", a, b), out, this.exact[k]);
       }
       if (problem !== null) {
         const field = this.names[k] as string;
