@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { UserMenu } from "./user-menu";
 import { DashboardIcon, LogoIcon, PipelineIcon, QuarantineIcon, RunIcon, SettingsIcon } from "./icons";
 
 const SECTIONS = [
@@ -12,7 +13,12 @@ const SECTIONS = [
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ] as const;
 
-export function AppNav() {
+export interface TNavUser {
+  name: string;
+  email: string;
+}
+
+export function AppNav({ user }: { user: TNavUser }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white">
@@ -41,6 +47,7 @@ export function AppNav() {
           );
         })}
       </ul>
+      <UserMenu user={user} />
     </nav>
   );
 }

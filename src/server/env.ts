@@ -15,6 +15,13 @@ const ZEnv = z.object({
   SLUICE_SECRET_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   /** The key before the last rotation, while values sealed with it may still exist. */
   SLUICE_SECRET_KEY_PREVIOUS: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** Creates the first owner without the setup page (Docker, CI), only while Sluice has no user. */
+  SLUICE_ADMIN_EMAIL: z.preprocess((v) => (v === "" ? undefined : v), z.email("SLUICE_ADMIN_EMAIL must be an email address").optional()),
+  SLUICE_ADMIN_PASSWORD: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** The first owner's display name (default "Admin"). */
+  SLUICE_ADMIN_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(200).optional()),
+  /** Signs session cookies; default: a key generated into <SLUICE_DATA_DIR>/auth.key. Set it when several web processes serve one Sluice. */
+  SLUICE_AUTH_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "SLUICE_AUTH_SECRET must be at least 32 characters").optional()),
   /** `off` keeps the web process from running jobs (run `npm run worker` separately). */
   SLUICE_WORKER: z.enum(["on", "off"]).default("on"),
   /** Where the embedded PostgreSQL and uploaded files live. */

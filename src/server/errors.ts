@@ -74,3 +74,6 @@ export class RunCanceledError extends Error {
     super(`run ${runId} was canceled`);
   }
 }
+
+/** The action cannot happen in the current state: setting up twice, an email that has an account already, an invitation used up. */
+export class ConflictError extends Error {}

@@ -9,12 +9,15 @@ import { readdir, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { checkDatabase } from "./db/connection";
-import { startEmbeddedPostgres } from "./db/embedded";
+import { runningEmbeddedPostgresUrl, startEmbeddedPostgres } from "./db/embedded";
 import { MigrationError } from "./db/migrate";
 import { prepareDatabase } from "./db/prepare";
 import { readEnv } from "./env";
 import { startWorker } from "./jobs/worker";
 import { rotateSecretKey } from "./secrets";
+import { bootstrapOwnerFromEnv, createPasswordResetLink } from "./auth/accounts";
+import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "./auth/client-address";
+import { getPrisma } from "./db/client";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const command = process.argv[2] ?? "start";
@@ -87,9 +90,15 @@ async function main() {
     await checkDatabase(databaseUrl);
   } else {
     const dataDir = path.resolve(ROOT, env.SLUICE_DATA_DIR);
-    const embedded = await startEmbeddedPostgres(dataDir, { log });
-    cleanups.push(embedded.stop);
-    databaseUrl = embedded.url;
+    // A one-off command next to a running Sluice uses its database; starting another would stop that one's.
+    const running = command === "reset-password" || command === "rotate-secret-key" ? await runningEmbeddedPostgresUrl(dataDir) : null;
+    if (running) {
+      databaseUrl = running;
+    } else {
+      const embedded = await startEmbeddedPostgres(dataDir, { log });
+      cleanups.push(embedded.stop);
+      databaseUrl = embedded.url;
+    }
     // Route handlers read the URL from the environment of this same process.
     process.env.DATABASE_URL = databaseUrl;
     log(`embedded PostgreSQL running, data in ${dataDir}`);
@@ -109,6 +118,16 @@ async function main() {
     }
     return shutdown(0);
   }
+  if (command === "reset-password") {
+    const email = process.argv[3];
+    if (!email) throw new Error("usage: npm run sluice -- reset-password <email>");
+    const link = await createPasswordResetLink(getPrisma(), email);
+    if (!link) throw new Error(`no user has the email ${email}`);
+    console.log(`Open this link within an hour to set a new password for ${email} (it works once; other sessions end):\n${link}`);
+    await shutdown(0);
+  }
+  const owner = await bootstrapOwnerFromEnv(getPrisma(), env);
+  if (owner) log(`created the owner ${owner.email} from SLUICE_ADMIN_EMAIL`);
 
   const runWorker = async () => {
     const worker = await startWorker({
@@ -129,7 +148,7 @@ async function main() {
     await runWorker();
     return;
   }
-  if (command !== "start" && command !== "dev") throw new Error(`unknown command "${command}" (use start, dev, worker or rotate-secret-key)`);
+  if (command !== "start" && command !== "dev") throw new Error(`unknown command "${command}" (use start, dev, worker, rotate-secret-key or reset-password <email>)`);
 
   const dev = command === "dev";
   if (!dev) await buildIfNeeded();
@@ -144,6 +163,9 @@ async function main() {
       response.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Sluice is starting…");
       return;
     }
+    // Route handlers and layouts cannot see the socket or (layouts) the URL: pass both along, overwriting whatever the client sent.
+    request.headers[CLIENT_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
+    request.headers[REQUEST_PATH_HEADER] = request.url ?? "/";
     void handle(request, response);
   });
   // Listen before the slow prepare step so a taken port fails at once.

@@ -5,6 +5,7 @@ import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
 import { runsRouter } from "./routers/runs";
+import { setupRouter } from "./routers/setup";
 import { tokensRouter } from "./routers/tokens";
 import { triggersRouter } from "./routers/triggers";
 import { workspaceRouter } from "./routers/workspace";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   pipelines: pipelinesRouter,
   quarantine: quarantineRouter,
   runs: runsRouter,
+  setup: setupRouter,
   tokens: tokensRouter,
   triggers: triggersRouter,
   workspace: workspaceRouter,

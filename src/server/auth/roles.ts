@@ -18,3 +18,8 @@ export function roleAllows(held: TRole, needed: TRole): boolean {
 export function roleRefusal(held: TRole, needed: TRole): string {
   return `This needs the ${needed} role in this workspace; yours is ${held}`;
 }
+
+/** The lower of two roles: a token never acts above its user. */
+export function lowerRole(a: TRole, b: TRole): TRole {
+  return ROLES.indexOf(a) <= ROLES.indexOf(b) ? a : b;
+}

@@ -137,3 +137,18 @@ export async function startEmbeddedPostgres(
     },
   };
 }
+
+/**
+ * The address of the embedded PostgreSQL a running Sluice started in `dataDir`, or null when none
+ * runs: commands like `reset-password` talk to it instead of starting (and stopping) their own.
+ */
+export async function runningEmbeddedPostgresUrl(dataDir: string, database = EMBEDDED_DATABASE): Promise<string | null> {
+  const databaseDir = path.resolve(dataDir, "postgres");
+  const content = await readFile(path.join(databaseDir, "postmaster.pid"), "utf8").catch(() => null);
+  if (content === null) return null;
+  const lines = content.split("\n");
+  const pid = Number.parseInt(lines[0] ?? "", 10);
+  const port = Number.parseInt(lines[3] ?? "", 10);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid) || (await processName(pid)) !== "postgres") return null;
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}

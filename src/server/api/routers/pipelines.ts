@@ -2,7 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
-import { DependencyCycleError, GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../../errors";
+import { ConflictError, DependencyCycleError, GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../../errors";
 import { createPipeline, getPipeline, listPipelines, listPipelineVersions, updatePipeline, validateGraph } from "../../services/pipelines";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 
@@ -14,7 +14,7 @@ export async function mapServiceErrors<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: error.message });
     if (error instanceof GraphInvalidError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
     if (error instanceof InvalidSettingError || error instanceof DependencyCycleError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-    if (error instanceof RunStateError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+    if (error instanceof RunStateError || error instanceof ConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
     throw error;
   }
 }

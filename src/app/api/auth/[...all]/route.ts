@@ -1,0 +1,8 @@
+import { getAuth } from "@/server/auth/auth";
+
+export const dynamic = "force-dynamic";
+
+/** better-auth's own endpoints (sign-in, sign-out, session, password reset); the library checks each request's origin and its own secrets. */
+const handler = (request: Request) => getAuth().handler(request);
+
+export { handler as GET, handler as POST };
