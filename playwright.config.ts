@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { OWNER, OWNER_STATE } from "./e2e/accounts";
 import { findChromium } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
@@ -25,10 +26,14 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   projects: [
+    // Signs the owner in once; every spec starts signed in as the owner from the saved cookies.
+    { name: "sign-in", testMatch: "**/*.setup.ts", use: { launchOptions: { executablePath: findChromium(), args: ["--no-sandbox", "--disable-gpu"] } } },
     {
       name: "chromium",
+      dependencies: ["sign-in"],
       use: {
         ...devices["Desktop Chrome"],
+        storageState: OWNER_STATE,
         viewport: { width: 1280, height: 800 },
         launchOptions: {
           executablePath: findChromium(),
@@ -52,6 +57,16 @@ export default defineConfig({
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGINT", timeout: 20_000 },
     stdout: "pipe",
-    env: { PORT: String(port), SLUICE_DATA_DIR: dataDir, DATABASE_URL: "", SLUICE_WORKER_STALE_SECONDS: "5", MALLOC_ARENA_MAX: "1" },
+    env: {
+      PORT: String(port),
+      SLUICE_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      SLUICE_WORKER_STALE_SECONDS: "5",
+      MALLOC_ARENA_MAX: "1",
+      // The owner every spec signs in as, created at start as Docker and CI would.
+      SLUICE_ADMIN_EMAIL: OWNER.email,
+      SLUICE_ADMIN_PASSWORD: OWNER.password,
+      SLUICE_ADMIN_NAME: OWNER.name,
+    },
   },
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { headers } from "next/headers";
 import { cache } from "react";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
@@ -9,4 +10,4 @@ import { makeQueryClient } from "./query-client";
 export const getQueryClient = cache(makeQueryClient);
 
 /** The same query options as the browser's `useTRPC()`, answered in-process by the router. */
-export const trpcServer = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
+export const trpcServer = createTRPCOptionsProxy({ ctx: async () => createContext({ headers: await headers() }), router: appRouter, queryClient: getQueryClient });

@@ -9,7 +9,7 @@ import { appRouter } from "./root";
 // A client that never connects: the role check refuses before any handler reaches the database.
 const pool = new pg.Pool({ connectionString: "postgresql://unused@localhost/unused" });
 const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-const callerAs = (role: TRole | null) => appRouter.createCaller({ prisma, pool, workspaceId: "ws", actor: "tester", role });
+const callerAs = (role: TRole | null) => appRouter.createCaller({ prisma, pool, workspaceId: "ws", actor: "tester", role, userId: role ? "tester" : null });
 
 describe("the doors of the tRPC app router", () => {
   it("has a role declared on every procedure", () => {

@@ -3,28 +3,44 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
+import { callerFromSession } from "../auth/caller";
 import { getPool, getPrisma } from "../db/client";
-import { defaultWorkspaceId } from "../workspace";
 
 /** What every procedure receives. Handlers take `{ ctx, input }` and nothing else. */
 export interface TContext {
   prisma: ReturnType<typeof getPrisma>;
   pool: ReturnType<typeof getPool>;
-  workspaceId: string;
+  /** The workspace acted in; null for nobody signed in (role procedures refuse before a handler sees it). */
+  workspaceId: string | null;
   actor: string;
-  /** The caller's role in the workspace, or null for nobody signed in. */
+  /** The caller's role in the workspace, or null for nobody signed in or a user in no workspace. */
   role: TRole | null;
+  /** The signed-in user; null for anonymous callers. */
+  userId: string | null;
+  /** The session acted through (null in tests and for in-process callers without one). */
+  sessionId?: string | null;
+  address?: string | null;
 }
 
-export async function createContext(): Promise<TContext> {
+/** The caller the request's session cookie names: who, which workspace, which role. */
+export async function createContext(opts: { headers: Headers }): Promise<TContext> {
   const prisma = getPrisma();
-  // Until accounts exist the one person using Sluice owns its one workspace.
-  return { prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma), actor: "you", role: "owner" };
+  const caller = await callerFromSession(prisma, opts.headers);
+  return {
+    prisma,
+    pool: getPool(),
+    workspaceId: caller?.workspaceId ?? null,
+    actor: caller?.actor ?? "anonymous",
+    role: caller?.role ?? null,
+    userId: caller?.user.id ?? null,
+    sessionId: caller?.sessionId ?? null,
+    address: caller?.address ?? null,
+  };
 }
 
 /** Declared on every procedure so one test can walk the router and check each entry point's door. */
 export interface TProcedureMeta {
-  role: TRole | "public";
+  role: TRole | "signed-in" | "public";
 }
 
 const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
@@ -43,14 +59,21 @@ const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
+/** Needs a signed-in user but no workspace role: the user's own account and workspace list, accepting invitations. */
+export const signedInProcedure = t.procedure.meta({ role: "signed-in" }).use(({ ctx, next }) => {
+  if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
 /** Reachable without a signed-in caller: only what checks its own secret, or reveals nothing. */
 export const publicProcedure = t.procedure.meta({ role: "public" });
 
 function procedureFor(needed: TRole) {
   return t.procedure.meta({ role: needed }).use(({ ctx, next }) => {
-    if (ctx.role === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    if (ctx.role === null || ctx.workspaceId === null) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace; ask an owner for an invitation" });
     if (!roleAllows(ctx.role, needed)) throw new TRPCError({ code: "FORBIDDEN", message: roleRefusal(ctx.role, needed) });
-    return next({ ctx: { ...ctx, role: ctx.role } });
+    return next({ ctx: { ...ctx, role: ctx.role, workspaceId: ctx.workspaceId, userId: ctx.userId } });
   });
 }
 

@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { TRole } from "./roles";
+import { lowerRole, type TRole } from "./roles";
 import { hashToken } from "./tokens";
 
 /** lastUsedAt is written at most this often per token, so busy clients do not turn every request into a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TBearerResult =
-  | { ok: true; workspaceId: string; actor: string; role: TRole; tokenId: string | null }
+  | { ok: true; workspaceId: string; actor: string; role: TRole; tokenId: string | null; userId: string | null }
   | { ok: false; reason: string; invalidToken: boolean };
 
 export interface BearerOptions {
@@ -33,17 +33,32 @@ export async function authenticateBearer(prisma: PrismaClient, authorization: st
   if (!token) return { ok: false, invalidToken: true, reason: "The Authorization header must be `Bearer <token>`" };
 
   if (options.adminToken !== undefined && sameSecret(token, options.adminToken)) {
-    return { ok: true, workspaceId: await options.defaultWorkspaceId(), actor: "api:admin", role: "owner", tokenId: null };
+    return { ok: true, workspaceId: await options.defaultWorkspaceId(), actor: "api:admin", role: "owner", tokenId: null, userId: null };
   }
 
   const row = await prisma.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, workspaceId: true, name: true, revokedAt: true, lastUsedAt: true },
+    select: {
+      id: true,
+      workspaceId: true,
+      name: true,
+      role: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      user: { select: { id: true, name: true, email: true, memberships: { select: { workspaceId: true, role: true } } } },
+    },
   });
   if (!row) return { ok: false, invalidToken: true, reason: "The API token is not valid; check it was copied whole, or create a new one under Settings" };
   if (row.revokedAt) return { ok: false, invalidToken: true, reason: `The API token "${row.name}" was revoked on ${row.revokedAt.toISOString()}` };
-
   const now = options.now ?? new Date();
+  if (row.expiresAt && row.expiresAt <= now) return { ok: false, invalidToken: true, reason: `The API token "${row.name}" expired on ${row.expiresAt.toISOString()}` };
+  // A token acts for its user: once the user leaves the workspace (or is deleted) it stops working at once.
+  const membership = row.user?.memberships.find((m) => m.workspaceId === row.workspaceId);
+  if (!row.user || !membership) {
+    return { ok: false, invalidToken: true, reason: `The API token "${row.name}" belongs to nobody in its workspace any more; create a new one under Settings` };
+  }
+
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!row.lastUsedAt || row.lastUsedAt < stale) {
     // The condition is repeated in SQL so concurrent requests that all saw a stale value write once.
@@ -52,6 +67,12 @@ export async function authenticateBearer(prisma: PrismaClient, authorization: st
       data: { lastUsedAt: now },
     });
   }
-  // Tokens are created by the workspace's only user, its owner, until accounts give each token the role of its creator.
-  return { ok: true, workspaceId: row.workspaceId, actor: `api:${row.name}`, role: "owner", tokenId: row.id };
+  return {
+    ok: true,
+    workspaceId: row.workspaceId,
+    actor: `${row.user.name} <${row.user.email}> via token "${row.name}"`,
+    role: lowerRole(row.role, membership.role),
+    tokenId: row.id,
+    userId: row.user.id,
+  };
 }

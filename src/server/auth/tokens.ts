@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { NotFoundError } from "../errors";
+import { InvalidSettingError, NotFoundError } from "../errors";
+import { roleAllows, type TRole } from "./roles";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise (secret scanners, logs). */
 export const TOKEN_PREFIX = "slc_";
@@ -10,6 +11,12 @@ const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 8;
 interface Ctx {
   prisma: PrismaClient;
   workspaceId: string;
+}
+
+/** Who creates a token: it acts for them, never above their role. */
+interface CreatorCtx extends Ctx {
+  userId: string;
+  role: TRole;
 }
 
 /** A new secret: `slc_` + 32 random bytes, base64url (43 characters). */
@@ -26,13 +33,29 @@ export function displayPrefix(token: string): string {
   return token.slice(0, DISPLAY_PREFIX_LENGTH);
 }
 
-const PUBLIC_FIELDS = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const PUBLIC_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  role: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  expiresAt: true,
+  user: { select: { name: true, email: true } },
+} as const;
 
-/** Creates a token; the plaintext is in the result and nowhere else, ever. */
-export async function createApiToken(ctx: Ctx, input: { name: string }) {
+/**
+ * Creates a token for the caller; the plaintext is in the result and nowhere else, ever.
+ * `role` defaults to the caller's and may not exceed it; `expiresInDays` unset: it never expires.
+ */
+export async function createApiToken(ctx: CreatorCtx, input: { name: string; role?: TRole; expiresInDays?: number }) {
+  const role = input.role ?? ctx.role;
+  if (!roleAllows(ctx.role, role)) throw new InvalidSettingError("role", `A token cannot have a higher role than yours (${ctx.role})`);
   const token = generateToken();
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   const row = await ctx.prisma.apiToken.create({
-    data: { workspaceId: ctx.workspaceId, name: input.name, prefix: displayPrefix(token), tokenHash: hashToken(token) },
+    data: { workspaceId: ctx.workspaceId, userId: ctx.userId, role, name: input.name, prefix: displayPrefix(token), tokenHash: hashToken(token), expiresAt },
     select: PUBLIC_FIELDS,
   });
   return { ...row, token };

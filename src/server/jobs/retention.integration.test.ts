@@ -40,7 +40,7 @@ describe("retention cleanup", () => {
 describe("the retention setting", () => {
   it("is 30 days by default and changes through the workspace router within bounds", async () => {
     const { appRouter } = await import("../api/root");
-    const caller = appRouter.createCaller({ ...env.ctx, role: "owner" });
+    const caller = appRouter.createCaller({ ...env.ctx, role: "owner", userId: "test-user" });
     await env.db.pool.query("UPDATE workspaces SET retention_days = DEFAULT");
     expect(await caller.workspace.settings()).toMatchObject({ retentionDays: 30 });
     await caller.workspace.setRetention({ days: 90 });

@@ -3,6 +3,7 @@ import { getPool, getPrisma } from "../db/client";
 import { readEnv } from "../env";
 import { defaultWorkspaceId } from "../workspace";
 import { authenticateBearer } from "../auth/bearer";
+import { CLIENT_ADDRESS_HEADER } from "../auth/client-address";
 import { defineEndpoint, type TRestContext } from "./endpoint";
 import { endpoints } from "./endpoints";
 import { ApiError } from "./errors";
@@ -22,7 +23,15 @@ async function authenticate(request: Request): Promise<TRestContext> {
     const challenge = result.invalidToken ? 'Bearer realm="sluice", error="invalid_token"' : 'Bearer realm="sluice"';
     throw new ApiError(401, "unauthorized", result.reason, {}, { "www-authenticate": challenge });
   }
-  return { prisma, pool: getPool(), workspaceId: result.workspaceId, actor: result.actor, role: result.role };
+  return {
+    prisma,
+    pool: getPool(),
+    workspaceId: result.workspaceId,
+    actor: result.actor,
+    role: result.role,
+    userId: result.userId,
+    address: request.headers.get(CLIENT_ADDRESS_HEADER),
+  };
 }
 
 const openApiEndpoint = defineEndpoint({

@@ -14,6 +14,9 @@ export interface TRestContext {
   actor: string;
   /** The caller's role in the workspace; endpoints compare it with the role they declare. */
   role: TRole;
+  /** The token's user (null for SLUICE_API_TOKEN), for the audit log. */
+  userId?: string | null;
+  address?: string | null;
 }
 
 export type THttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -1,10 +1,9 @@
 import "server-only";
-import { getPrisma } from "../db/client";
-import { defaultWorkspaceId } from "../workspace";
 import { receiveUpload } from "./endpoints/uploads";
 import { ApiError } from "./errors";
 import { errorResponse, internalErrorResponse, jsonResponse } from "./respond";
 import { toApiError } from "./service-errors";
+import { authorizeSession } from "./session";
 
 /**
  * Browsers send Origin on every cross-site POST; a form on another site must not be able
@@ -25,14 +24,13 @@ function assertSameOrigin(request: Request): void {
 
 /**
  * The editor's upload endpoint (`POST /api/uploads`): the same streaming upload as
- * `POST /api/v1/uploads`, without a bearer token since the UI is single-user for now.
+ * `POST /api/v1/uploads`, for a signed-in editor (session cookie) instead of a bearer token.
  * Answers with the same JSON, errors included, so the upload dialog can show them.
  */
 export async function handleSameOriginUpload(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
-    const prisma = getPrisma();
-    const ctx = { prisma, workspaceId: await defaultWorkspaceId(prisma) };
+    const ctx = await authorizeSession(request, "editor");
     return jsonResponse(201, await receiveUpload(ctx, request));
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error);

@@ -1,8 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { closeDatabaseClients, getPool, getPrisma } from "../../db/client";
+import { closeDatabaseClients, getPrisma } from "../../db/client";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
+import { testContext } from "../../testing/callers";
 import { appRouter } from "../root";
 
 let db: TestDatabase;
@@ -14,7 +15,7 @@ const ids = { air: "", water: "", other: "" };
 const run: Record<string, string> = {};
 
 function caller(workspace = workspaceId) {
-  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId: workspace, actor: "test", role: "owner" });
+  return appRouter.createCaller(testContext({ prisma, workspaceId: workspace }));
 }
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 10, minute));

@@ -1,9 +1,10 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { parseQuarantineFilters, quarantineFiltersToInput } from "@/components/quarantine/filters";
-import { getPool, getPrisma } from "@/server/db/client";
+import { ApiError } from "@/server/rest/errors";
+import { errorResponse } from "@/server/rest/respond";
+import { authorizeSession } from "@/server/rest/session";
 import { exportQuarantineCsv, ZQuarantineFilter } from "@/server/services/quarantine";
-import { defaultWorkspaceId } from "@/server/workspace";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +31,13 @@ const ZInstant = z.iso.datetime({ offset: true }).transform((text) => new Date(t
  * the date range as instants: `fromAt` and `toAt` (exclusive).
  */
 export async function GET(request: Request) {
+  let ctx;
+  try {
+    ctx = await authorizeSession(request, "viewer");
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error);
+    throw error;
+  }
   const params = new URL(request.url).searchParams;
   const { filters, problems } = parseQuarantineFilters(params);
   const from = params.get("fromAt") ? ZInstant.safeParse(params.get("fromAt")) : undefined;
@@ -44,8 +52,7 @@ export async function GET(request: Request) {
     ...(from?.success ? { from: from.data } : {}),
     ...(to?.success ? { to: to.data } : {}),
   });
-  const prisma = getPrisma();
-  const stream = await exportQuarantineCsv({ prisma, pool: getPool(), workspaceId: await defaultWorkspaceId(prisma) }, filter);
+  const stream = await exportQuarantineCsv(ctx, filter);
   const name = `quarantine${filters.runId ? `-${filters.runId.slice(0, 8)}` : ""}-${new Date().toISOString().slice(0, 10)}.csv`;
   return new Response(toWebStream(stream), {
     headers: {

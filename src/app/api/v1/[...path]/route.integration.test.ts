@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { appRouter } from "@/server/api/root";
-import { closeDatabaseClients, getPool, getPrisma } from "@/server/db/client";
+import { closeDatabaseClients, getPrisma } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
+import { contextFor, createMember, type TTestMember } from "@/server/testing/callers";
 import { defaultWorkspaceId } from "@/server/workspace";
 import { endpoints } from "@/server/rest/endpoints";
 import { openApiPath } from "@/server/rest/openapi";
@@ -39,8 +40,9 @@ interface ErrorBody {
 
 const graph = (name: string) => ({ format: 1, name, nodes: [], edges: [] });
 
+let owner: TTestMember;
 function trpc() {
-  return appRouter.createCaller({ prisma, pool: getPool(), workspaceId, actor: "you", role: "owner" });
+  return appRouter.createCaller(contextFor(owner, prisma));
 }
 
 beforeAll(async () => {
@@ -49,6 +51,7 @@ beforeAll(async () => {
   process.env.SLUICE_API_TOKEN = ADMIN_TOKEN;
   prisma = getPrisma();
   workspaceId = await defaultWorkspaceId(prisma);
+  owner = await createMember(prisma, workspaceId, "owner", "Tess Tester");
   token = (await trpc().tokens.create({ name: "tests" })).token;
 });
 
@@ -299,7 +302,7 @@ describe("quarantine", () => {
     const record = await json<{ record: unknown; status: string; history: { action: string; by: string; before: unknown; after: unknown; at: string }[] }>(edited);
     expect(record.record).toEqual({ aqi: "42", city: "Oslo" });
     expect(record.status).toBe("fixed");
-    expect(record.history).toEqual([{ at: expect.any(String), by: "api:tests", action: "edit", before: { aqi: "abc", city: "Oslo" }, after: { aqi: "42", city: "Oslo" } }]);
+    expect(record.history).toEqual([{ at: expect.any(String), by: 'Tess Tester <tess.tester@example.test> via token "tests"', action: "edit", before: { aqi: "abc", city: "Oslo" }, after: { aqi: "42", city: "Oslo" } }]);
 
     const again = await json<{ history: unknown[] }>(await call(PATCH, "PATCH", `/quarantine/${target.id}`, { body: { record: { aqi: "43", city: "Oslo" } } }));
     expect(again.history).toHaveLength(2);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createApiToken } from "@/server/auth/tokens";
+import { createMember, sessionCookieFor } from "@/server/testing/callers";
 import { closeDatabaseClients, getPrisma } from "@/server/db/client";
 import { uploadPath } from "@/server/storage";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
@@ -19,6 +20,7 @@ let db: TestDatabase;
 let prisma: PrismaClient;
 let workspaceId: string;
 let token: string;
+let cookie: string;
 let dataDir: string;
 
 interface Uploaded {
@@ -51,7 +53,10 @@ beforeAll(async () => {
   process.env.SLUICE_MAX_UPLOAD_BYTES = String(LIMIT);
   prisma = getPrisma();
   workspaceId = await defaultWorkspaceId(prisma);
-  token = (await createApiToken({ prisma, workspaceId }, { name: "uploads" })).token;
+  const owner = await createMember(prisma, workspaceId, "owner");
+  process.env.SLUICE_AUTH_SECRET = "integration-test-secret-of-at-least-32-characters";
+  cookie = await sessionCookieFor(await createMember(prisma, workspaceId, "editor"));
+  token = (await createApiToken({ prisma, workspaceId, userId: owner.id, role: owner.role }, { name: "uploads" })).token;
 });
 
 afterAll(async () => {
@@ -177,10 +182,10 @@ describe("POST /api/v1/uploads", () => {
 });
 
 describe("POST /api/uploads (the editor's same-origin endpoint)", () => {
-  it("stores a file without a token", async () => {
+  it("stores a file for a signed-in editor, without a token", async () => {
     const { body, sent } = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(100) });
     const res = await sameOriginUpload(
-      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "http://localhost:3000", host: "localhost:3000" }), body }),
+      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "http://localhost:3000", host: "localhost:3000", cookie }), body }),
     );
     expect(res.status).toBe(201);
     expect(((await res.json()) as Uploaded).sha256).toBe(sent().sha256);
@@ -188,14 +193,24 @@ describe("POST /api/uploads (the editor's same-origin endpoint)", () => {
 
   it("answers errors as JSON and refuses other origins", async () => {
     const tooBig = multipartStream({ filename: "huge.csv", chunks: () => csvChunks(80_000) });
-    const res = await sameOriginUpload(streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders(), body: tooBig.body }));
+    const res = await sameOriginUpload(streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ cookie }), body: tooBig.body }));
     expect(res.status).toBe(413);
     expect(((await res.json()) as ErrorBody).error.code).toBe("payload_too_large");
 
     const foreign = multipartStream({ filename: "ui.csv", chunks: () => csvChunks(10) });
     const refused = await sameOriginUpload(
-      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "https://evil.example", host: "localhost:3000" }), body: foreign.body }),
+      streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ origin: "https://evil.example", host: "localhost:3000", cookie }), body: foreign.body }),
     );
+    expect(refused.status).toBe(403);
+  });
+});
+
+describe("POST /api/uploads refuses", () => {
+  it("anonymous callers with 401 and viewers with 403", async () => {
+    const anonymous = await sameOriginUpload(streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders(), body: "x" }));
+    expect(anonymous.status).toBe(401);
+    const viewer = await sessionCookieFor(await createMember(prisma, workspaceId, "viewer"));
+    const refused = await sameOriginUpload(streamingRequest("http://localhost:3000/api/uploads", { method: "POST", headers: multipartHeaders({ cookie: viewer }), body: "x" }));
     expect(refused.status).toBe(403);
   });
 });
