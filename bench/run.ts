@@ -71,6 +71,24 @@ async function startWorkerProcess(url: string, dataDir: string) {
   };
 }
 
+/** A pattern that makes backtracking engines run for ages, timed where patterns run: Node (RE2) and PostgreSQL. */
+async function patternTimings(url: string): Promise<void> {
+  const { compilePattern } = await import("../src/nodes/validate/pattern");
+  const pattern = compilePattern("^(a+)+$");
+  const value = `${"a".repeat(50_000)}!`;
+  let started = performance.now();
+  const matched = pattern.test(value);
+  const nodeMs = performance.now() - started;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  started = performance.now();
+  const result = await client.query<{ matched: boolean }>("SELECT $1::text ~ $2::text AS matched", [value, pattern.postgres]);
+  const sqlMs = performance.now() - started;
+  await client.end();
+  if (matched || result.rows[0]?.matched !== false) throw new Error("^(a+)+$ matched a value ending in '!'");
+  console.log(`pattern ^(a+)+$ against 50,000 a's and a '!': ${nodeMs.toFixed(1)} ms in Node (RE2), ${sqlMs.toFixed(1)} ms in PostgreSQL`);
+}
+
 async function main() {
   const workDir = await mkdtemp(path.join(tmpdir(), "sluice-bench-"));
   // The embedded server may run as another user (when this runs as root): let it in.
@@ -168,6 +186,7 @@ async function main() {
     console.log(`loaded ${loaded.rows[0].n.toLocaleString()}, quarantined ${quarantined.rows[0].n.toLocaleString()} (of ${rows.toLocaleString()})`);
     if (loaded.rows[0].n + quarantined.rows[0].n !== rows) throw new Error("rows were lost: loaded + quarantined differs from the source rows");
     await closeDatabaseClients();
+    await patternTimings(url);
 
     const ratio = sluiceSeconds / rawSeconds;
     console.log(`bench: rows=${rows} ratio=${ratio.toFixed(2)} peak_rss_mb=${mb(peakRss)}`);

@@ -244,10 +244,10 @@ export function compileFieldChecks(rule: TRule, columnType: TColumnType): FieldC
     });
   }
   if (rule.pattern !== undefined) {
-    const { js, source } = compilePattern(rule.pattern);
+    const { test, source } = compilePattern(rule.pattern);
     checks.push({
       rule: "pattern",
-      check: (value) => (value === null || value === "" || js.test(value) ? null : MESSAGES.pattern(field, value, source)),
+      check: (value) => (value === null || value === "" || test(value) ? null : MESSAGES.pattern(field, value, source)),
     });
   }
   if (rule.oneOf !== undefined) {

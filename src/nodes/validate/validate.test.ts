@@ -38,6 +38,17 @@ describe("validate node config", () => {
     ]);
   });
 
+  it("refuses, when the pipeline is saved, a pattern the linear-time engine cannot run, saying why", () => {
+    expect(problemsOf({ rules: [{ field: "a", pattern: "((a{1,255}){1,255}){1,255}" }] })).toEqual([
+      {
+        path: ["rules", 0, "pattern"],
+        message:
+          "the pattern is not a valid regular expression: the pattern is too large to run in linear time (invalid repeat count: `{1,255}`): " +
+          "nested repeats multiply, keep their product under 1000",
+      },
+    ]);
+  });
+
   it("checks bounds against the rule's type", () => {
     expect(problemsOf({ rules: [{ field: "a", type: "integer", min: 10, max: 5 }] })).toEqual([
       { path: ["rules", 0, "min"], message: "the minimum 10 is above the maximum 5" },

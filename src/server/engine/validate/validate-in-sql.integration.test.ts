@@ -192,6 +192,16 @@ describe("rules: SQL and JavaScript agree", () => {
     expect(result.rowsOut).toBe(3);
   });
 
+  it("patterns that make a backtracking engine run for ages answer at once in SQL too, as in JavaScript", async () => {
+    const long = "a".repeat(50_000);
+    const result = await expectAgreement(
+      { rules: [{ field: "s", pattern: "^(a+)+$" }, { field: "t", pattern: "(x+x+)+y" }] },
+      { columns: text("s", "t"), rows: [[`${long}!`, "x".repeat(30_000)], [long, "xxy"]] },
+    );
+    expect(result.quarantined.map((q) => q.errors.map((e) => e.rule))).toEqual([["pattern", "pattern"]]);
+    expect(result.rowsOut).toBe(1);
+  });
+
   it("reports every violation of a row, not only the first", async () => {
     const result = await runValidate(
       { rules: [{ field: "code", minLength: 5, pattern: "[0-9]+", oneOf: ["12345"] }] },
