@@ -31,6 +31,14 @@ export const APP_TABLES: readonly (readonly [model: string, table: string])[] = 
   ["AlertRuleChannel", "alert_rule_channels"],
   ["AlertIncident", "alert_incidents"],
   ["AlertDelivery", "alert_deliveries"],
+  ["User", "auth_users"],
+  ["Session", "auth_sessions"],
+  ["Account", "auth_accounts"],
+  ["Verification", "auth_verifications"],
+  ["Membership", "memberships"],
+  ["Invitation", "invitations"],
+  ["SignInThrottle", "sign_in_throttles"],
+  ["AuditEvent", "audit_events"],
 ];
 
 /** Where the migration runner records what it applied (as Prisma does). */
