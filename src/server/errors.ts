@@ -77,3 +77,9 @@ export class RunCanceledError extends Error {
 
 /** The action cannot happen in the current state: setting up twice, an email that has an account already, an invitation used up. */
 export class ConflictError extends Error {}
+
+/** A webhook request that is not let in (missing, malformed, old, wrong or replayed signature): 401 with the reason. */
+export class WebhookRefusedError extends Error {}
+
+/** A correctly signed webhook body that cannot be run parameters (not a JSON object). */
+export class WebhookBodyError extends Error {}

@@ -5,7 +5,7 @@ import { defaultWorkspaceId } from "../workspace";
 import { authenticateBearer } from "../auth/bearer";
 import { CLIENT_ADDRESS_HEADER } from "../auth/client-address";
 import { defineEndpoint, type TRestContext } from "./endpoint";
-import { endpoints } from "./endpoints";
+import { endpoints, hookEndpoints } from "./endpoints";
 import { ApiError } from "./errors";
 import { buildOpenApiDocument } from "./openapi";
 import { createRouter } from "./router";
@@ -49,7 +49,7 @@ const table = [openApiEndpoint, ...endpoints];
 let document: Record<string, unknown> | undefined;
 /** Built once: the table does not change while the process runs. */
 function openApiDocument(): Record<string, unknown> {
-  document ??= buildOpenApiDocument(table, {
+  document ??= buildOpenApiDocument([...table, ...hookEndpoints], {
     title: "Sluice API",
     version: "1",
     description: "Automate Sluice: upload files, create and version pipelines, start runs, read results and fix quarantined records.",
@@ -60,3 +60,11 @@ function openApiDocument(): Record<string, unknown> {
 
 /** Answers every request under /api/v1. */
 export const handleApiRequest = createRouter({ basePath: API_BASE_PATH, endpoints: table, authenticate, mapError: toApiError });
+
+/** Answers the public webhook triggers under /api/hooks: each checks its own signature, none takes a token. */
+export const handleHookRequest = createRouter({
+  basePath: "/api",
+  endpoints: hookEndpoints,
+  authenticate: () => Promise.reject(new Error("webhook triggers are public: they check their signature instead of a token")),
+  mapError: toApiError,
+});

@@ -67,6 +67,8 @@ export interface EndpointSpec<A extends TAccess, P extends z.ZodType | undefined
   method: THttpMethod;
   /** Relative to the API base, `:name` for a path parameter: `/pipelines/:id`. */
   path: string;
+  /** Where the path is mounted when not under the API base (webhook triggers live at `/api/hooks`): `/api`. */
+  mountedAt?: string;
   summary: string;
   description?: string;
   tags: string[];
@@ -93,6 +95,7 @@ export interface InvokeArgs {
 export interface Endpoint {
   method: THttpMethod;
   path: string;
+  mountedAt?: string;
   summary: string;
   description?: string;
   tags: string[];
@@ -157,6 +160,7 @@ export function defineEndpoint<
   return {
     method: spec.method,
     path: spec.path,
+    mountedAt: spec.mountedAt,
     summary: spec.summary,
     description: spec.description,
     tags: spec.tags,

@@ -115,7 +115,7 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of endpoints) {
     const key = openApiPath(endpoint.path);
-    paths[key] ??= {};
+    paths[key] ??= endpoint.mountedAt ? { servers: [{ url: endpoint.mountedAt }] } : {};
     paths[key][endpoint.method.toLowerCase()] = operationOf(endpoint);
   }
   return {

@@ -9,6 +9,8 @@ import {
   RunStateError,
   UploadRejectedError,
   UploadTooLargeError,
+  WebhookBodyError,
+  WebhookRefusedError,
 } from "../errors";
 import { ApiError, payloadTooLarge } from "./errors";
 
@@ -21,5 +23,7 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof QuarantineConflictError || error instanceof ReingestError || error instanceof RunStateError || error instanceof ConflictError) return new ApiError(409, "conflict", error.message);
   if (error instanceof InvalidSettingError) return new ApiError(400, "invalid_request", error.message, { field: error.field });
   if (error instanceof DependencyCycleError) return new ApiError(400, "invalid_request", error.message, { cycle: error.cycle });
+  if (error instanceof WebhookRefusedError) return new ApiError(401, "unauthorized", error.message);
+  if (error instanceof WebhookBodyError) return new ApiError(400, "invalid_request", error.message);
   return undefined;
 }

@@ -1,13 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { getDependencies, setDependencies, ZDependenciesInput } from "../../services/dependencies";
+import { deleteWebhook, getWebhook, setupWebhook } from "../../services/webhooks";
 import { deleteSchedule, getSchedule, previewSchedule, setSchedule, ZScheduleInput } from "../../services/schedules";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
 const ZPipelineId = z.object({ pipelineId: z.uuid() });
 
-/** What starts a pipeline besides a person: its schedule and the pipelines it runs after. */
+/** What starts a pipeline besides a person: its schedule, its signed webhook and the pipelines it runs after. */
 export const triggersRouter = createTRPCRouter({
   schedule: viewerProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getSchedule(ctx, input.pipelineId))),
   /** The expression in words and its next fire times, or the reason it is refused (as `error`, so typing shows it). */
@@ -28,4 +29,8 @@ export const triggersRouter = createTRPCRouter({
   setDependencies: editorProcedure
     .input(ZPipelineId.extend({ dependencies: ZDependenciesInput }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => setDependencies(ctx, input.pipelineId, input.dependencies))),
+  webhook: viewerProcedure.input(ZPipelineId).query(({ ctx, input }) => mapServiceErrors(() => getWebhook(ctx, input.pipelineId))),
+  /** Creates the webhook or rotates its secret; the answer is the only place the secret is ever shown. */
+  setupWebhook: editorProcedure.input(ZPipelineId).mutation(({ ctx, input }) => mapServiceErrors(() => setupWebhook(ctx, input.pipelineId))),
+  removeWebhook: editorProcedure.input(ZPipelineId).mutation(({ ctx, input }) => mapServiceErrors(() => deleteWebhook(ctx, input.pipelineId))),
 });

@@ -13,6 +13,7 @@ import {
   putScheduleEndpoint,
 } from "./schedules";
 import { createUploadEndpoint } from "./uploads";
+import { deleteWebhookEndpoint, getWebhookEndpoint, setupWebhookEndpoint, webhookTriggerEndpoint } from "./webhooks";
 
 /** The public API, one entry per endpoint; the router and openapi.json both read this table. */
 export const endpoints: readonly Endpoint[] = [
@@ -31,8 +32,14 @@ export const endpoints: readonly Endpoint[] = [
   previewScheduleEndpoint,
   getDependenciesEndpoint,
   putDependenciesEndpoint,
+  getWebhookEndpoint,
+  setupWebhookEndpoint,
+  deleteWebhookEndpoint,
   editQuarantinedRecordEndpoint,
   reingestEndpoint,
   getLineageEndpoint,
   recordLineageFacetEndpoint,
 ];
+
+/** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */
+export const hookEndpoints: readonly Endpoint[] = [webhookTriggerEndpoint];
