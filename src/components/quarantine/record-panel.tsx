@@ -209,6 +209,14 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
                 {entry.fix ? <p className="font-mono">{entry.fix}</p> : null}
                 {entry.reason ? <p>Reason: {entry.reason}</p> : null}
                 {entry.action === "edit" ? <ChangedFields before={entry.before} after={entry.after} /> : null}
+                {entry.action === "reingest" && entry.runId ? (
+                  <p>
+                    <Link href={`/runs/${entry.runId}`} className={buttonStyles.link}>
+                      Re-ingest run
+                    </Link>
+                    : {REINGEST_OUTCOMES[entry.outcome ?? "passed"]}
+                  </p>
+                ) : null}
               </li>
             ))}
           </ol>
@@ -217,6 +225,13 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
     </div>
   );
 }
+
+const REINGEST_OUTCOMES = {
+  passed: "passed and was loaded",
+  failed: "failed its checks again (see the errors above)",
+  runFailed: "the run failed after the record passed its checks, so it was not loaded; the record stays as it was",
+  runCanceled: "the run was canceled after the record passed its checks, so it was not loaded; the record stays as it was",
+} as const;
 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};

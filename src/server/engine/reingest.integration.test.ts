@@ -107,4 +107,54 @@ describe("re-ingesting quarantined records", () => {
       expect.objectContaining({ action: "reingest", runId: reingest.id, outcome: "passed" }),
     ]);
   });
+
+  it("marks records re-ingested only when the re-ingest run succeeds: a failed run leaves them fixed, linked in their history", async () => {
+    const file = await env.upload("air-checked.csv", CSV);
+    const pipeline = await env.pipeline({
+      nodes: [
+        { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+        { id: "val", type: "validate", config: { rules: [{ field: "aqi", type: "integer", required: true, min: 0, max: 500 }] } },
+        { id: "dst", type: "destination.postgres", config: { table: "air_checked", mode: "upsert", key: ["station"] }, retry: { attempts: 1 } },
+      ],
+      edges: [
+        { from: "src", to: "val" },
+        { from: "val", to: "dst" },
+      ],
+    });
+    const original = await env.waitForRun((await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "manual" })).runId);
+    expect(original.status).toBe("succeeded");
+    // From now on the destination refuses what the validate node lets through: aqi 161 breaks its CHECK.
+    await env.db.pool.query("ALTER TABLE air_checked ADD CONSTRAINT aqi_below_100 CHECK (aqi < 100)");
+    const [tooHigh] = await env.ctx.prisma.quarantinedRecord.findMany({ where: { runId: original.id, nodeId: "val" }, orderBy: { id: "asc" } });
+    expect((tooHigh!.record as Record<string, string>).aqi).toBe("612");
+    await editQuarantinedRecord(env.ctx, tooHigh!.id, { station: "AB002", aqi: "161", measured_at: "2026-01-01T00:00:00Z" });
+
+    const failed = await env.waitForRun((await startReingest(env.ctx, { ids: [tooHigh!.id] })).runIds[0]!);
+    expect(failed.status).toBe("failed");
+    // It passed the validate node; the destination then refused it, so nothing of it was loaded.
+    expect(failed.nodes.find((n) => n.nodeId === "val")).toMatchObject({ status: "succeeded", rowsOut: 1n });
+    expect(failed.nodes.find((n) => n.nodeId === "dst")).toMatchObject({ status: "failed" });
+    const afterFailure = await env.ctx.prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: tooHigh!.id } });
+    expect(afterFailure.status).toBe("fixed");
+    expect(afterFailure.reingestRunId).toBe(failed.id);
+    expect(afterFailure.history).toEqual([
+      expect.objectContaining({ action: "edit" }),
+      expect.objectContaining({ action: "reingest", runId: failed.id, outcome: "runFailed" }),
+    ]);
+
+    // Fixed properly, re-ingested again: now it is loaded, and marked so.
+    await editQuarantinedRecord(env.ctx, tooHigh!.id, { station: "AB002", aqi: "61", measured_at: "2026-01-01T00:00:00Z" });
+    const succeeded = await env.waitForRun((await startReingest(env.ctx, { ids: [tooHigh!.id] })).runIds[0]!);
+    expect(succeeded.status).toBe("succeeded");
+    const settled = await env.ctx.prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: tooHigh!.id } });
+    expect(settled.status).toBe("reingested");
+    expect(settled.history).toEqual([
+      expect.objectContaining({ action: "edit" }),
+      expect.objectContaining({ action: "reingest", runId: failed.id, outcome: "runFailed" }),
+      expect.objectContaining({ action: "edit" }),
+      expect.objectContaining({ action: "reingest", runId: succeeded.id, outcome: "passed", by: "test" }),
+    ]);
+    const loaded = await env.db.pool.query("SELECT aqi::int FROM air_checked WHERE station = 'AB002'");
+    expect(loaded.rows).toEqual([{ aqi: 61 }]);
+  });
 });

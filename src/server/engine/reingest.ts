@@ -3,7 +3,10 @@
  * pipeline downstream of the node that rejected them, as a new run linked to the
  * original. The entry node checks them again; records that pass flow on and are
  * loaded (the destination's upsert keeps reruns free of duplicates), records that fail
- * again return to quarantine with their new errors.
+ * again return to quarantine with their new errors. Records that passed are marked
+ * re-ingested only when the run succeeds, in the transaction that ends it
+ * ({@link settleReingest}); if it fails or is canceled they keep their status (fixed),
+ * with the run and its outcome in their history.
  */
 import type pg from "pg";
 import { z } from "zod";
@@ -70,22 +73,49 @@ export async function executeReingestEntry(
 
   // Failed again: the original record takes its new errors and is open again; the
   // re-ingest run's copy of it goes (one record, one place in quarantine).
-  const historyEntry = (outcome: "passed" | "failed") =>
-    sql`jsonb_build_array(jsonb_build_object('at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'by', ${args.by}::text,
-        'action', 'reingest', 'runId', ${runId}::text, 'outcome', ${outcome}::text))`;
   await query(
     client,
     sql`UPDATE quarantined_records AS o SET errors = n.errors, status = 'open', updated_at = now(),
-        history = o.history || ${historyEntry("failed")}
+        history = o.history || ${historyEntry(args.by, runId, "failed")}
       FROM quarantined_records AS n
       WHERE n.run_id = ${runId}::uuid AND n.node_id = ${entry.id} AND o.id = ANY(${recordIds}::bigint[]) AND o.lineage_id = n.lineage_id`,
   );
-  await query(
-    client,
-    sql`UPDATE quarantined_records AS o SET status = 'reingested', updated_at = now(), history = o.history || ${historyEntry("passed")}
-      WHERE o.id = ANY(${recordIds}::bigint[])
-        AND NOT EXISTS (SELECT 1 FROM quarantined_records AS n WHERE n.run_id = ${runId}::uuid AND n.node_id = ${entry.id} AND n.lineage_id = o.lineage_id)`,
-  );
   await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, entry.id]);
   return counts;
+}
+
+/**
+ * What a re-ingest did to a record, as its history says: `failed` its entry node's checks
+ * again, `passed` and was loaded (the run succeeded), or passed its entry node but the run
+ * then `runFailed` or was `runCanceled` (nothing of it is known to be loaded).
+ */
+export type TReingestOutcome = "passed" | "failed" | "runFailed" | "runCanceled";
+
+function historyEntry(by: string | Sql, runId: string, outcome: TReingestOutcome): Sql {
+  const actor = typeof by === "string" ? sql`${by}::text` : by;
+  return sql`jsonb_build_array(jsonb_build_object('at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'by', ${actor},
+      'action', 'reingest', 'runId', ${runId}::text, 'outcome', ${outcome}::text))`;
+}
+
+const SETTLED: Record<"succeeded" | "failed" | "canceled", TReingestOutcome> = { succeeded: "passed", failed: "runFailed", canceled: "runCanceled" };
+
+/**
+ * Settles the records a re-ingest run took, in the transaction that ends the run: when it
+ * succeeded, those that passed their entry node are re-ingested; otherwise they keep their
+ * status (fixed, or open) and their history links the run and what became of it. Records
+ * that failed their entry node were settled there already. Nothing to do for other runs.
+ */
+export async function settleReingest(client: pg.ClientBase, runId: string, status: "succeeded" | "failed" | "canceled"): Promise<void> {
+  const run = await client.query<{ trigger: string }>("SELECT trigger::text FROM runs WHERE id = $1", [runId]);
+  if (run.rows[0]?.trigger !== "reingest") return;
+  const outcome = SETTLED[status];
+  const failedAgain = sql`jsonb_build_array(jsonb_build_object('runId', ${runId}::text, 'outcome', 'failed'))`;
+  // The actor of the re-ingest is the one who asked for it, stored in the run's params.
+  const by = sql`COALESCE((SELECT r.params #>> '{reingest,by}' FROM runs AS r WHERE r.id = ${runId}::uuid), 'sluice')`;
+  await query(
+    client,
+    sql`UPDATE quarantined_records AS o SET ${status === "succeeded" ? sql`status = 'reingested', ` : sql``}updated_at = now(),
+        history = o.history || ${historyEntry(by, runId, outcome)}
+      WHERE o.reingest_run_id = ${runId}::uuid AND o.status IN ('open', 'fixed') AND NOT o.history @> ${failedAgain}`,
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * What a run starting or finishing sets off beyond the engine: the next runs (queued ones,
- * dependent pipelines) and OpenLineage events. Each is a job enqueued in the
+ * dependent pipelines), OpenLineage events, and for a re-ingest run the settling of its
+ * records (in the same transaction, so a record is re-ingested exactly when its run succeeded). Each is a job enqueued in the
  * transaction that changed the run's state, so it happens exactly when that commits, and
  * a slow alert channel or lineage server never holds a run up.
  */
@@ -8,6 +9,7 @@ import type pg from "pg";
 import { enqueue } from "../queue/job";
 import { openLineageJob, runFinishedJob } from "../queue/jobs";
 import { readEnv } from "../env";
+import { settleReingest } from "./reingest";
 
 type TFinalStatus = "succeeded" | "failed" | "canceled";
 
@@ -28,6 +30,7 @@ export async function onRunStarted(client: pg.ClientBase, runId: string): Promis
 
 /** The run reached `status`, in the transaction that set it. */
 export async function onRunFinished(client: pg.ClientBase, runId: string, status: TFinalStatus): Promise<void> {
+  await settleReingest(client, runId, status);
   await enqueue(client, runFinishedJob, { runId }, { jobKey: `run-finished:${runId}` });
   await emitLineage(client, runId, LINEAGE_EVENT[status]);
 }

@@ -43,6 +43,10 @@ export interface TQuarantineHistoryEntry {
   fix?: string;
   /** For discards: why, in the words of the person who discarded. */
   reason?: string;
+  /** For re-ingests: the re-ingest run. */
+  runId?: string;
+  /** For re-ingests: what became of the record (see TReingestOutcome in engine/reingest.ts). */
+  outcome?: "passed" | "failed" | "runFailed" | "runCanceled";
 }
 
 const FIELDS = { id: true, nodeId: true, lineageId: true, record: true, errors: true, status: true, history: true, createdAt: true, updatedAt: true } as const;

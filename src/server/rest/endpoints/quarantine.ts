@@ -12,7 +12,7 @@ export const ZQuarantinedRecord = z.object({
   record: z.unknown().describe("The record's fields as text, by column name"),
   errors: z.unknown().describe("Every violation: [{ field, rule, value, message }]"),
   status: z.enum(["open", "fixed", "reingested", "discarded"]),
-  history: z.unknown().describe("Every edit, re-ingest and discard: [{ at, by, action, before, after }]"),
+  history: z.unknown().describe("Every edit, re-ingest and discard: [{ at, by, action, before?, after?, fix?, reason?, runId?, outcome? }]; a re-ingest entry names its run and its outcome: passed (loaded), failed (its checks again), runFailed or runCanceled (passed its checks, not loaded; the record keeps its status)"),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
