@@ -20,7 +20,7 @@ import { loadPostgres } from "./destinations/postgres";
 import { stageJson, ZJsonCheckpoint } from "./json";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
 import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
-import { executeReingestEntry, type TReingestParams } from "./reingest";
+import { executeReingestEntry, type TReingestInstruction } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
 import { createStagingTable, type TStagingRun } from "./staging/stage-file";
 import { applySetRules, validateInSql } from "./validate/validate-in-sql";
@@ -41,8 +41,8 @@ export interface NodeJob {
    * did not run again: their output is read from the original run.
    */
   relationOf: (nodeId: string) => Sql;
-  /** Set in a re-ingest run: the records to replay and the node they re-enter at. */
-  reingest?: TReingestParams["reingest"];
+  /** Set in a re-ingest run: the records to replay, the node they re-enter at, and the run they came from. */
+  reingest?: TReingestInstruction & { parentRunId: string };
   /** Uploads the graph references, as inspected when they arrived. */
   upload: (uploadId: string) => UploadCatalogEntry | undefined;
   signal?: AbortSignal;
@@ -321,6 +321,7 @@ export async function executeNode(job: NodeJob): Promise<void> {
         entry: job.node,
         runId: job.runId,
         workspaceId: job.workspaceId,
+        parentRunId: reingest.parentRunId,
         by: reingest.by,
         recordIds: reingest.recordIds,
         target: nodeRelation(job.runId, job.node.id),

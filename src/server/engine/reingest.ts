@@ -19,16 +19,17 @@ import { query } from "../db/query";
 import type { ExecutionPlan, PlannedNode } from "./plan";
 import { validateInSql } from "./validate/validate-in-sql";
 
-/** Stored in the re-ingest run's params. */
-export const ZReingestParams = z.object({
-  reingest: z.object({
-    entryNodeId: z.string(),
-    recordIds: z.array(z.string().regex(/^\d+$/)).min(1),
-    /** Who asked for the re-ingest; written into each record's history. */
-    by: z.string(),
-  }),
+/**
+ * Stored in the re-ingest run's own `reingest` column, which only the re-ingest service
+ * writes: never read from run params, which are whatever the caller sent.
+ */
+export const ZReingestInstruction = z.object({
+  entryNodeId: z.string(),
+  recordIds: z.array(z.string().regex(/^\d+$/)).min(1),
+  /** Who asked for the re-ingest (the signed-in caller); written into each record's history. */
+  by: z.string(),
 });
-export type TReingestParams = z.infer<typeof ZReingestParams>;
+export type TReingestInstruction = z.infer<typeof ZReingestInstruction>;
 
 /**
  * The rules a re-ingested record is checked against at its entry node: the validate
@@ -50,9 +51,26 @@ function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateConfig {
 /** The entry node of a re-ingest run: re-check the records and settle each one. */
 export async function executeReingestEntry(
   client: pg.ClientBase,
-  args: { plan: ExecutionPlan; entry: PlannedNode; runId: string; workspaceId: string; by: string; recordIds: string[]; target: Sql },
+  args: {
+    plan: ExecutionPlan;
+    entry: PlannedNode;
+    runId: string;
+    workspaceId: string;
+    /** The run the records were quarantined by: only its records at the entry node come back. */
+    parentRunId: string;
+    by: string;
+    recordIds: string[];
+    target: Sql;
+  },
 ): Promise<{ rowsIn: number; rowsOut: number; rowsRejected: number }> {
-  const { entry, runId, recordIds } = args;
+  const { entry, runId } = args;
+  // The service picked these ids in this workspace; a run row edited by hand must not widen them.
+  const recordIds = (
+    await client.query<{ id: string }>(
+      "SELECT id::text FROM quarantined_records WHERE id = ANY($1::bigint[]) AND workspace_id = $2 AND run_id = $3 AND node_id = $4",
+      [args.recordIds, args.workspaceId, args.parentRunId, entry.id],
+    )
+  ).rows.map((r) => r.id);
   const upstream = entry.inputs.in ? args.plan.get(entry.inputs.in) : undefined;
   const incoming = upstream ? upstream.output : entry.output;
   const asText: Column[] = incoming.map((c) => ({ name: c.name, type: "string" }));
@@ -110,8 +128,8 @@ export async function settleReingest(client: pg.ClientBase, runId: string, statu
   if (run.rows[0]?.trigger !== "reingest") return;
   const outcome = SETTLED[status];
   const failedAgain = sql`jsonb_build_array(jsonb_build_object('runId', ${runId}::text, 'outcome', 'failed'))`;
-  // The actor of the re-ingest is the one who asked for it, stored in the run's params.
-  const by = sql`COALESCE((SELECT r.params #>> '{reingest,by}' FROM runs AS r WHERE r.id = ${runId}::uuid), 'sluice')`;
+  // The actor of the re-ingest is the one who asked for it, stored with the run's re-ingest instruction.
+  const by = sql`COALESCE((SELECT r.reingest ->> 'by' FROM runs AS r WHERE r.id = ${runId}::uuid), 'sluice')`;
   await query(
     client,
     sql`UPDATE quarantined_records AS o SET ${status === "succeeded" ? sql`status = 'reingested', ` : sql``}updated_at = now(),

@@ -4,6 +4,7 @@ import { ident, sql } from "@/nodes/sql";
 import { query } from "../db/query";
 import { enqueueNode, topologyOf } from "./lifecycle";
 import { runSchemaName, type PlannedNode } from "./plan";
+import type { TReingestInstruction } from "./reingest";
 
 export type TRunTrigger = "manual" | "api" | "schedule" | "webhook" | "reingest" | "dependency";
 
@@ -19,6 +20,8 @@ export async function insertRun(
     versionId: string;
     trigger: TRunTrigger;
     params: unknown;
+    /** Only for re-ingest runs, from the re-ingest service: which records go back in, and who sent them. */
+    reingest?: TReingestInstruction;
     parentRunId?: string;
     /** The schedule's fire time this run is for (at most one run per fire time). */
     scheduledFor?: Date;
@@ -31,8 +34,8 @@ export async function insertRun(
   },
 ): Promise<string> {
   const inserted = await client.query<{ id: string }>(
-    `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, parent_run_id, scheduled_for, triggered_by_run_id, queued_behind_run_id)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9) RETURNING id`,
+    `INSERT INTO runs (id, workspace_id, pipeline_id, version_id, trigger, status, params, reingest, parent_run_id, scheduled_for, triggered_by_run_id, queued_behind_run_id)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, 'queued', $5, $10, $6, $7, $8, $9) RETURNING id`,
     [
       ctx.workspaceId,
       run.pipelineId,
@@ -43,6 +46,7 @@ export async function insertRun(
       run.scheduledFor ?? null,
       run.triggeredByRunId ?? null,
       run.queuedBehindRunId ?? null,
+      run.reingest ? JSON.stringify(run.reingest) : null,
     ],
   );
   const runId = inserted.rows[0]!.id;

@@ -7,7 +7,7 @@ import { transaction } from "../db/query";
 import { executeNode } from "../engine/execute";
 import { failNode, markNodeRunning, topologyOf } from "../engine/lifecycle";
 import { buildPlan, nodeRelation } from "../engine/plan";
-import { ZReingestParams } from "../engine/reingest";
+import { ZReingestInstruction } from "../engine/reingest";
 import { runNodeJob } from "../queue/jobs";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
 import { RunCanceledError } from "../errors";
@@ -41,7 +41,8 @@ export const runNodeTask = defineTask(
       select: {
         workspaceId: true,
         status: true,
-        params: true,
+        trigger: true,
+        reingest: true,
         parentRunId: true,
         version: { select: { graph: true } },
         nodeRuns: { select: { nodeId: true, status: true } },
@@ -64,11 +65,11 @@ export const runNodeTask = defineTask(
       const node = plan.get(nodeId);
       if (!node) throw new Error(`the pinned pipeline version has no node "${nodeId}"`);
       const inThisRun = new Set(run.nodeRuns.map((n) => n.nodeId));
-      const reingest = ZReingestParams.safeParse(run.params);
+      const reingest = run.trigger === "reingest" && run.parentRunId ? ZReingestInstruction.safeParse(run.reingest) : undefined;
       await executeNode({
         pool,
         relationOf: (id) => nodeRelation(inThisRun.has(id) || !run.parentRunId ? runId : run.parentRunId, id),
-        ...(reingest.success ? { reingest: reingest.data.reingest } : {}),
+        ...(reingest?.success && run.parentRunId ? { reingest: { ...reingest.data, parentRunId: run.parentRunId } } : {}),
         plan,
         topology,
         node,

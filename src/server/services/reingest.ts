@@ -7,7 +7,6 @@
 import { sql } from "@/nodes/sql";
 import { query, transaction } from "../db/query";
 import { buildPlan, type ExecutionPlan, type PlannedNode } from "../engine/plan";
-import type { TReingestParams } from "../engine/reingest";
 import { insertRun } from "../engine/runs";
 import { GraphInvalidError, NotFoundError, ReingestError } from "../errors";
 import { getPipeline, validateGraph } from "./pipelines";
@@ -60,7 +59,7 @@ export async function startReingest(
     for (const group of groups.values()) {
       const original = await ctx.prisma.run.findFirst({
         where: { id: group.runId, workspaceId: ctx.workspaceId },
-        select: { pipelineId: true, version: { select: { number: true } } },
+        select: { pipelineId: true, params: true, version: { select: { number: true } } },
       });
       if (!original) throw new NotFoundError("Run", group.runId);
       const pipeline = await getPipeline(ctx, original.pipelineId, options.version === "pinned" ? original.version.number : undefined);
@@ -77,12 +76,13 @@ export async function startReingest(
         where: { pipelineId_number: { pipelineId: pipeline.id, number: pipeline.version } },
         select: { id: true },
       });
-      const params: TReingestParams = { reingest: { entryNodeId: entry.id, recordIds: group.ids, by: ctx.actor } };
       const runId = await insertRun(client, ctx, {
         pipelineId: pipeline.id,
         versionId: version.id,
         trigger: "reingest",
-        params,
+        // The original run's parameters: a replayed record sees what it saw the first time.
+        params: original.params,
+        reingest: { entryNodeId: entry.id, recordIds: group.ids, by: ctx.actor },
         parentRunId: group.runId,
         nodes: downstreamOf(plan, entry.id),
         entries: [entry],

@@ -1,10 +1,11 @@
 import type pg from "pg";
+import { z } from "zod";
 import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
 import { transaction } from "../db/query";
 import { cancelRun as cancelRunInEngine, retryFailedNodes, topologyOf } from "../engine/lifecycle";
 import { buildPlan } from "../engine/plan";
 import { insertRun, type TRunTrigger } from "../engine/runs";
-import { GraphInvalidError, NotFoundError, RunStateError } from "../errors";
+import { GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../errors";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { getPipeline, validateGraph } from "./pipelines";
 
@@ -18,6 +19,45 @@ export interface RunCtx extends Ctx {
   pool: pg.Pool;
   actor: string;
 }
+
+/** As large as a webhook body may be: its JSON becomes the parameters. */
+const MAX_PARAMS_BYTES = 256 * 1024;
+const MAX_PARAMS_DEPTH = 32;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
+const PARAM_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/u;
+
+/** How deeply arrays and objects nest in a JSON value (a scalar is 0), without recursion. */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_PARAMS_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * A run's parameters: named JSON values the pipeline can read (`{{params.name}}`), recorded
+ * with the run. Data only: nothing in them steers the engine.
+ */
+export const ZRunParams = z
+  .record(z.string(), z.unknown())
+  // Depth first: checking the shape of a value nested 100,000 deep would overflow the stack.
+  .superRefine((params, ctx) => {
+    for (const name of Object.keys(params))
+      if (!PARAM_NAME.test(name))
+        ctx.addIssue({ code: "custom", path: [name], message: "a parameter name is 1 to 128 characters without control characters" });
+    if (jsonDepth(params) > MAX_PARAMS_DEPTH) ctx.addIssue({ code: "custom", message: `run parameters may be nested at most ${MAX_PARAMS_DEPTH} levels deep`, abort: true });
+    else if (Buffer.byteLength(JSON.stringify(params)) > MAX_PARAMS_BYTES)
+      ctx.addIssue({ code: "custom", message: "run parameters may be at most 256 KiB of JSON", abort: true });
+  })
+  .pipe(z.record(z.string(), z.json()))
+  .meta({ description: "Named JSON values recorded with the run (at most 256 KiB, nested at most 32 deep)" });
+export type TRunParams = z.infer<typeof ZRunParams>;
 
 export interface StartRunInput {
   pipelineId: string;
@@ -56,6 +96,8 @@ export async function startRunIf(
   input: StartRunInput,
   decide: (client: pg.PoolClient) => Promise<TStartDecision>,
 ): Promise<{ runId: string } | { skipped: string }> {
+  const params = ZRunParams.safeParse(input.params ?? {});
+  if (!params.success) throw new InvalidSettingError("params", `Invalid run parameters: ${params.error.issues.map((i) => `${[...i.path].join(".") || "params"}: ${i.message}`).join("; ")}`);
   const pipeline = await getPipeline(ctx, input.pipelineId, input.version);
   const checked = await validateGraph(ctx, pipeline.graph);
   if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "run");
@@ -74,7 +116,7 @@ export async function startRunIf(
       pipelineId: pipeline.id,
       versionId: version.id,
       trigger: input.trigger,
-      params: input.params ?? {},
+      params: params.data,
       parentRunId: input.parentRunId,
       scheduledFor: input.scheduledFor,
       triggeredByRunId: input.triggeredByRunId,

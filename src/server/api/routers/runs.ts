@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
-import { cancelRun, getRun, listRuns, retryFailedRunNodes, startRun } from "../../services/runs";
+import { cancelRun, getRun, listRuns, retryFailedRunNodes, startRun, ZRunParams } from "../../services/runs";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
@@ -32,7 +32,7 @@ export const runsRouter = createTRPCRouter({
   get: viewerProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
   /** Runs a pipeline's latest (or a given) version now. */
   start: editorProcedure
-    .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional(), params: z.record(z.string(), z.unknown()).optional() }))
+    .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional(), params: ZRunParams.optional() }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => startRun(ctx, { ...input, trigger: "manual" }))),
   /** Stops a queued or running run; its nodes end canceled and keep nothing they had not committed. */
   cancel: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => cancelRun(ctx, input.id))),

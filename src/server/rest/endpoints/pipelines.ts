@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
 import { createPipeline, getPipeline, updatePipeline } from "../../services/pipelines";
-import { startRun } from "../../services/runs";
+import { startRun, ZRunParams } from "../../services/runs";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 import { ZPipelineDetail, ZPipelineName, ZPipelineRef } from "../schemas";
 
@@ -60,7 +60,7 @@ export const startRunEndpoint = defineEndpoint({
     kind: "json",
     schema: z.object({
       version: z.number().int().positive().optional().describe("The version to run; the latest when absent"),
-      params: z.record(z.string(), z.unknown()).optional().describe("Run parameters, recorded with the run"),
+      params: ZRunParams.optional(),
     }),
   },
   responses: { 202: { description: "Queued", schema: z.object({ runId: z.uuid() }) } },
