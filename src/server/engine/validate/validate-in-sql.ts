@@ -450,7 +450,11 @@ async function stagedColumns(client: pg.ClientBase, table: Sql): Promise<Column[
 /**
  * For the fused streaming path, where the per-record rules already ran in JavaScript:
  * applies `unique` and `references` to a staged table, moving every violating row into
- * quarantine (deleted from the table). Returns how many rows moved.
+ * quarantine (deleted from the table), and adds the violations of records the streaming
+ * validator quarantined already to their errors, so each record lists every error as it
+ * would on the SQL path (a value counts as taken only by a record with no per-record
+ * error, and a field whose type check failed is not checked for `unique`). Returns how
+ * many rows moved.
  */
 export async function applySetRules(args: ApplySetRulesArgs): Promise<number> {
   const { client, table, config, quarantine } = args;
@@ -465,32 +469,70 @@ export async function applySetRules(args: ApplySetRulesArgs): Promise<number> {
   });
 
   const source = ident("in");
-  const rows = sql`SELECT ${join([
+  const staged = sql`SELECT ${join([
     ...columns.map((c, i) => sql`${canonicalText(sql`${source}.${ident(c.name)}`, c.type)} AS ${col("r", i)}`),
     ...columns.map((c, i) => sql`${source}.${ident(c.name)} AS ${col("c", i)}`),
     sql`${source}.${ident(LINEAGE_COLUMN)}::text AS ${LINEAGE}`,
     sql`${source}.ctid AS ${ident("id")}`,
-  ])} FROM ${table} AS ${source} OFFSET 0`;
+    sql`NULL::bigint AS ${ident("qid")}`,
+    sql`${EMPTY_ERRORS} AS ${ident("le")}`,
+  ])} FROM ${table} AS ${source}`;
+  // The records already quarantined, with the same columns: their texts typed the way the
+  // staged ones were, unless their field failed its type check (then only the text is known).
+  const planned = new Set(plans.map((p) => p.i));
+  const q = ident("q");
+  const fields = sql`SELECT ${join([
+    sql`${q}.id AS ${ident("qid")}`,
+    sql`${q}.lineage_id AS ${LINEAGE}`,
+    sql`ARRAY(SELECT jsonb_array_elements(${q}.errors)) AS ${ident("le")}`,
+    ...[...planned].flatMap((i) => {
+      const name = (columns[i] as Column).name;
+      return [
+        sql`NULLIF(${q}.record ->> ${name}::text, '') AS ${col("q", i)}`,
+        sql`NOT ${q}.errors @> jsonb_build_array(jsonb_build_object('field', ${name}::text, 'rule', 'type')) AS ${col("g", i)}`,
+      ];
+    }),
+  ])} FROM quarantined_records AS ${q}
+    WHERE ${q}.run_id = ${quarantine.runId}::uuid AND ${q}.node_id = ${quarantine.nodeId}::text AND jsonb_typeof(${q}.errors) = 'array'`;
+  const typed = (c: Column, i: number) => typedFromText(c.type, col("q", i));
+  const already = sql`SELECT ${join([
+    ...columns.map((c, i) =>
+      planned.has(i)
+        ? sql`CASE WHEN ${col("g", i)} THEN ${canonicalText(typed(c, i), c.type)} ELSE ${col("q", i)} END AS ${col("r", i)}`
+        : sql`NULL::text AS ${col("r", i)}`,
+    ),
+    ...columns.map((c, i) =>
+      planned.has(i) ? sql`CASE WHEN ${col("g", i)} THEN ${typed(c, i)} END AS ${col("c", i)}` : sql`NULL::${raw(PG_TYPES[c.type])} AS ${col("c", i)}`,
+    ),
+    LINEAGE,
+    sql`NULL::tid AS ${ident("id")}`,
+    ident("qid"),
+    ident("le"),
+  ])} FROM (${fields} OFFSET 0) AS ${ident("qq")}`;
+  const rows = sql`SELECT * FROM (${staged} UNION ALL ${already}) AS ${ident("u")} OFFSET 0`;
   const withValues = sql`SELECT ${join([
     sql`${ident("s1")}.*`,
     ...plans.map((p) => sql`NULLIF(${col("r", p.i)}, '') AS ${col("t", p.k)}`),
     // Staged values passed their type checks already: the typed column is the value.
     ...plans.map((p) => sql`${p.type === "string" ? sql`NULLIF(${col("r", p.i)}, '')` : col("c", p.i)} AS ${col("v", p.k)}`),
-    sql`${EMPTY_ERRORS} AS ${ident("le")}`,
   ])} FROM (${rows}) AS ${ident("s1")} OFFSET 0`;
   const checked = await setRuleLayer(client, plans, withValues);
   const record = sql`jsonb_object(${columns.map((c) => c.name)}::text[], ARRAY[${join(columns.map((_, i) => col("r", i)))}]::text[])`;
   const statement = sql`WITH ${ident("flagged")} AS MATERIALIZED (
-      SELECT * FROM (${checked}) AS ${ident("z")} WHERE (cardinality(${ident("errs")}) > 0) IS TRUE),
+      SELECT * FROM (${checked}) AS ${ident("z")} WHERE (cardinality(${ident("errs")}) > cardinality(${ident("le")})) IS TRUE),
     ${ident("moved")} AS (
       INSERT INTO quarantined_records (workspace_id, run_id, node_id, lineage_id, record, errors)
       SELECT ${quarantine.workspaceId}::uuid, ${quarantine.runId}::uuid, ${quarantine.nodeId}::text, ${LINEAGE},
              ${columns.length > 0 ? record : sql`'{}'::jsonb`}, to_jsonb(${ident("errs")})
-      FROM ${ident("flagged")}
+      FROM ${ident("flagged")} WHERE ${ident("qid")} IS NULL
       RETURNING 1),
     ${ident("removed")} AS (
       DELETE FROM ${table} AS ${ident("d")} USING ${ident("flagged")} AS ${ident("g")}
       WHERE ${ident("d")}.ctid = ${ident("g")}.${ident("id")}
+      RETURNING 1),
+    ${ident("amended")} AS (
+      UPDATE quarantined_records AS ${ident("o")} SET errors = to_jsonb(${ident("g")}.${ident("errs")})
+      FROM ${ident("flagged")} AS ${ident("g")} WHERE ${ident("o")}.id = ${ident("g")}.${ident("qid")}
       RETURNING 1)
     SELECT (SELECT count(*) FROM ${ident("moved")}) AS moved, (SELECT count(*) FROM ${ident("removed")}) AS removed`;
   const result = await query<{ moved: string; removed: string }>(client, statement);
