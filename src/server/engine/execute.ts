@@ -22,7 +22,7 @@ import { completeNode, recordProgress, type NodeResult, type RunTopology } from 
 import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
 import { executeReingestEntry, type TReingestInstruction } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
-import { createStagingTable, type TStagingRun } from "./staging/stage-file";
+import { createStagingTable, indexLineage, type TStagingRun } from "./staging/stage-file";
 import { applySetRules, validateInSql } from "./validate/validate-in-sql";
 import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
@@ -136,6 +136,7 @@ async function stageSource<TCheckpoint extends TStagedCounts, TResult>(job: Node
       },
       signal: job.signal,
     });
+    await indexLineage(client, target, `${node.id}_lineage`);
     await inTransaction(client, async () => completeNode(client, job.topology, runId, node.id, await source.complete(result, client)));
   });
 }

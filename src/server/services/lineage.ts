@@ -4,8 +4,8 @@ import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { checkGraph, type CheckedGraph } from "@/nodes/graph";
 import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
-import { ident, sql, type Sql } from "@/nodes/sql";
-import { query, relationExists } from "../db/query";
+import { ident, join, sql, type Sql } from "@/nodes/sql";
+import { query, relationExists, transaction } from "../db/query";
 import postgresDestination from "@/nodes/destinations/postgres";
 import csvSource from "@/nodes/sources/csv";
 import aggregate, { groupKeyDigest } from "@/nodes/transform/aggregate";
@@ -93,9 +93,28 @@ export type TLineageStep =
     }
   | { nodeId: string; nodeType: string; title: string; status: "dropped" | "not-available"; note: string };
 
-async function rowByLineage(pool: pg.Pool, relation: Sql, lineageId: string): Promise<Record<string, unknown> | null | undefined> {
+/**
+ * The row of `relation` with the lineage id; with `key` (columns of a unique index, and
+ * the values the record had one step before) it is found by that index. Without
+ * statistics on a fresh staging table the planner would scan it whole rather than use its
+ * lineage index (see indexLineage): a point lookup turns sequential scans off.
+ */
+async function rowByLineage(
+  pool: pg.Pool,
+  relation: Sql,
+  lineageId: string,
+  key?: { columns: readonly string[]; values: Record<string, unknown> },
+): Promise<Record<string, unknown> | null | undefined> {
   if (!(await relationExists(pool, relation))) return undefined;
-  const result = await query(pool, sql`SELECT to_jsonb(t) AS row FROM ${relation} AS t WHERE ${ident(LINEAGE_COLUMN)} = ${lineageId} LIMIT 1`);
+  const byKey =
+    key && key.columns.length > 0 && key.columns.every((c) => key.values[c] !== undefined && key.values[c] !== null)
+      ? sql` AND (${join(key.columns.map((c) => sql`t.${ident(c)}`))}) =
+            (SELECT ${join(key.columns.map((c) => sql`r.${ident(c)}`))} FROM jsonb_populate_record(NULL::${relation}, ${JSON.stringify(key.values)}::jsonb) AS r)`
+      : sql``;
+  const result = await transaction(pool, (client) => query(client, sql`SELECT to_jsonb(t) AS row FROM ${relation} AS t WHERE t.${ident(LINEAGE_COLUMN)} = ${lineageId}${byKey} LIMIT 1`), {
+    readOnly: true,
+    settings: { enable_seqscan: "off" },
+  });
   return result.rows[0]?.row ?? null;
 }
 
@@ -117,6 +136,8 @@ async function stepsFrom(
   const steps: TLineageStep[] = [];
   let stopped = false;
   let dataRunId = runId;
+  /** The record's values after the last step it passed. */
+  let previous: Record<string, unknown> | undefined;
   for (const n of checked.nodes.filter((c) => reachable.has(c.node.id))) {
     const base = { nodeId: n.node.id, nodeType: n.definition.type, title: n.node.label ?? n.definition.ui.title };
     if (stopped) break;
@@ -147,14 +168,15 @@ async function stepsFrom(
       stopped = true;
       continue;
     }
-    const relation =
-      n.definition.type === "destination.postgres"
-        ? (() => {
-            const config = postgresDestination.config.parse(n.node.config);
-            return sql`${ident(config.schema, config.table)}`;
-          })()
-        : nodeRelation(dataRunId, n.node.id);
-    const row = await rowByLineage(ctx.pool, relation, lineageId);
+    let relation = nodeRelation(dataRunId, n.node.id);
+    let key: Parameters<typeof rowByLineage>[3];
+    if (n.definition.type === "destination.postgres") {
+      const config = postgresDestination.config.parse(n.node.config);
+      relation = sql`${ident(config.schema, config.table)}`;
+      // An upserted table is unique on its key: find the row the record became by it.
+      if (config.mode === "upsert" && previous) key = { columns: config.key ?? [], values: previous };
+    }
+    const row = await rowByLineage(ctx.pool, relation, lineageId, key);
     if (row === undefined) {
       steps.push({ ...base, status: "not-available", note: "this node's output is no longer kept (retention) or was never written" });
     } else if (row === null) {
@@ -170,6 +192,7 @@ async function stepsFrom(
     } else {
       delete row[LINEAGE_COLUMN];
       steps.push({ ...base, status: "passed", record: row });
+      previous = row;
     }
   }
   return steps;

@@ -48,6 +48,16 @@ export interface TStageFileArgs<TCheckpoint, TLoad extends Column = Column> exte
   load: TLoad[];
 }
 
+/**
+ * Indexes a staged table's lineage ids for lineage lookups, once its rows are in. A BRIN
+ * index: rows are staged in file order, so a block range covers a narrow band of ids, and
+ * building it is one pass over the table (a B-tree costs several times more per run,
+ * for lookups that are rare). `name` must be unique in the table's schema.
+ */
+export async function indexLineage(client: pg.ClientBase, target: Sql, name: string): Promise<void> {
+  await query(client, sql`CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${target} USING brin (${ident(LINEAGE_COLUMN)}) WITH (pages_per_range = 16)`);
+}
+
 /** Creates an unlogged staging table with the columns a stager writes (`load` as the stager's args have it). */
 export async function createStagingTable<TLoad extends Column>(client: pg.ClientBase, target: Sql, load: readonly TLoad[]): Promise<void> {
   const columns = [
