@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -9,6 +9,7 @@ import { closeDatabaseClients, getPrisma } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import { defaultWorkspaceId } from "@/server/workspace";
 import { PreviewUnavailableError } from "../errors";
+import { uploadPath } from "../storage";
 import { checkForEditor, PREVIEW_ROWS, previewNode } from "./preview";
 import { saveUpload } from "./uploads";
 
@@ -31,6 +32,15 @@ async function upload(filename: string, content: string | Iterable<Buffer>) {
   const stream = typeof content === "string" ? Readable.from([Buffer.from(content)]) : Readable.from(content);
   const saved = await saveUpload(ctx, { filename, contentType: "text/csv", stream, sizeLimit: 2 ** 31 });
   return `upload:${saved.id}`;
+}
+
+/**
+ * Extends an uploaded file, sparsely, to 4 TiB: reading it whole would not end within
+ * the test's timeout on any machine, while reading a sample takes what it always takes.
+ * (No clock in the assertion: a loaded machine cannot make this fail.)
+ */
+async function growPastReading(file: string): Promise<void> {
+  await truncate(uploadPath(ctx.workspaceId, file.slice("upload:".length)), 2 ** 42);
 }
 
 function graph(file: string, extra: Partial<Pick<TPipelineGraphInput, "nodes" | "edges">> = {}): TPipelineGraphInput {
@@ -233,36 +243,32 @@ describe("node preview", () => {
       );
     });
 
-    it("previews a 1,000,000-record file in under a second", async () => {
+    it("previews a 1,000,000-record file from a sample: it would preview a file of any size", async () => {
       const record = Buffer.from('{"station":"AB123","aqi":42,"address":{"city":"Oslo"}}\n');
       const block = Buffer.concat(Array.from({ length: 10_000 }, () => record));
       const big = await upload("big.ndjson", (function* () {
         for (let i = 0; i < 100; i++) yield block;
       })());
-      const started = performance.now();
+      await growPastReading(big);
       const source = await previewNode(ctx, { graph: jsonGraph(big), nodeId: "src" });
       const validated = await previewNode(ctx, { graph: jsonGraph(big), nodeId: "val" });
-      const elapsed = performance.now() - started;
       expect(source.rows).toHaveLength(PREVIEW_ROWS);
       expect(validated.rows).toHaveLength(PREVIEW_ROWS);
-      expect(elapsed).toBeLessThan(1000);
     });
   });
 
-  it("previews a 1,000,000-row file in under a second: it reads a sample, not the file", async () => {
+  it("previews a 1,000,000-row file from a sample: it would preview a file of any size", async () => {
     const line = Buffer.from("AB123,42,2024-01-01 10:00\n");
     const block = Buffer.concat(Array.from({ length: 10_000 }, () => line));
     const big = await upload("big.csv", (function* () {
       yield Buffer.from("station,aqi,measured_at\n");
       for (let i = 0; i < 100; i++) yield block;
     })());
+    await growPastReading(big);
     const g = graph(big);
-    const started = performance.now();
     const source = await previewNode(ctx, { graph: g, nodeId: "src" });
     const validated = await previewNode(ctx, { graph: g, nodeId: "hot" });
-    const elapsed = performance.now() - started;
     expect(source.rows).toHaveLength(PREVIEW_ROWS);
     expect(validated.rows).toHaveLength(0);
-    expect(elapsed).toBeLessThan(1000);
   });
 });
