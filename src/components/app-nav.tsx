@@ -13,12 +13,7 @@ const SECTIONS = [
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ] as const;
 
-export interface TNavUser {
-  name: string;
-  email: string;
-}
-
-export function AppNav({ user }: { user: TNavUser }) {
+export function AppNav() {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white">
@@ -47,7 +42,7 @@ export function AppNav({ user }: { user: TNavUser }) {
           );
         })}
       </ul>
-      <UserMenu user={user} />
+      <UserMenu />
     </nav>
   );
 }

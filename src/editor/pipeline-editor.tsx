@@ -1,5 +1,6 @@
 "use client";
 
+import { RoleGate, useCan } from "@/components/caller-context";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import Link from "next/link";
@@ -86,9 +87,11 @@ function VersionBanner({ viewing }: { viewing: Viewing }) {
         </strong>{" "}
         Read-only: select nodes to see their settings and data; restore it to edit it or run it again.
       </span>
-      <button type="button" onClick={restore} className="rounded-md bg-sky-700 px-2.5 py-1 font-medium text-white hover:bg-sky-800">
-        Restore as unsaved changes
-      </button>
+      <RoleGate role="editor">
+        <button type="button" onClick={restore} className="rounded-md bg-sky-700 px-2.5 py-1 font-medium text-white hover:bg-sky-800">
+          Restore as unsaved changes
+        </button>
+      </RoleGate>
       <Link href={`/pipelines/${pipelineId}`} className="rounded-md px-2.5 py-1 text-sky-900 underline-offset-2 hover:bg-sky-100 hover:underline">
         Open the latest version
       </Link>
@@ -228,6 +231,8 @@ const VERSION_NUMBER = /^[1-9][0-9]{0,8}$/;
  * a run links to the version it ran), that version read-only with a way to restore it.
  */
 export function PipelineEditor({ pipelineId, version }: { pipelineId: string; version?: string }) {
+  // Viewers read pipelines: the canvas opens read-only, without Save, Run or the palette.
+  const canEdit = useCan("editor");
   const trpc = useTRPC();
   const requested = version !== undefined && VERSION_NUMBER.test(version) ? Number(version) : undefined;
   // Read once: later refetches must not overwrite what the user is editing. Dropped when the
@@ -255,7 +260,7 @@ export function PipelineEditor({ pipelineId, version }: { pipelineId: string; ve
   const old = requested !== undefined && requested !== latest.version && pinned.data ? pinned.data : null;
   const shown = old ?? latest;
   return (
-    <EditorStoreProvider init={{ registry, pipelineId, baseVersion: shown.version, graph: fromPipelineGraph(shown.graph), readOnly: old !== null }}>
+    <EditorStoreProvider init={{ registry, pipelineId, baseVersion: shown.version, graph: fromPipelineGraph(shown.graph), readOnly: old !== null || !canEdit }}>
       <ReactFlowProvider>
         <EditorShell saved={latest.graph} viewing={old ? { version: old.version, latest: latest.version } : null} />
       </ReactFlowProvider>

@@ -48,10 +48,12 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: { name: string; tok
   const trpc = useTRPC();
   const create = useMutation(trpc.tokens.create.mutationOptions());
   const [name, setName] = useState("");
+  const [role, setRole] = useState<"viewer" | "editor" | "owner">("editor");
+  const [days, setDays] = useState("90");
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const result = await create.mutateAsync({ name }).catch(() => null);
+    const result = await create.mutateAsync({ name, role, expiresInDays: days === "" ? undefined : Number(days) }).catch(() => null);
     if (!result) return;
     setName("");
     onCreated({ name: result.name, token: result.token });
@@ -80,6 +82,23 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: { name: string; tok
           </p>
         ) : null}
       </div>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as typeof role)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <option value="viewer">viewer (reads)</option>
+          <option value="editor">editor (also saves and runs)</option>
+          <option value="owner">owner (everything)</option>
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+        Expires
+        <select value={days} onChange={(e) => setDays(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <option value="30">in 30 days</option>
+          <option value="90">in 90 days</option>
+          <option value="365">in a year</option>
+          <option value="">never</option>
+        </select>
+      </label>
       <button type="submit" className={buttonStyles.primary} disabled={create.isPending || name.trim() === ""}>
         {create.isPending ? "Creating…" : "Create token"}
       </button>
@@ -146,6 +165,12 @@ function TokenTable({ tokens, onRevoked }: { tokens: TToken[]; onRevoked: () => 
               Token
             </th>
             <th scope="col" className="px-4 py-3">
+              Role
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Acts for
+            </th>
+            <th scope="col" className="px-4 py-3">
               Created
             </th>
             <th scope="col" className="px-4 py-3">
@@ -174,6 +199,8 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
   const revoke = useMutation(trpc.tokens.revoke.mutationOptions());
   const [confirming, setConfirming] = useState(false);
   const revoked = token.revokedAt !== null;
+  // Expiry is judged as of when the page showed the row; a token that expires meanwhile is refused by the server anyway.
+  const [openedAt] = useState(() => Date.now());
 
   async function confirm() {
     const result = await revoke.mutateAsync({ id: token.id }).catch(() => null);
@@ -188,6 +215,8 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
         {token.name}
       </th>
       <td className="px-4 py-3 font-mono text-xs">{token.prefix}…</td>
+      <td className="px-4 py-3 text-slate-600">{token.role}</td>
+      <td className="px-4 py-3 text-slate-600">{token.user ? token.user.name : "nobody"}</td>
       <td className="px-4 py-3 text-slate-600">
         <RelativeTime date={token.createdAt} />
       </td>
@@ -197,8 +226,14 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
           <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
             Revoked <RelativeTime date={token.revokedAt} />
           </span>
+        ) : token.expiresAt && token.expiresAt.getTime() <= openedAt ? (
+          <span className="inline-flex rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
+            Expired <RelativeTime date={token.expiresAt} />
+          </span>
         ) : (
-          <span className="inline-flex rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800">Active</span>
+          <span className="inline-flex rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800">
+            Active{token.expiresAt ? <> · expires <RelativeTime date={token.expiresAt} /></> : null}
+          </span>
         )}
       </td>
       <td className="px-4 py-3 text-right">

@@ -1,21 +1,47 @@
 import type { Metadata } from "next";
 import { PageBody, PageHeader } from "@/components/page-header";
+import { currentCaller } from "@/server/auth/next";
 import { ApiTokens } from "./api-tokens";
+import { Members } from "./members";
 import { RetentionSetting } from "./retention";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  const caller = await currentCaller();
+  if (caller?.role !== "owner") {
+    return (
+      <PageBody>
+        <PageHeader title="Settings" description="Members, API tokens and data retention of this workspace." />
+        <p className="max-w-3xl rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">
+          You are {caller?.role ? `a ${caller.role}` : "not a member"} in this workspace. Only owners manage members, API tokens and settings: ask one of
+          them for what you need.
+        </p>
+      </PageBody>
+    );
+  }
   return (
     <PageBody>
-      <PageHeader title="Settings" description="How scripts and other systems reach Sluice, and how long runs are kept." />
+      <PageHeader title="Settings" description="Who belongs to this workspace, how scripts and other systems reach Sluice, and how long runs are kept." />
+      <section aria-labelledby="members-heading" className="mb-10 space-y-4">
+        <div>
+          <h2 id="members-heading" className="text-lg font-semibold text-slate-900">
+            Members
+          </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            Viewers read pipelines, runs, quarantine and lineage; editors also build, save, run, fix, re-ingest and discard; owners also manage
+            members, API tokens and settings. Invite people with a link.
+          </p>
+        </div>
+        <Members />
+      </section>
       <section aria-labelledby="api-tokens-heading" className="space-y-4">
         <div>
           <h2 id="api-tokens-heading" className="text-lg font-semibold text-slate-900">
             API tokens
           </h2>
           <p className="mt-1 max-w-3xl text-sm text-slate-600">
-            A token lets a script use the REST API: upload files, save pipelines, start runs and fix quarantined records. Send it as{" "}
+            A token lets a script use the REST API as you, with the role you give it (at most yours): upload files, save pipelines, start runs and fix quarantined records. Send it as{" "}
             <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>. The endpoints are described
             in{" "}
             <a href="/api/v1/openapi.json" className="font-medium text-sky-700 underline-offset-2 hover:underline">

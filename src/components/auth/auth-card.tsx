@@ -40,3 +40,4 @@ export function FormError({ message }: { message: string | null }) {
     </p>
   );
 }
+

@@ -3,8 +3,10 @@
 import { useState, type FormEvent } from "react";
 import { buttonStyles } from "../page-header";
 import { Field, FormError, inputStyles } from "./auth-card";
+import { useHydrated } from "./use-hydrated";
 
 export function ResetPasswordForm({ token }: { token: string }) {
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -33,7 +35,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     setPending(false);
   }
   return (
-    <form onSubmit={submit} className="space-y-4">
+    <form method="post" onSubmit={submit} className="space-y-4">
       <FormError message={error} />
       <Field label="New password" hint="At least 12 characters, and not one of the commonly used passwords.">
         <input name="password" type="password" autoComplete="new-password" required minLength={12} className={inputStyles} />
@@ -41,7 +43,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <Field label="New password again">
         <input name="confirm" type="password" autoComplete="new-password" required minLength={12} className={inputStyles} />
       </Field>
-      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={pending}>
+      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={!hydrated || pending}>
         {pending ? "Saving…" : "Set password"}
       </button>
     </form>

@@ -5,9 +5,11 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/trpc/react";
 import { buttonStyles } from "../page-header";
 import { Field, FormError, inputStyles } from "./auth-card";
+import { useHydrated } from "./use-hydrated";
 import { formErrorMessage, signIn } from "./sign-in";
 
 export function SetupForm() {
+  const hydrated = useHydrated();
   const trpc = useTRPC();
   const createOwner = useMutation(trpc.setup.createOwner.mutationOptions());
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +34,7 @@ export function SetupForm() {
     else window.location.assign("/pipelines");
   }
   return (
-    <form onSubmit={submit} className="space-y-4">
+    <form method="post" onSubmit={submit} className="space-y-4">
       <FormError message={error} />
       <Field label="Your name">
         <input name="name" autoComplete="name" required maxLength={200} className={inputStyles} />
@@ -46,7 +48,7 @@ export function SetupForm() {
       <Field label="Password again">
         <input name="confirm" type="password" autoComplete="new-password" required minLength={12} className={inputStyles} />
       </Field>
-      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={createOwner.isPending}>
+      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={!hydrated || createOwner.isPending}>
         {createOwner.isPending ? "Creating the owner…" : "Create owner and sign in"}
       </button>
     </form>

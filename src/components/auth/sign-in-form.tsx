@@ -3,9 +3,11 @@
 import { useState, type FormEvent } from "react";
 import { buttonStyles } from "../page-header";
 import { Field, FormError, inputStyles } from "./auth-card";
+import { useHydrated } from "./use-hydrated";
 import { signIn } from "./sign-in";
 
 export function SignInForm({ next }: { next: string }) {
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -23,7 +25,7 @@ export function SignInForm({ next }: { next: string }) {
     window.location.assign(next);
   }
   return (
-    <form onSubmit={submit} className="space-y-4">
+    <form method="post" onSubmit={submit} className="space-y-4">
       <FormError message={error} />
       <Field label="Email">
         <input name="email" type="email" autoComplete="username" required className={inputStyles} />
@@ -31,7 +33,7 @@ export function SignInForm({ next }: { next: string }) {
       <Field label="Password">
         <input name="password" type="password" autoComplete="current-password" required className={inputStyles} />
       </Field>
-      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={pending}>
+      <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={!hydrated || pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
       <p className="text-xs text-slate-500">

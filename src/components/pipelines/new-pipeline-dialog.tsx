@@ -5,11 +5,21 @@ import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useTRPC } from "@/trpc/react";
 import { PlusIcon } from "../icons";
+import { RoleGate } from "../caller-context";
 import { buttonStyles } from "../page-header";
 import { errorMessage } from "../trpc-error";
 
 /** "New pipeline": asks for a name, creates an empty pipeline and opens it on the canvas. */
+/** Editors and owners only: viewers see no way to create what the server would refuse. */
 export function NewPipelineButton({ label = "New pipeline" }: { label?: string }) {
+  return (
+    <RoleGate role="editor">
+      <NewPipelineDialogButton label={label} />
+    </RoleGate>
+  );
+}
+
+function NewPipelineDialogButton({ label }: { label: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();

@@ -10,6 +10,7 @@ import { EmptyState } from "../empty-state";
 import { ErrorState } from "../error-state";
 import { formatCount, formatDateTime } from "../format";
 import { QuarantineIcon } from "../icons";
+import { useCan } from "../caller-context";
 import { buttonStyles } from "../page-header";
 import { Skeleton, TableSkeleton } from "../skeleton";
 import { errorMessage } from "../trpc-error";
@@ -52,6 +53,7 @@ function exportHref(filters: QuarantineFilters): string {
  */
 export function QuarantineReview() {
   const trpc = useTRPC();
+  const canFix = useCan("editor");
   const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
@@ -150,7 +152,7 @@ export function QuarantineReview() {
             <span className="text-rose-700">The count could not be loaded: {errorMessage(count.error)}</span>
           )}
         </div>
-        {selected.size > 0 ? (
+        {canFix && selected.size > 0 ? (
           <>
             <button type="button" className={buttonStyles.secondary} onClick={() => setDialog({ kind: "fix", target: selectedTarget, label: selectedLabel })}>
               Fix {formatCount(selected.size)} selected
@@ -160,18 +162,21 @@ export function QuarantineReview() {
             </button>
           </>
         ) : null}
-        <button
-          type="button"
-          className={buttonStyles.secondary}
-          disabled={!count.data || count.data.count === 0}
-          onClick={() => setDialog({ kind: "fix", target: filterTarget, label: filterLabel })}
-        >
-          Bulk fix all matching
-        </button>
+        {canFix ? (
+          <button
+            type="button"
+            className={buttonStyles.secondary}
+            disabled={!count.data || count.data.count === 0}
+            onClick={() => setDialog({ kind: "fix", target: filterTarget, label: filterLabel })}
+          >
+            Bulk fix all matching
+          </button>
+        ) : null}
         <a href={exportHref(filters)} download className={buttonStyles.secondary}>
           Export CSV
         </a>
       </div>
+      {canFix ? (
       <ReingestControls
         filter={filter}
         selectedIds={[...selected]}
@@ -182,6 +187,7 @@ export function QuarantineReview() {
           refresh();
         }}
       />
+      ) : null}
       {notice ? (
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
           {notice}

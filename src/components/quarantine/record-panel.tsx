@@ -8,6 +8,7 @@ import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { ErrorState } from "../error-state";
 import { formatDateTime } from "../format";
 import { CloseIcon } from "../icons";
+import { useCan } from "../caller-context";
 import { buttonStyles } from "../page-header";
 import { Skeleton } from "../skeleton";
 import { errorMessage } from "../trpc-error";
@@ -75,7 +76,8 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Record<string, string | null>>(detail.record);
   const [showRaw, setShowRaw] = useState(false);
-  const editable = detail.status === "open" || detail.status === "fixed";
+  const canFix = useCan("editor");
+  const editable = canFix && (detail.status === "open" || detail.status === "fixed");
   const changed = JSON.stringify(draft) !== JSON.stringify(detail.record);
 
   const violations: Violation[] | undefined = useMemo(() => {

@@ -1,6 +1,8 @@
 import "server-only";
 import { createTRPCRouter } from "./trpc";
+import { accountRouter, invitationsRouter } from "./routers/account";
 import { editorRouter } from "./routers/editor";
+import { membersRouter } from "./routers/members";
 import { nodeTypesRouter } from "./routers/node-types";
 import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
@@ -11,7 +13,10 @@ import { triggersRouter } from "./routers/triggers";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
+  account: accountRouter,
   editor: editorRouter,
+  invitations: invitationsRouter,
+  members: membersRouter,
   nodeTypes: nodeTypesRouter,
   pipelines: pipelinesRouter,
   quarantine: quarantineRouter,

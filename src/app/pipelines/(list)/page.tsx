@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageBody, PageHeader } from "@/components/page-header";
+import { RoleGate } from "@/components/caller-context";
 import { ImportPipeline } from "@/components/pipelines/import-pipeline";
 import { NewPipelineButton } from "@/components/pipelines/new-pipeline-dialog";
 import { PipelineList } from "@/components/pipelines/pipeline-list";
@@ -14,7 +15,9 @@ export default function PipelinesPage() {
         description="Each pipeline moves records from a source to PostgreSQL, checking them on the way. Every save is a new version; runs pin the version they ran."
         actions={
           <>
-            <ImportPipeline />
+            <RoleGate role="editor">
+              <ImportPipeline />
+            </RoleGate>
             <NewPipelineButton />
           </>
         }

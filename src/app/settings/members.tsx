@@ -1,0 +1,155 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useCaller, type TUiRole } from "@/components/caller-context";
+import { ErrorState } from "@/components/error-state";
+import { buttonStyles } from "@/components/page-header";
+import { RelativeTime } from "@/components/relative-time";
+import { TableSkeleton } from "@/components/skeleton";
+import { errorMessage } from "@/components/trpc-error";
+import { useTRPC } from "@/trpc/react";
+
+const ROLE_LABELS: Record<TUiRole, string> = { viewer: "viewer: reads", editor: "editor: also builds, runs and fixes", owner: "owner: everything" };
+
+/** The workspace's members and their roles, and invitation links for new ones. */
+export function Members() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const me = useCaller();
+  const members = useQuery(trpc.members.list.queryOptions());
+  const invitations = useQuery(trpc.members.invitations.queryOptions());
+  const setRole = useMutation(trpc.members.setRole.mutationOptions());
+  const remove = useMutation(trpc.members.remove.mutationOptions());
+  const invite = useMutation(trpc.members.invite.mutationOptions());
+  const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions());
+  const [role, setInviteRole] = useState<TUiRole>("editor");
+  const [link, setLink] = useState<{ url: string; role: TUiRole } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.pathKey() });
+  const failure = setRole.error ?? remove.error ?? invite.error ?? revoke.error;
+
+  async function createLink() {
+    const created = await invite.mutateAsync({ role }).catch(() => null);
+    if (!created) return;
+    setLink({ url: created.url, role: created.role });
+    void refresh();
+  }
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+        <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800">
+          Invite someone as
+          <select value={role} onChange={(e) => setInviteRole(e.target.value as TUiRole)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+            {(["viewer", "editor", "owner"] as const).map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className={buttonStyles.primary} onClick={() => void createLink()} disabled={invite.isPending}>
+          {invite.isPending ? "Creating…" : "Create invitation link"}
+        </button>
+      </div>
+      {link ? (
+        <section aria-label="New invitation link" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
+          <p>
+            Send this link to the person you invite as <strong>{link.role}</strong>. It works once, for 7 days, and is shown only now.
+          </p>
+          <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-xs" />
+        </section>
+      ) : null}
+      {failure ? (
+        <p role="alert" className="text-sm text-rose-700">
+          {errorMessage(failure)}
+        </p>
+      ) : null}
+      {members.isPending ? (
+        <TableSkeleton rows={2} label="Loading members" />
+      ) : members.isError ? (
+        <ErrorState title="The members could not be loaded" message={errorMessage(members.error)} onRetry={() => void members.refetch()} />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Members</caption>
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3">
+                  Member
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Role
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Joined
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {members.data.map((m) => (
+                <tr key={m.id}>
+                  <th scope="row" className="px-4 py-3 font-medium text-slate-900">
+                    {m.name} <span className="font-normal text-slate-500">{m.email}</span>
+                  </th>
+                  <td className="px-4 py-3">
+                    <select
+                      aria-label={`Role of ${m.name}`}
+                      value={m.role}
+                      onChange={(e) => void setRole.mutateAsync({ userId: m.id, role: e.target.value as TUiRole }).then(refresh, () => undefined)}
+                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                    >
+                      <option value="viewer">viewer</option>
+                      <option value="editor">editor</option>
+                      <option value="owner">owner</option>
+                    </select>
+                  </td>
+                  <td className="px-4 py-3 text-slate-600">
+                    <RelativeTime date={m.joinedAt} />
+                  </td>
+                  <td className="px-4 py-3 text-right">
+                    {me?.user.email === m.email ? (
+                      <span className="text-xs text-slate-500">you</span>
+                    ) : (
+                      <button
+                        type="button"
+                        onClick={() => {
+                          if (window.confirm(`Remove ${m.name}? Their sessions end and their API tokens stop working at once.`)) {
+                            void remove.mutateAsync({ userId: m.id }).then(refresh, () => undefined);
+                          }
+                        }}
+                        className="text-sm font-medium text-rose-700 hover:underline"
+                      >
+                        Remove
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {invitations.data && invitations.data.length > 0 ? (
+        <div>
+          <h3 className="text-sm font-semibold text-slate-800">Open invitations</h3>
+          <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+            {invitations.data.map((i) => (
+              <li key={i.id} className="flex items-center gap-3 px-4 py-2">
+                <span className="flex-1">
+                  as <strong>{i.role}</strong>, by {i.createdBy}, expires <RelativeTime date={i.expiresAt} />
+                </span>
+                <button type="button" onClick={() => void revoke.mutateAsync({ id: i.id }).then(refresh, () => undefined)} className="text-sm font-medium text-rose-700 hover:underline">
+                  Revoke
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}
