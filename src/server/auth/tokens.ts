@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { recordAudit } from "../audit/record";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { InvalidSettingError, NotFoundError } from "../errors";
 import { roleAllows, type TRole } from "./roles";
@@ -17,6 +18,8 @@ interface Ctx {
 interface CreatorCtx extends Ctx {
   userId: string;
   role: TRole;
+  /** Who the audit log names; tests that make tokens directly may leave it out. */
+  actor?: string;
 }
 
 /** A new secret: `slc_` + 32 random bytes, base64url (43 characters). */
@@ -58,6 +61,7 @@ export async function createApiToken(ctx: CreatorCtx, input: { name: string; rol
     data: { workspaceId: ctx.workspaceId, userId: ctx.userId, role, name: input.name, prefix: displayPrefix(token), tokenHash: hashToken(token), expiresAt },
     select: PUBLIC_FIELDS,
   });
+  await recordAudit({ ...ctx, actor: ctx.actor ?? "system" }, { action: "token.created", target: row.id, details: { name: row.name, role, expiresAt } });
   return { ...row, token };
 }
 
@@ -67,9 +71,10 @@ export async function listApiTokens(ctx: Ctx) {
 }
 
 /** Revoking twice keeps the first revocation time. */
-export async function revokeApiToken(ctx: Ctx, id: string) {
-  await ctx.prisma.apiToken.updateMany({ where: { id, workspaceId: ctx.workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
+export async function revokeApiToken(ctx: Ctx & { actor: string; userId?: string | null }, id: string) {
+  const { count } = await ctx.prisma.apiToken.updateMany({ where: { id, workspaceId: ctx.workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
   const row = await ctx.prisma.apiToken.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: PUBLIC_FIELDS });
   if (!row) throw new NotFoundError("API token", id);
+  if (count > 0) await recordAudit(ctx, { action: "token.revoked", target: id, details: { name: row.name } });
   return row;
 }

@@ -1,4 +1,5 @@
 import { checkGraph, type GraphProblem } from "@/nodes/graph";
+import { recordAudit } from "../audit/record";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import type { PrismaClient } from "@/generated/prisma/client";
@@ -36,20 +37,23 @@ async function checkedForSave(ctx: Ctx, graph: unknown): Promise<TPipelineGraph>
 export async function createPipeline(ctx: Ctx, input: { name?: string; graph: unknown }) {
   const graph = await checkedForSave(ctx, input.graph);
   const name = input.name ?? graph.name;
-  return ctx.prisma.$transaction(async (tx) => {
+  const created = await ctx.prisma.$transaction(async (tx) => {
     const pipeline = await tx.pipeline.create({ data: { workspaceId: ctx.workspaceId, name, latestVersion: 1 } });
     await tx.pipelineVersion.create({
       data: { workspaceId: ctx.workspaceId, pipelineId: pipeline.id, number: 1, graph: toJson({ ...graph, name }), createdBy: ctx.actor },
     });
     return { id: pipeline.id, version: 1 };
   });
+  // Created empty or imported with a graph: the node count tells the two apart.
+  await recordAudit(ctx, { action: "pipeline.created", target: created.id, details: { name, nodes: graph.nodes.length } });
+  return created;
 }
 
 /** Saves a new immutable version (versions are never edited in place). */
 export async function updatePipeline(ctx: Ctx, id: string, input: { name?: string; graph: unknown }) {
   const graph = await checkedForSave(ctx, input.graph);
   const name = input.name ?? graph.name;
-  return ctx.prisma.$transaction(async (tx) => {
+  const saved = await ctx.prisma.$transaction(async (tx) => {
     // Row lock: two concurrent saves get consecutive numbers instead of a unique violation.
     const locked = await tx.$queryRaw<{ latest_version: number }[]>`
       SELECT latest_version FROM pipelines WHERE id = ${id}::uuid AND workspace_id = ${ctx.workspaceId}::uuid FOR UPDATE`;
@@ -62,6 +66,8 @@ export async function updatePipeline(ctx: Ctx, id: string, input: { name?: strin
     await tx.pipeline.update({ where: { id }, data: { name, latestVersion: number } });
     return { id, version: number };
   });
+  await recordAudit(ctx, { action: "pipeline.saved", target: id, details: { name, version: saved.version } });
+  return saved;
 }
 
 export async function getPipeline(ctx: Ctx, id: string, version?: number) {

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { recordAudit } from "../audit/record";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { z } from "zod";
@@ -100,6 +101,7 @@ export async function editQuarantinedRecord(ctx: Ctx & { actor: string }, id: bi
     const existing = await getQuarantinedRecord(ctx, id);
     throw new QuarantineConflictError(`Quarantined record ${id} is ${existing.status} and can no longer be edited`);
   }
+  await recordAudit(ctx, { action: "quarantine.edited", target: String(id) });
   return getQuarantinedRecord(ctx, id);
 }
 
@@ -449,7 +451,7 @@ export async function applyBulkFix(ctx: ActorCtx, target: TQuarantineTarget, fix
   const where = targetSql(ctx, target);
   const value = await fixValueSql(ctx, where, fix);
   const entry = { at: new Date().toISOString(), by: ctx.actor, action: "edit", fix: describeFix(fix) };
-  return withFixErrors(async () => {
+  const applied = await withFixErrors(async () => {
     const result = await query<{ count: string }>(
       ctx.pool,
       sql`
@@ -469,6 +471,8 @@ export async function applyBulkFix(ctx: ActorCtx, target: TQuarantineTarget, fix
     );
     return { records: Number(result.rows[0]?.count ?? 0) };
   });
+  await recordAudit(ctx, { action: "quarantine.bulk-fixed", details: { records: applied.records, fix: entry.fix, target: toJsonSafe(target) } });
+  return applied;
 }
 
 // ─── Discard ─────────────────────────────────────────────────────────────────────────────
@@ -490,7 +494,9 @@ export async function discardQuarantined(ctx: ActorCtx, target: TQuarantineTarge
         RETURNING 1)
       SELECT count(*) AS count FROM updated`,
   );
-  return { records: Number(result.rows[0]?.count ?? 0) };
+  const records = Number(result.rows[0]?.count ?? 0);
+  await recordAudit(ctx, { action: "quarantine.discarded", details: { records, reason: trimmed, target: toJsonSafe(target) } });
+  return { records };
 }
 
 // ─── Export ──────────────────────────────────────────────────────────────────────────────
@@ -536,4 +542,9 @@ export async function exportQuarantineCsv(ctx: PoolCtx, filter: TQuarantineFilte
     release(error instanceof Error ? error : undefined);
     throw error;
   }
+}
+
+/** A target as the audit log keeps it (record ids are BigInts). */
+function toJsonSafe(target: TQuarantineTarget): unknown {
+  return JSON.parse(JSON.stringify(target, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value)));
 }

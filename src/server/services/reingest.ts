@@ -4,6 +4,7 @@
  * original. What the run's entry node does with them is the engine's part
  * (../engine/reingest.ts).
  */
+import { recordAudit } from "../audit/record";
 import { sql } from "@/nodes/sql";
 import { query, transaction } from "../db/query";
 import { buildPlan, type ExecutionPlan, type PlannedNode } from "../engine/plan";
@@ -37,7 +38,7 @@ export async function startReingest(
   target: TQuarantineTarget,
   options: { version: "pinned" | "current" } = { version: "pinned" },
 ): Promise<{ runIds: string[]; records: number }> {
-  return transaction(ctx.pool, async (client) => {
+  const started = await transaction(ctx.pool, async (client) => {
     const picked = await query<{ id: string; run_id: string; node_id: string }>(
       client,
       sql`SELECT q.id::text, q.run_id::text, q.node_id FROM quarantined_records AS q
@@ -92,4 +93,6 @@ export async function startReingest(
     }
     return { runIds, records: picked.rows.length };
   });
+  await recordAudit(ctx, { action: "quarantine.reingested", details: started });
+  return started;
 }

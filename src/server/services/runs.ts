@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
+import { recordAudit } from "../audit/record";
 import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
 import { transaction } from "../db/query";
 import { cancelRun as cancelRunInEngine, retryFailedNodes, topologyOf } from "../engine/lifecycle";
@@ -83,6 +84,7 @@ export type TStartDecision = { start: true; queuedBehindRunId?: string } | { sta
 export async function startRun(ctx: RunCtx, input: StartRunInput): Promise<{ runId: string }> {
   const started = await startRunIf(ctx, input, async () => ({ start: true }));
   if ("skipped" in started) throw new Error(`unreachable: ${started.skipped}`);
+  await recordAudit(ctx, { action: "run.started", target: started.runId, details: { pipelineId: input.pipelineId, trigger: input.trigger } });
   return started;
 }
 
@@ -232,6 +234,7 @@ export async function cancelRun(ctx: RunCtx, runId: string): Promise<{ runId: st
   const run = await requireRun(ctx, runId);
   const canceled = await transaction(ctx.pool, (client) => cancelRunInEngine(client, runId, `canceled by ${ctx.actor}`));
   if (!canceled) throw new RunStateError(`The run has already finished (${run.status}): there is nothing to cancel`);
+  await recordAudit(ctx, { action: "run.canceled", target: runId });
   return { runId, status: "canceled" };
 }
 
