@@ -23,8 +23,11 @@ import { appRouter } from "./root";
 const PUBLIC_PROCEDURES = ["setup.needed", "setup.createOwner", "invitations.preview", "invitations.acceptAsNewUser"];
 /** Public documents: the API description (served beside this table) and OpenLineage's facet schema. */
 const PUBLIC_REST = ["GET /openlineage/facets/record-lineage.json"];
-/** Route handler files that take no session: better-auth's own endpoints, liveness, and the two that authenticate themselves (tRPC and REST are walked above). */
-const SELF_CHECKING_ROUTES = ["auth/[...all]", "health", "trpc/[trpc]", "v1/[...path]"];
+/**
+ * Route handler files that take no session: better-auth's own endpoints, liveness, signed
+ * webhooks (the signature is their check, tested with them), and tRPC and REST (walked above).
+ */
+const SELF_CHECKING_ROUTES = ["auth/[...all]", "health", "hooks/[pipelineId]", "trpc/[trpc]", "v1/[...path]"];
 /** One below each role, for the 403 check. */
 const BELOW: Partial<Record<TRole, TRole>> = { editor: "viewer", owner: "editor" };
 
