@@ -55,7 +55,13 @@ export async function enqueueNode(client: pg.ClientBase, runId: string, nodeId: 
   await enqueue(client, runNodeJob, { runId, nodeId }, { jobKey: nodeJobKey(runId, nodeId), maxAttempts: attempts, jobKeyMode: "preserve_run_at" });
 }
 
-export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<void> {
+/**
+ * Marks a node's attempt running; false when the run was canceled or finished meanwhile,
+ * and then the attempt must not start.
+ */
+export async function markNodeRunning(client: pg.ClientBase, runId: string, nodeId: string, attempt: number): Promise<boolean> {
+  const status = await lockRun(client, runId);
+  if (status !== "queued" && status !== "running") return false;
   await client.query(
     `UPDATE node_runs SET status = 'running', attempt = $3, error = NULL,
             started_at = COALESCE(started_at, clock_timestamp()),
@@ -68,6 +74,7 @@ export async function markNodeRunning(client: pg.ClientBase, runId: string, node
     [runId],
   );
   if (started.rowCount) await onRunStarted(client, runId);
+  return true;
 }
 
 /** Progress while a node runs (row counts so far); readable by the UI at any time. */
@@ -83,9 +90,14 @@ export async function recordProgress(
   );
 }
 
-/** Locks the run row and returns its status. */
+/**
+ * Locks the run row and returns its status. Every transaction that changes a run's state
+ * takes this lock before it touches any of the run's node_runs rows, so a cancel and a
+ * node's job cannot wait on each other. NO KEY UPDATE lets the foreign keys of rows being
+ * written for the run (quarantined records, node runs) through while it is held.
+ */
 async function lockRun(client: pg.ClientBase, runId: string): Promise<string | undefined> {
-  const locked = await client.query<{ status: string }>("SELECT status FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+  const locked = await client.query<{ status: string }>("SELECT status FROM runs WHERE id = $1 FOR NO KEY UPDATE", [runId]);
   return locked.rows[0]?.status;
 }
 

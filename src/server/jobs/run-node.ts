@@ -56,7 +56,7 @@ export const runNodeTask = defineTask(
     const topology = topologyOf(graph);
     const attempt = helpers.job.attempts;
     const final = attempt >= helpers.job.max_attempts;
-    await transaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt));
+    if (!(await transaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt)))) return;
     const cancellation = processCancellations()?.watch(runId);
     const signal = cancellation ? AbortSignal.any([helpers.abortSignal, cancellation.signal]) : helpers.abortSignal;
     try {
