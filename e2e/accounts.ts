@@ -5,3 +5,6 @@ export const OWNER = { name: "Olivia Owner", email: "owner@sluice.test", passwor
 
 /** Where the sign-in setup keeps the owner's cookies for every spec. */
 export const OWNER_STATE = path.join(import.meta.dirname, "..", "test-results", ".auth", "owner.json");
+
+/** The server's origin (playwright.config.ts's baseURL): requests made by hand carry it as the app's own pages do. */
+export const APP_ORIGIN = `http://localhost:${Number(process.env.E2E_PORT ?? 3210)}`;

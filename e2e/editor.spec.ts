@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { APP_ORIGIN } from "./accounts";
 
 /**
  * What a new user does in the canvas editor: build a pipeline by dragging and clicking,
@@ -162,7 +163,7 @@ test("a pipeline JSON is imported into the editor (bad files are refused with re
   await expect(refused.getByRole("listitem")).toHaveText(['a: unknown node type "no.such"']);
   await refused.getByRole("button", { name: "Close" }).click();
 
-  const uploaded = await page.request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(AIR_CSV) } } });
+  const uploaded = await page.request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(AIR_CSV) } }, headers: { origin: APP_ORIGIN } });
   expect(uploaded.ok()).toBe(true);
   const { id } = (await uploaded.json()) as { id: string };
   const graph = {
@@ -246,7 +247,7 @@ test("editing is safe: refused connections say why, undo and redo, drafts surviv
 test("a run's version opens read-only, and restores as unsaved changes", async ({ page }) => {
   await createPipeline(page, `Versions ${Date.now()}`);
   const editorUrl = page.url();
-  const uploaded = await page.request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(AIR_CSV) } } });
+  const uploaded = await page.request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(AIR_CSV) } }, headers: { origin: APP_ORIGIN } });
   const { id } = (await uploaded.json()) as { id: string };
   const graph = {
     format: 1,

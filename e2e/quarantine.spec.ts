@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { APP_ORIGIN } from "./accounts";
 
 /**
  * Quarantine review as a new user meets it: a run whose validation rejected records, one
@@ -11,7 +12,7 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 const CSV = ["station,aqi,pm25", "AB001,612,1.5", "AB002,42,2", "AB003,700,2.5", ",50,4", "AB005,800,3"].join("\n");
 
 async function trpc<T>(request: APIRequestContext, procedure: string, input: unknown): Promise<T> {
-  const response = await request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+  const response = await request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { origin: APP_ORIGIN } });
   expect(response.ok(), `${procedure}: ${await response.text()}`).toBe(true);
   const body: { result: { data: { json: T } } } = await response.json();
   return body.result.data.json;
@@ -19,7 +20,7 @@ async function trpc<T>(request: APIRequestContext, procedure: string, input: unk
 
 /** A pipeline source → validate → destination over a fresh upload, run once: the setup a user would click together. */
 async function failedValidationRun(request: APIRequestContext): Promise<string> {
-  const upload = await request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) } } });
+  const upload = await request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) } }, headers: { origin: APP_ORIGIN } });
   expect(upload.ok(), await upload.text()).toBe(true);
   const { id: uploadId }: { id: string } = await upload.json();
   const name = `Air quality ${randomBytes(3).toString("hex")}`;

@@ -5,7 +5,10 @@ const ZEnv = z.object({
   // Empty counts as unset, so `DATABASE_URL= npm start` means "use the embedded database".
   DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  /** The address the server listens on: loopback only by default; `0.0.0.0` to be reachable from other machines (containers, a proxy elsewhere). */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** `on` when a reverse proxy in front sets X-Forwarded-Host/Proto/For; otherwise those headers are the client's word and are dropped. */
+  SLUICE_TRUST_PROXY: z.enum(["on", "off"]).default("off"),
   /** An admin bearer token for the REST API, for automation that cannot use the UI. */
   SLUICE_API_TOKEN: z.string().min(16, "SLUICE_API_TOKEN must be at least 16 characters").optional(),
   /**

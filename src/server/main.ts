@@ -16,7 +16,7 @@ import { readEnv } from "./env";
 import { startWorker } from "./jobs/worker";
 import { rotateSecretKey } from "./secrets";
 import { bootstrapOwnerFromEnv, createPasswordResetLink } from "./auth/accounts";
-import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "./auth/client-address";
+import { frontDoor, frontDoorConfig } from "./http/front-door";
 import { getPrisma } from "./db/client";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -158,16 +158,15 @@ async function main() {
   const app = next({ dev, dir: ROOT, hostname: "localhost", port: env.PORT });
   const handle = app.getRequestHandler();
   let ready = false;
-  const server = createServer((request, response) => {
-    if (!ready) {
-      response.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Sluice is starting…");
-      return;
-    }
-    // Route handlers and layouts cannot see the socket or (layouts) the URL: pass both along, overwriting whatever the client sent.
-    request.headers[CLIENT_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
-    request.headers[REQUEST_PATH_HEADER] = request.url ?? "/";
-    void handle(request, response);
-  });
+  const server = createServer(
+    frontDoor(frontDoorConfig(env), (request, response) => {
+      if (!ready) {
+        response.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Sluice is starting…");
+        return;
+      }
+      void handle(request, response);
+    }),
+  );
   // Listen before the slow prepare step so a taken port fails at once.
   await listen(server, env.PORT, env.HOST);
   cleanups.push(
@@ -181,7 +180,7 @@ async function main() {
   ready = true;
   if (env.SLUICE_WORKER === "on") await runWorker();
   else log("SLUICE_WORKER=off: run `npm run worker` to process jobs");
-  log(`ready on http://localhost:${env.PORT}`);
+  log(`ready on http://localhost:${env.PORT}${env.HOST === "127.0.0.1" ? " (this machine only; set HOST=0.0.0.0 to listen on every interface)" : ` (listening on ${env.HOST})`}`);
 }
 
 main().catch(async (error: unknown) => {

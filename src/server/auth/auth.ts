@@ -3,6 +3,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { getPrisma } from "../db/client";
+import { readEnv } from "../env";
 import { publicUrl } from "../public-url";
 import { recordAuthEvent } from "../audit/record";
 import { authSecret } from "./auth-secret";
@@ -62,7 +63,8 @@ function createAuth() {
     secret: authSecret(),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     telemetry: { enabled: false },
-    trustedOrigins: [url],
+    // The front door (src/server/http/front-door.ts) serves the loopback names too.
+    trustedOrigins: [url, ...["localhost", "127.0.0.1", "[::1]"].map((host) => `http://${host}:${readEnv().PORT}`)],
     disabledPaths: DISABLED_PATHS,
     emailAndPassword: {
       enabled: true,

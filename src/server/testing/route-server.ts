@@ -1,14 +1,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { readEnv } from "../env";
+import { frontDoor, frontDoorConfig, type TFrontDoorConfig } from "../http/front-door";
 
 /**
  * A route handler (`(request: Request) => Promise<Response>`) behind a real HTTP server on
  * loopback, so tests send real requests over a socket (headers, chunked bodies, early
- * answers) the way Next.js hands them to the handler.
+ * answers) the way Next.js hands them to the handler, through the same front door as
+ * main.ts (host, origin and forwarded-header checks; `door` overrides its settings).
  */
-export async function serveRoute(handler: (request: Request) => Promise<Response>) {
-  const server = createServer((req, res) => {
+export async function serveRoute(handler: (request: Request) => Promise<Response>, door: TFrontDoorConfig = frontDoorConfig(readEnv())) {
+  const server = createServer(frontDoor(door, (req, res) => {
     const url = `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -33,7 +36,7 @@ export async function serveRoute(handler: (request: Request) => Promise<Response
       .catch((error: unknown) => {
         res.writeHead(500).end(String(error));
       });
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,0 +1,158 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "../auth/client-address";
+
+/**
+ * The checks every HTTP request passes before Next.js sees it (main.ts puts this in front of
+ * the app; route handler tests put it in front of the handler):
+ * - DNS rebinding: a page on `attacker.example` whose name resolves to this machine reaches
+ *   the port with `Host: attacker.example`; only the public host and loopback names are served.
+ * - CSRF: a state-changing request that carries the session cookie, or goes to an endpoint only
+ *   the app's own pages call, must say (Origin) that it comes from one of those pages.
+ * - Forwarded headers (`X-Forwarded-Host/Proto/For`, `Forwarded`) are the client's word unless
+ *   a proxy in front is trusted to set them; untrusted, they are removed.
+ */
+
+export interface TFrontDoorConfig {
+  /** SLUICE_PUBLIC_URL, when set: its host is served besides the loopback names. */
+  publicUrl?: string | undefined;
+  /** SLUICE_TRUST_PROXY=on: X-Forwarded-* come from a proxy in front and are believed. */
+  trustProxy: boolean;
+}
+
+export interface TRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const FORWARDED_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-for", "x-forwarded-port", "forwarded", "x-real-ip"];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Called only by the app's own pages (tRPC, sign-in and account endpoints, the editor's upload): never without Origin. */
+const BROWSER_ONLY_PATHS = ["/api/trpc", "/api/auth", "/api/uploads"];
+/** better-auth's session cookie, plain (http) or `__Secure-` (https). */
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?sluice\.session_token=/;
+
+type THeaderValue = string | string[] | undefined;
+type THeaders = Record<string, THeaderValue>;
+
+function first(value: THeaderValue): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return null;
+  return text.split(",")[0]!.trim() || null;
+}
+
+/** `host[:port]` → the host part, lowercased, IPv6 in brackets; null when it is no host at all. */
+function hostnameOf(host: string): string | null {
+  try {
+    return new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+function servedHostnames(config: TFrontDoorConfig): Set<string> {
+  const names = new Set(LOOPBACK_NAMES);
+  if (config.publicUrl) names.add(new URL(config.publicUrl).hostname.toLowerCase());
+  return names;
+}
+
+/** The host the client addressed: Host, or a trusted proxy's X-Forwarded-Host. */
+export function addressedHost(headers: THeaders, config: TFrontDoorConfig): string | null {
+  return (config.trustProxy ? first(headers["x-forwarded-host"]) : null) ?? first(headers.host);
+}
+
+function hostRefusal(headers: THeaders, config: TFrontDoorConfig): TRefusal | null {
+  const host = addressedHost(headers, config);
+  const hostname = host === null ? null : hostnameOf(host);
+  if (hostname !== null && servedHostnames(config).has(hostname)) return null;
+  const served = [...servedHostnames(config)].join(", ");
+  return {
+    status: 421,
+    code: "misdirected_request",
+    message:
+      `This Sluice answers only for ${served}; the request was addressed to ${host === null ? "no host" : `“${host}”`}. ` +
+      "If people reach it under another name, set SLUICE_PUBLIC_URL to that address.",
+  };
+}
+
+/** The origin (`scheme://host[:port]`) the request came from, from Origin or else Referer. */
+function requestOrigin(headers: THeaders): string | null {
+  const origin = first(headers.origin);
+  if (origin !== null) return origin;
+  const referer = first(headers.referer);
+  if (referer === null) return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return null;
+  }
+}
+
+function originRefusal(method: string, path: string, headers: THeaders, config: TFrontDoorConfig): TRefusal | null {
+  if (SAFE_METHODS.has(method)) return null;
+  const cookie = Array.isArray(headers.cookie) ? headers.cookie.join("; ") : (headers.cookie ?? "");
+  const browserOnly = BROWSER_ONLY_PATHS.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
+  if (!browserOnly && !SESSION_COOKIE.test(cookie)) return null;
+  const origin = requestOrigin(headers);
+  let originHost: string | null = null;
+  if (origin !== null && origin !== "null") {
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      originHost = null;
+    }
+  }
+  const host = addressedHost(headers, config)?.toLowerCase() ?? null;
+  const publicHost = config.publicUrl ? new URL(config.publicUrl).host.toLowerCase() : null;
+  if (originHost !== null && (originHost === host || originHost === publicHost)) return null;
+  return {
+    status: 403,
+    code: "cross_origin",
+    message:
+      origin === null
+        ? "Changes made with a signed-in session must come from Sluice's own pages (the request has no Origin header); scripts should use an API token instead"
+        : `Changes made with a signed-in session must come from Sluice's own pages, not from ${origin}`,
+  };
+}
+
+/** Why the request is refused at the door, or null to let it in. */
+export function frontDoorRefusal(request: { method?: string | undefined; url?: string | undefined; headers: THeaders }, config: TFrontDoorConfig): TRefusal | null {
+  return hostRefusal(request.headers, config) ?? originRefusal((request.method ?? "GET").toUpperCase(), request.url ?? "/", request.headers, config);
+}
+
+/**
+ * Rewrites the request's headers into what the app may believe: forwarded headers only from a
+ * trusted proxy, the client address (for lock-out and the audit log) and the requested path.
+ */
+export function normalizeForwardedHeaders(request: IncomingMessage, config: TFrontDoorConfig): void {
+  const forwardedFor = config.trustProxy ? request.headers["x-forwarded-for"] : undefined;
+  if (!config.trustProxy) for (const name of FORWARDED_HEADERS) delete request.headers[name];
+  // The proxy appends the address it saw, so the last entry is the one a client cannot forge.
+  const viaProxy = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map((s) => s.trim()).filter(Boolean).at(-1);
+  request.headers[CLIENT_ADDRESS_HEADER] = viaProxy ?? request.socket.remoteAddress ?? "";
+  request.headers[REQUEST_PATH_HEADER] = request.url ?? "/";
+}
+
+export function refuse(response: ServerResponse, refusal: TRefusal): void {
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  response.writeHead(refusal.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+}
+
+/** Wraps a Node request listener with the door: refused requests never reach `next`. */
+export function frontDoor(config: TFrontDoorConfig, next: (request: IncomingMessage, response: ServerResponse) => void) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = frontDoorRefusal(request, config);
+    if (refusal) {
+      refuse(response, refusal);
+      request.resume();
+      return;
+    }
+    normalizeForwardedHeaders(request, config);
+    next(request, response);
+  };
+}
+
+export function frontDoorConfig(env: { SLUICE_PUBLIC_URL?: string | undefined; SLUICE_TRUST_PROXY: "on" | "off" }): TFrontDoorConfig {
+  return { publicUrl: env.SLUICE_PUBLIC_URL, trustProxy: env.SLUICE_TRUST_PROXY === "on" };
+}
