@@ -26,8 +26,10 @@ function clients(): Clients {
   if (existing && existing.url === url) return existing;
   // JIT compiles each large statement for ~1 s and rarely wins back more on our short, wide queries.
   const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process: an idle one is replaced by the
+  // pool, a busy one's query rejects (and the node job retries, the error being transient).
   pool.on("error", (error) => console.error(`[db] idle connection error: ${error.message}`));
+  pool.on("connect", (client) => client.on("error", (error) => console.error(`[db] connection error: ${error.message}`)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   globalClients.__sluiceClients = { url, pool, prisma };
   return globalClients.__sluiceClients;

@@ -138,12 +138,12 @@ describe("a pipeline run", () => {
     expect(destination.logs.map((l) => l.message).join("\n")).toMatch(/0 rows written/);
   });
 
-  it("retries a failing node with backoff, then fails it, skips what depends on it and fails the run", async () => {
+  it("fails a node whose error cannot heal at once, skips what depends on it and fails the run", async () => {
     const file = await env.upload("names.csv", "name,city\nAda,London\nGrace,Arlington\n");
     const pipeline = await env.pipeline({
       nodes: [
         { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
-        { id: "tonum", type: "transform.cast", config: { casts: [{ column: "name", to: "integer" }] }, retry: { attempts: 2 } },
+        { id: "tonum", type: "transform.cast", config: { casts: [{ column: "name", to: "integer" }] }, retry: { attempts: 3 } },
         { id: "dst", type: "destination.postgres", config: { table: "never_loaded", mode: "append" } },
       ],
       edges: [
@@ -154,14 +154,72 @@ describe("a pipeline run", () => {
     const run = await env.waitForRun((await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "manual" })).runId);
     expect(run.status).toBe("failed");
     const cast = run.nodes.find((n) => n.nodeId === "tonum")!;
-    expect(cast).toMatchObject({ status: "failed", attempt: 2 });
-    expect(cast.logs.some((l) => l.message.includes("will retry"))).toBe(true);
+    expect(cast).toMatchObject({ status: "failed", attempt: 1 });
+    expect(cast.logs.some((l) => l.message.includes("will retry"))).toBe(false);
     expect(run.error).toBe('tonum: name: "Ada" is not an integer');
     expect(run.nodes.find((n) => n.nodeId === "dst")).toMatchObject({ status: "skipped" });
     const table = await env.db.pool.query(`SELECT to_regclass('never_loaded') AS t`);
     expect(table.rows[0].t).toBeNull();
   });
+
+  it("fails a destination whose table does not fit the input on its first attempt, with the database's reason", async () => {
+    await env.db.pool.query(`CREATE TABLE strict_people (name text, city text, born integer NOT NULL)`);
+    const file = await env.upload("people.csv", "name,city\nAda,London\n");
+    const pipeline = await env.pipeline({
+      nodes: [
+        { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+        { id: "dst", type: "destination.postgres", config: { table: "strict_people", mode: "append" }, retry: { attempts: 3 } },
+      ],
+      edges: [{ from: "src", to: "dst" }],
+    });
+    const run = await env.waitForRun((await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "manual" })).runId);
+    expect(run.nodes.find((n) => n.nodeId === "dst")).toMatchObject({ status: "failed", attempt: 1 });
+    expect(run.error).toMatch(/^dst: .*"born"/);
+  });
+
+  it("retries a node that lost its database connection, with backoff, and the retry succeeds", async () => {
+    await env.db.pool.query(`CREATE TABLE contested (name text, city text)`);
+    const file = await env.upload("people.csv", "name,city\nAda,London\nGrace,Arlington\n");
+    const pipeline = await env.pipeline({
+      nodes: [
+        { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
+        { id: "dst", type: "destination.postgres", config: { table: "contested", mode: "append" }, retry: { attempts: 2 } },
+      ],
+      edges: [{ from: "src", to: "dst" }],
+    });
+    // The destination's first attempt waits for this lock; its connection is then cut, as a database restart would.
+    const holder = await env.db.pool.connect();
+    try {
+      await holder.query(`BEGIN; LOCK TABLE contested IN ACCESS EXCLUSIVE MODE`);
+      const { runId } = await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "manual" });
+      const waiting = await pollFor(async () => {
+        const found = await env.db.pool.query<{ pid: number }>(
+          `SELECT l.pid FROM pg_locks l WHERE l.relation = 'contested'::regclass AND NOT l.granted LIMIT 1`,
+        );
+        return found.rows[0]?.pid;
+      });
+      await env.db.pool.query(`SELECT pg_terminate_backend($1)`, [waiting]);
+      await holder.query(`COMMIT`);
+      const run = await env.waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+      const destination = run.nodes.find((n) => n.nodeId === "dst")!;
+      expect(destination).toMatchObject({ status: "succeeded", attempt: 2 });
+      expect(destination.logs.some((l) => l.message.includes("will retry"))).toBe(true);
+      expect((await env.db.pool.query(`SELECT count(*)::int AS n FROM contested`)).rows[0].n).toBe(2);
+    } finally {
+      holder.release();
+    }
+  });
 });
+
+async function pollFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let tries = 0; tries < 600; tries++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("gave up waiting");
+}
 
 describe("lineage of an aggregated row", () => {
   it("shows its group, how many source records formed it and the first of them", async () => {

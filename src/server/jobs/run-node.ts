@@ -4,6 +4,7 @@ import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { getPool, getPrisma } from "../db/client";
 import { transaction } from "../db/query";
+import { isTransientError } from "../db/transient-error";
 import { executeNode } from "../engine/execute";
 import { failNode, markNodeRunning, topologyOf } from "../engine/lifecycle";
 import { buildPlan, nodeRelation } from "../engine/plan";
@@ -27,9 +28,9 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * One node of one run. graphile-worker retries a thrown attempt with exponential
- * backoff up to the node's attempts; the last failure fails the node, skips what
- * depends on it and fails the run.
+ * One node of one run. graphile-worker retries an attempt that failed for a transient
+ * reason with exponential backoff up to the node's attempts; the last failure, or one
+ * that trying again cannot heal, fails the node, skips what depends on it and fails the run.
  */
 export const runNodeTask = defineTask(
   runNodeJob,
@@ -55,7 +56,6 @@ export const runNodeTask = defineTask(
     const graph = run.version.graph as TPipelineGraph;
     const topology = topologyOf(graph);
     const attempt = helpers.job.attempts;
-    const final = attempt >= helpers.job.max_attempts;
     if (!(await transaction(pool, (client) => markNodeRunning(client, runId, nodeId, attempt)))) return;
     const cancellation = processCancellations()?.watch(runId);
     const signal = cancellation ? AbortSignal.any([helpers.abortSignal, cancellation.signal]) : helpers.abortSignal;
@@ -84,6 +84,7 @@ export const runNodeTask = defineTask(
         return;
       }
       const message = describeError(error);
+      const final = attempt >= helpers.job.max_attempts || !isTransientError(error);
       await transaction(pool, (client) => failNode(client, topology, runId, nodeId, message, final));
       if (!final) throw error;
       helpers.logger.error(`run ${runId} node ${nodeId} failed: ${message}`);
