@@ -200,6 +200,22 @@ describe("compileExpression: what it rejects, with position and reason", () => {
     expect(firstError(deep).message).toMatch(/nested more than 64 levels/);
   });
 
+  it("refuses thousands of redundant parentheses before parsing them, pointing at the first one too many", () => {
+    const error = firstError(`${"(".repeat(2040)}aqi${")".repeat(2040)}`);
+    expect(error.message).toMatch(/nested more than 64 levels/);
+    expect(error).toMatchObject({ offset: MAX_EXPRESSION_DEPTH, length: 1 });
+    // Brackets inside quoted text and quoted names are not nesting.
+    const quoted = `city = '${"(".repeat(100)}' OR "${"[".repeat(60)}" IS NULL`;
+    expect(compileExpression(quoted, [...columns, { name: "[".repeat(60), type: "string" }]).ok).toBe(true);
+  });
+
+  it("types the same text anew for other columns (parsing is shared, checking is not)", () => {
+    const asInteger = compileExpression("aqi + 1", [{ name: "aqi", type: "integer" }]);
+    const asNumber = compileExpression("aqi + 1", [{ name: "aqi", type: "number" }]);
+    expect([asInteger.ok && asInteger.type, asNumber.ok && asNumber.type]).toEqual(["integer", "number"]);
+    expect(compileExpression("aqi + 1", [{ name: "pm25", type: "number" }]).ok).toBe(false);
+  });
+
   it("documents a function list it really supports", () => {
     for (const name of FUNCTION_NAMES) expect(firstError(`${name}()`).message).not.toMatch(/Unknown function/);
   });

@@ -113,6 +113,8 @@ export function compileExpression(text: string, columns: readonly Column[]): TCo
       `The expression is ${text.length} characters long; at most ${MAX_EXPRESSION_LENGTH} are allowed.`,
     );
   }
+  const tooDeep = tooDeeplyBracketed(text);
+  if (tooDeep) return fail(tooDeep, `The expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep.`);
   const parsed = parse(text);
   if ("error" in parsed) return fail(parsed.error.at, parsed.error.message);
   for (const comment of parsed.comments) {
@@ -136,7 +138,29 @@ export function formatExpressionErrors(errors: readonly ExpressionError[]): stri
 
 type Parsed = { expr: Expr; comments: PGNode[] } | { error: { at: Span; message: string } };
 
+/**
+ * Parsed expressions by their text. Parsing is the costly step (tens of ms for a long
+ * expression) and the same text is checked on every edit, save, preview and node of a run;
+ * the tree only depends on the text, and nothing downstream changes it.
+ */
+const parsedByText = new Map<string, Parsed>();
+const PARSED_KEPT = 512;
+
 function parse(text: string): Parsed {
+  const known = parsedByText.get(text);
+  if (known) {
+    // Map order is the eviction order: a hit moves to the young end.
+    parsedByText.delete(text);
+    parsedByText.set(text, known);
+    return known;
+  }
+  const parsed = parseUncached(text);
+  parsedByText.set(text, parsed);
+  if (parsedByText.size > PARSED_KEPT) parsedByText.delete(parsedByText.keys().next().value!);
+  return parsed;
+}
+
+function parseUncached(text: string): Parsed {
   try {
     const { ast, comments } = parseWithComments(text, { entry: "expr", locationTracking: true });
     // With entry "expr" the parser returns the expression, though its declared type is a statement list.
@@ -146,6 +170,30 @@ function parse(text: string): Parsed {
   } catch (error) {
     return { error: exponentProblem(text) ?? syntaxError(text, error) };
   }
+}
+
+/**
+ * The span of the first bracket deeper than the limit, outside quoted text and names. Checked
+ * before parsing because the parser's time grows much faster than linearly with nesting: 2,000
+ * redundant parentheses took 0.4 s, though they build no structure the depth check would see.
+ */
+function tooDeeplyBracketed(text: string): Span | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      // A doubled quote is an escaped one: it closes and reopens, which leaves the state as it was.
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+    } else if (char === "(" || char === "[") {
+      if (++depth > MAX_EXPRESSION_DEPTH) return { start: i, end: i + 1 };
+    } else if (char === ")" || char === "]") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 /** The parser reads `1e5` as `1` followed by a name, which makes a baffling message. */
