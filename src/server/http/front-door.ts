@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "../auth/client-address";
+import { bodyLimitFor, declaredTooLarge, tooLarge } from "./body-limit";
 
 /**
  * The checks every HTTP request passes before Next.js sees it (main.ts puts this in front of
@@ -10,6 +11,7 @@ import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "../auth/client-addre
  *   the app's own pages call, must say (Origin) that it comes from one of those pages.
  * - Forwarded headers (`X-Forwarded-Host/Proto/For`, `Forwarded`) are the client's word unless
  *   a proxy in front is trusted to set them; untrusted, they are removed.
+ * - Size: a body whose Content-Length is over the path's limit is refused before it is read.
  */
 
 export interface TFrontDoorConfig {
@@ -116,9 +118,21 @@ function originRefusal(method: string, path: string, headers: THeaders, config: 
   };
 }
 
+function sizeRefusal(path: string, headers: THeaders): TRefusal | null {
+  const limit = bodyLimitFor(path);
+  const declared = headers["content-length"];
+  if (limit === null || !declaredTooLarge(Array.isArray(declared) ? declared[0] : declared, limit)) return null;
+  const { status, code, message } = tooLarge(limit);
+  return { status, code, message };
+}
+
 /** Why the request is refused at the door, or null to let it in. */
 export function frontDoorRefusal(request: { method?: string | undefined; url?: string | undefined; headers: THeaders }, config: TFrontDoorConfig): TRefusal | null {
-  return hostRefusal(request.headers, config) ?? originRefusal((request.method ?? "GET").toUpperCase(), request.url ?? "/", request.headers, config);
+  return (
+    hostRefusal(request.headers, config) ??
+    originRefusal((request.method ?? "GET").toUpperCase(), request.url ?? "/", request.headers, config) ??
+    sizeRefusal(request.url ?? "/", request.headers)
+  );
 }
 
 /**

@@ -1,37 +1,17 @@
+import { BodyRefusedError, jsonDepth, MAX_JSON_DEPTH, readBoundedBody } from "../http/body-limit";
 import { ApiError, badRequest, payloadTooLarge } from "./errors";
 
 /** JSON request bodies larger than this are refused (uploads have their own limit). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-/**
- * Reads a whole request body, refusing it as soon as it is known to exceed `limit`:
- * up front from Content-Length, and by counting while reading (a client may send no
- * length, or lie about it).
- */
+/** A whole request body, refused (413) as soon as it is known to exceed `limit`. */
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw payloadTooLarge(limit, "The request body");
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw payloadTooLarge(limit, "The request body");
-    }
-    chunks.push(value);
+  try {
+    return await readBoundedBody(request, limit);
+  } catch (error) {
+    if (error instanceof BodyRefusedError) throw payloadTooLarge(limit, "The request body");
+    throw error;
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function isJsonContentType(contentType: string): boolean {
@@ -53,6 +33,7 @@ export async function readJsonBody(request: Request, limit = MAX_JSON_BODY_BYTES
   } catch {
     throw badRequest("The request body is not valid UTF-8");
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; send flatter JSON`);
   try {
     return JSON.parse(text);
   } catch (error) {

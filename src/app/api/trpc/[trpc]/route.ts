@@ -1,8 +1,9 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
+import { withBoundedBody } from "@/server/http/body-limit";
 
-const handler = (request: Request) =>
+const handler = withBoundedBody((request: Request) =>
   fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
@@ -12,6 +13,7 @@ const handler = (request: Request) =>
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${error.message}`);
     },
-  });
+  }),
+);
 
 export { handler as GET, handler as POST };
