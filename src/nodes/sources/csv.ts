@@ -17,7 +17,7 @@ const ZCsvConfig = z.object({
   encoding: z
     .enum(["utf-8", "latin1"])
     .optional()
-    .meta({ title: "Encoding", description: "UTF-8 (with or without a byte-order mark) or Latin-1 (ISO-8859-1). Default UTF-8." }),
+    .meta({ title: "Encoding", description: "UTF-8 (with or without a byte-order mark) or Latin-1 (ISO-8859-1). Default UTF-8, never guessed: records that are not UTF-8 go to quarantine saying so. UTF-16 files with a byte-order mark are decoded when uploaded." }),
   columns: columnTypesField("Overrides the types inferred from a sample (the file's first megabyte). A value that does not fit its column's type goes to quarantine, never changed."),
 });
 
@@ -30,7 +30,7 @@ export default defineNode({
     icon: "file-csv",
     description:
       "Reads an uploaded CSV file, streaming it into the database without holding it in memory. Handles quoted fields " +
-      "(also with line breaks), UTF-8 or Latin-1, any common delimiter. Column types are inferred from a sample (the first megabyte) and " +
+      "(also with line breaks), UTF-8, UTF-16 or Latin-1, LF, CRLF or CR line endings, any common delimiter. Column types are inferred from a sample (the first megabyte) and " +
       "can be overridden; a later value that would change in its inferred type (a code with a leading zero) is quarantined. A record that does not fit (wrong number of fields, a value that is not of its column's type, " +
       "undecodable bytes) goes to quarantine with the reason; every record keeps its line number for lineage.",
   },

@@ -77,10 +77,12 @@ describe("bad input never crashes a run or loses a record", () => {
     expect(asLatin1.loaded.map((r) => r.city)).toEqual(["Zürich", "München"]);
   });
 
-  it("turns binary garbage into quarantined records or a failed node with a message, never a crash", async () => {
+  it("refuses a binary file at upload, and turns binary garbage after a text start into quarantined records or a failed node with a message, never a crash", async () => {
     const garbage = Buffer.alloc(64 * 1024);
     for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) % 256;
-    const { run, quarantine, loaded } = await load(garbage);
+    await expect(load(garbage)).rejects.toThrow(/^input\.csv looks like a binary file, not text: /);
+    const textStart = Buffer.from(`id,reading\n${"1,10\n".repeat(400)}`);
+    const { run, quarantine, loaded } = await load(Buffer.concat([textStart, garbage]));
     if (run.status === "failed") expect(run.error).toMatch(/^src: .{10,}/);
     else expect(quarantine.length + loaded.length).toBe(Number(source(run).rowsIn));
     expect(["succeeded", "failed"]).toContain(run.status);

@@ -12,6 +12,7 @@ import { UploadRejectedError, UploadTooLargeError } from "../errors";
 import { inspectCsv, type TCsvFormat } from "../engine/csv";
 import { inspectJson } from "../engine/json";
 import { uploadPath } from "../storage";
+import { UploadTextDecoder, type TUtf16Encoding } from "./upload-text";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -31,9 +32,13 @@ const KIND_BY_EXTENSION: Record<string, TUploadKind> = {
 };
 
 /** What the server learnt about an upload when it arrived (stored in Upload.inspection). */
-export type TUploadInspection =
+export type TUploadInspection = (
   | { kind: "csv"; format: TCsvFormat; columns: Column[] }
-  | { kind: "json"; format: { format: TJsonFormat }; columns: Column[] };
+  | { kind: "json"; format: { format: TJsonFormat }; columns: Column[] }
+) & {
+  /** The file arrived in UTF-16 (said by its byte order mark) and is stored decoded into UTF-8. */
+  decodedFrom?: TUtf16Encoding;
+};
 
 export function uploadKind(filename: string): TUploadKind | undefined {
   return KIND_BY_EXTENSION[path.extname(filename).toLowerCase()];
@@ -77,8 +82,8 @@ export interface SaveUploadInput {
 }
 
 /**
- * Streams a file to disk under a temporary name while counting and hashing it, inspects
- * it, then gives it its final name and records it. Any failure (too large, unreadable,
+ * Streams a file to disk under a temporary name while counting and hashing it (the bytes as
+ * sent; UTF-16 is stored as UTF-8), inspects it, then gives it its final name and records it. Any failure (too large, unreadable,
  * client gone) leaves neither a file nor a row behind.
  */
 export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
@@ -102,12 +107,14 @@ export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
     },
   });
 
+  const text = new UploadTextDecoder(filename);
   const out = createWriteStream(partialPath, { flags: "wx" });
   let inspection: TUploadInspection;
   try {
-    await pipeline(input.stream, meter, out);
+    await pipeline(input.stream, meter, text, out);
     if (size === 0) throw new UploadRejectedError(`${filename} is empty`);
     inspection = await inspectUpload(partialPath, filename);
+    if (text.decodedFrom) inspection = { ...inspection, decodedFrom: text.decodedFrom };
     await rename(partialPath, finalPath);
   } catch (error) {
     // A stream destroyed early may still be opening its file: removing it before it closes would leave it behind.

@@ -25,7 +25,7 @@ describe("inspectCsv", () => {
       'station,aqi,pm25,ok,day,at,note\nA,12,1.5,yes,2024-01-01,2024-01-01 10:00,"multi\nline"\nB,,2,no,2024-01-02,2024-01-01T11:00Z,\n',
     );
     const inspection = await inspectCsv(file);
-    expect(inspection.options).toEqual({ delimiter: ",", quote: '"', header: true, encoding: "utf-8" });
+    expect(inspection.options).toEqual({ delimiter: ",", quote: '"', header: true, encoding: "utf-8", lineBreak: "lf" });
     expect(inspection.columns).toEqual([
       { name: "station", type: "string" },
       { name: "aqi", type: "integer" },
@@ -63,10 +63,31 @@ describe("inspectCsv", () => {
     expect(inspection.columns.map((c) => c.name)).toEqual(["id", "column_2", "id_2", "sluice_run_id"]);
   });
 
-  it("uses given options and detects latin1 and a byte order mark", async () => {
-    const latin = await inspectCsv(await fileWith(Buffer.from("name;city\nJosé;Köln\n", "latin1")));
+  it("reads UTF-8 unless told otherwise: one stray byte does not make the file Latin-1", async () => {
+    const stray = await inspectCsv(await fileWith(Buffer.concat([Buffer.from("name;city\ncafé;Köln\n"), Buffer.from("Jos\xe9;Bonn\n", "latin1")])));
+    expect(stray.options).toMatchObject({ encoding: "utf-8", delimiter: ";" });
+    expect(stray.sampleRows[0]).toEqual(["café", "Köln"]);
+    const latin = await inspectCsv(await fileWith(Buffer.from("name;city\nJosé;Köln\n", "latin1")), { encoding: "latin1" });
     expect(latin.options).toMatchObject({ encoding: "latin1", delimiter: ";" });
     expect(latin.sampleRows).toEqual([["José", "Köln"]]);
+  });
+
+  it("recognises lines that end in CR alone, as well as LF and CRLF", async () => {
+    for (const [lineBreak, expected] of [["\r", "cr"], ["\n", "lf"], ["\r\n", "lf"]] as const) {
+      const inspection = await inspectCsv(await fileWith(["station,aqi", "A,1", '"B\nnorth",2', ""].join(lineBreak)));
+      expect(inspection.options.lineBreak, JSON.stringify(lineBreak)).toBe(expected);
+      expect(inspection.columns).toEqual([
+        { name: "station", type: "string" },
+        { name: "aqi", type: "integer" },
+      ]);
+      expect(inspection.sampleRows).toEqual([
+        ["A", "1"],
+        ["B\nnorth", "2"],
+      ]);
+    }
+  });
+
+  it("uses given options and skips a byte order mark", async () => {
     const bom = await inspectCsv(await fileWith(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("é,b\n1,2\n")])));
     expect(bom.options.encoding).toBe("utf-8");
     expect(bom.columns[0]?.name).toBe("é");

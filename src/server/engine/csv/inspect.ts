@@ -37,21 +37,24 @@ interface TRecord {
 
 /**
  * Reads the first {@link INSPECT_BYTES} of a CSV file and tells its format, columns and
- * types, with a preview. Options not given are detected: the encoding (UTF-8 unless the
- * bytes are not valid UTF-8, then latin1), the delimiter (`,` `;` tab `|`, whichever splits
+ * types, with a preview. Options not given are detected: the line break (CR alone when it
+ * ends more lines than LF does), the delimiter (`,` `;` tab `|`, whichever splits
  * the records most consistently into more than one field) and whether the first record is
  * a header (it is, unless every value in it fits the type inferred for its column).
  */
 export async function inspectCsv(filePath: string, given: Partial<TCsvFormatInput> = {}): Promise<TCsvInspection> {
   const { bytes, eof } = await readFileStart(filePath);
+  const lineBreak = given.lineBreak ?? detectLineBreak(bytes);
   // Without the end of the file, the last record may be cut: look only up to the last line break.
-  const complete = eof ? bytes : bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+  const complete = eof ? bytes : bytes.subarray(0, bytes.lastIndexOf(lineBreak === "cr" ? 0x0d : 0x0a) + 1);
   const bom = complete.length >= 3 && complete[0] === 0xef && complete[1] === 0xbb && complete[2] === 0xbf;
-  const encoding = given.encoding ?? (bom || isUtf8(complete) ? "utf-8" : "latin1");
+  // Never guessed from the bytes: one stray byte must not turn every "é" of a UTF-8 file into
+  // "Ã©". Records that are not UTF-8 are quarantined saying so, and Latin-1 is chosen by the user.
+  const encoding = given.encoding ?? "utf-8";
   const body = encoding === "utf-8" && bom ? complete.subarray(3) : complete;
   const quote = given.quote ?? '"';
-  const delimiter = given.delimiter ?? detectDelimiter(body, quote, eof);
-  const partial = ZCsvFormat.parse({ delimiter, quote, encoding, header: given.header ?? true });
+  const delimiter = given.delimiter ?? detectDelimiter(body, quote, lineBreak, eof);
+  const partial = ZCsvFormat.parse({ delimiter, quote, encoding, lineBreak, header: given.header ?? true });
   const records = readRecords(body, partial, eof);
   const header = given.header ?? looksLikeHeader(records);
   const options: TCsvFormat = { ...partial, header };
@@ -68,8 +71,8 @@ export async function inspectCsv(filePath: string, given: Partial<TCsvFormatInpu
 }
 
 function readRecords(body: Buffer, format: TCsvFormat, eof: boolean, limit = Infinity): TRecord[] {
-  const { delimiter, quote } = formatBytes(format);
-  const scanner = new CsvScanner(delimiter, quote);
+  const { delimiter, quote, lineBreak } = formatBytes(format);
+  const scanner = new CsvScanner(delimiter, quote, lineBreak);
   const encoding = format.encoding === "latin1" ? "latin1" : "utf8";
   const records: TRecord[] = [];
   let pos = 0;
@@ -91,6 +94,15 @@ function readRecords(body: Buffer, format: TCsvFormat, eof: boolean, limit = Inf
   return records;
 }
 
+/** CR alone when it ends more lines than LF does (an LF may still occur inside a quoted value). */
+function detectLineBreak(bytes: Buffer): TCsvFormat["lineBreak"] {
+  let bareCr = 0;
+  let lf = 0;
+  for (let i = bytes.indexOf(0x0d); i >= 0; i = bytes.indexOf(0x0d, i + 1)) if (bytes[i + 1] !== 0x0a) bareCr++;
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) lf++;
+  return bareCr > lf ? "cr" : "lf";
+}
+
 function modalFieldCount(records: readonly TRecord[]): number {
   const counts = new Map<number, number>();
   for (const r of records) counts.set(r.fields.length, (counts.get(r.fields.length) ?? 0) + 1);
@@ -105,13 +117,13 @@ function modalFieldCount(records: readonly TRecord[]): number {
   return best;
 }
 
-function detectDelimiter(body: Buffer, quote: string, eof: boolean): string {
+function detectDelimiter(body: Buffer, quote: string, lineBreak: TCsvFormat["lineBreak"], eof: boolean): string {
   let best: string = DELIMITER_CANDIDATES[0];
   let bestConsistency = -1;
   let bestFields = -1;
   for (const candidate of DELIMITER_CANDIDATES) {
     if (candidate === quote) continue;
-    const format = ZCsvFormat.parse({ delimiter: candidate, quote });
+    const format = ZCsvFormat.parse({ delimiter: candidate, quote, lineBreak });
     const records = readRecords(body, format, eof, DELIMITER_PROBE_RECORDS);
     const fields = modalFieldCount(records);
     if (fields < 2) continue;

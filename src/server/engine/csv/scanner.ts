@@ -5,8 +5,8 @@
  * scratch buffer.
  *
  * Rules, matching RFC 4180 and PostgreSQL's CSV reader where RFC 4180 is silent:
- * - A record ends at LF or at the end of the file; a CR right before either is part of the
- *   line break.
+ * - A record ends at the line break (LF, or CR in files whose lines end in CR alone) or at
+ *   the end of the file; a CR right before an LF or the end is part of the line break.
  * - A field starting with the quote character is quoted: it runs to the next quote not
  *   doubled, may hold delimiters and line breaks, and `""` in it is one quote. Text after
  *   the closing quote, up to the delimiter, is kept as is (`"ab"c` is `abc`).
@@ -30,7 +30,7 @@ export class CsvScanner {
   recordEnd = 0;
   /** Where the next record starts. */
   next = 0;
-  /** Line feeds consumed by the record, its line break included. */
+  /** Line breaks consumed by the record, its own included. */
   newlines = 0;
   unclosedQuote = false;
   scratch = Buffer.allocUnsafe(4096);
@@ -39,6 +39,7 @@ export class CsvScanner {
   constructor(
     private readonly delimiter: number,
     private readonly quote: number,
+    private readonly lineBreak: number = LF,
   ) {}
 
   /** The buffer holding field `i`'s text: `scratch` or the input passed to {@link scan}. */
@@ -54,6 +55,7 @@ export class CsvScanner {
   scan(buf: Buffer, pos: number, end: number, eof: boolean): boolean {
     const delimiter = this.delimiter;
     const quote = this.quote;
+    const lineBreak = this.lineBreak;
     let p = pos;
     let newlines = 0;
     this.fieldCount = 0;
@@ -83,7 +85,7 @@ export class CsvScanner {
             p++;
             break;
           }
-          if (b === LF) newlines++;
+          if (b === lineBreak) newlines++;
           p++;
         }
         if (close < 0) {
@@ -98,12 +100,12 @@ export class CsvScanner {
         const tail = p;
         while (p < end) {
           const b = buf[p];
-          if (b === delimiter || b === LF) break;
+          if (b === delimiter || b === lineBreak) break;
           p++;
         }
         if (p >= end && !eof) return false;
         let tailEnd = p;
-        if (tailEnd > tail && buf[tailEnd - 1] === CR && (p >= end || buf[p] === LF)) tailEnd--;
+        if (tailEnd > tail && buf[tailEnd - 1] === CR && (p >= end || buf[p] === lineBreak)) tailEnd--;
         if (escapes || tailEnd > tail) {
           start = this.scratchLength;
           this.unescape(buf, open, close, tail, tailEnd);
@@ -117,12 +119,12 @@ export class CsvScanner {
         start = p;
         while (p < end) {
           const b = buf[p];
-          if (b === delimiter || b === LF) break;
+          if (b === delimiter || b === lineBreak) break;
           p++;
         }
         if (p >= end && !eof) return false;
         stop = p;
-        if (stop > start && buf[stop - 1] === CR && (p >= end || buf[p] === LF)) stop--;
+        if (stop > start && buf[stop - 1] === CR && (p >= end || buf[p] === lineBreak)) stop--;
       }
       this.push(start, stop, scratch);
       if (p >= end) {
@@ -130,7 +132,7 @@ export class CsvScanner {
         this.next = end;
         break;
       }
-      if (buf[p] === LF) {
+      if (buf[p] === lineBreak) {
         this.recordEnd = p > pos && buf[p - 1] === CR ? p - 1 : p;
         this.next = p + 1;
         newlines++;

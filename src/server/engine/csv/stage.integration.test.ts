@@ -171,6 +171,19 @@ describe("stageCsv", () => {
     expect(rows.map((r) => [r.name, r.city])).toEqual([["José", "Köln"]]);
   });
 
+  it("reads a file whose lines end in CR alone, with the right line numbers", async () => {
+    const { rows, quarantine } = await stage('name,city\rAda,London\r"Grace\rHopper",Arlington\rLin,Oslo\r', {
+      format: { lineBreak: "cr" },
+      fileColumns: ["name", "city"],
+    });
+    expect(quarantine).toEqual([]);
+    expect(rows.map((r) => [r.name, r.city, lineOf(r._sluice_lineage_id)])).toEqual([
+      ["Ada", "London", 2],
+      ["Grace\rHopper", "Arlington", 3],
+      ["Lin", "Oslo", 5],
+    ]);
+  });
+
   it("quarantines invalid UTF-8 as an encoding violation with the raw line", async () => {
     const { result, rows, quarantine } = await stage(
       Buffer.concat([Buffer.from("name\nok\n"), Buffer.from("Jos\xe9\n", "latin1"), Buffer.from("fine\n")]),
@@ -181,7 +194,7 @@ describe("stageCsv", () => {
     expect(quarantine).toHaveLength(1);
     expect(quarantine[0]?.record).toEqual({ _raw: "Jos\ufffd" });
     expect(quarantine[0]?.errors).toEqual([
-      expect.objectContaining({ rule: "encoding", message: expect.stringMatching(/^line 3: .*not valid UTF-8/) }),
+      expect.objectContaining({ rule: "encoding", message: expect.stringMatching(/^line 3: invalid UTF-8 at byte offset 11 of the file/) }),
     ]);
     expect(lineOf(quarantine[0]?.lineage_id)).toBe(3);
   });

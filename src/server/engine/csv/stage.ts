@@ -15,6 +15,7 @@ import { formatBytes, type TCsvFormat } from "./format";
 import type { TViolation } from "./quarantine";
 import { CsvScanner } from "./scanner";
 import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
+import { firstInvalidUtf8 } from "../staging/utf8";
 import { requireUtf8Database, stageChunks, withFileWindow, type TStageFileArgs } from "../staging/stage-file";
 
 export { DEFAULT_CHUNK_ROWS } from "../staging/record-stager";
@@ -104,15 +105,17 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
   line: number;
   /** Position of the next NUL byte in the window at or after the current record, -1 for none, -2 not yet searched. */
   private nextNul = -2;
+  /** File offset of the window's first byte, for messages that point at a byte of the file. */
+  private bufferFileOffset = 0;
 
   constructor(args: TStageCsvArgs, resume: TCsvCheckpoint | null) {
     // Checked before the base class checks the lineage prefix: a bad format or header is the problem reported first.
-    const { delimiter, quote } = formatBytes(args.format);
+    const { delimiter, quote, lineBreak } = formatBytes(args.format);
     if (new Set(args.fileColumns).size !== args.fileColumns.length) {
       throw new Error(`The file's column names must be unique (got ${args.fileColumns.join(", ")})`);
     }
     super(args, resume);
-    this.scanner = new CsvScanner(delimiter, quote);
+    this.scanner = new CsvScanner(delimiter, quote, lineBreak);
     this.latin1 = args.format.encoding === "latin1";
     this.encoding = this.latin1 ? "latin1" : "utf8";
     this.fileColumns = args.fileColumns;
@@ -176,6 +179,7 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
     const s = this.scanner;
     const buf = window.buf;
     this.nextNul = -2; // the window's bytes changed since the last search
+    this.bufferFileOffset = window.offset - window.pos;
     while (window.pos < window.end && s.scan(buf, window.pos, window.end, window.eof)) {
       window.pos = s.next;
       this.stageRecord(buf);
@@ -205,7 +209,8 @@ class CsvStager extends RecordStager<TCsvCheckpoint> {
       return;
     }
     if (!this.latin1 && !this.ascii && !isUtf8(buf.subarray(start, end))) {
-      this.rejectRaw(line, hash, this.recordText(buf), "encoding", `line ${line}: the record is not valid UTF-8 (if the file is Latin-1, set the encoding to latin1)`);
+      const invalid = firstInvalidUtf8(buf, start, end);
+      this.rejectRaw(line, hash, this.recordText(buf), "encoding", `line ${line}: invalid UTF-8 at byte offset ${this.bufferFileOffset + invalid} of the file (if the file is Latin-1, set the encoding to latin1)`);
       return;
     }
     if (s.fieldCount !== this.fileColumns.length) {

@@ -20,9 +20,9 @@ export async function readCsvRecordAtLine(
   columns: readonly string[],
   line: number,
 ): Promise<SourceRecord | null> {
-  const { delimiter, quote } = formatBytes(format);
+  const { delimiter, quote, lineBreak } = formatBytes(format);
   const encoding = format.encoding === "latin1" ? "latin1" : "utf8";
-  const scanner = new CsvScanner(delimiter, quote);
+  const scanner = new CsvScanner(delimiter, quote, lineBreak);
   const file = await open(filePath, "r");
   try {
     const window = new FileWindow(file, 0);

@@ -166,6 +166,35 @@ describe("POST /api/v1/uploads", () => {
     expect((await prisma.upload.findUniqueOrThrow({ where: { id: body.id } })).inspection).toMatchObject({ kind: "json", columns: body.columns });
   });
 
+  it("stores a UTF-16 file (told by its byte order mark) as UTF-8, whatever its chunks split", async () => {
+    const text = "city,note\nKøbenhavn,🙂 ok\nZürich,€ and 東京\n";
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(le).swap16();
+    for (const [bytes, encoding] of [[le, "utf-16le"], [be, "utf-16be"]] as const) {
+      // Odd-sized pieces cut code units and the emoji's surrogate pair in half.
+      const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+      const res = await upload({ filename: `${encoding}.csv`, chunks: () => pieces }).response;
+      expect(res.status, encoding).toBe(201);
+      const body = (await res.json()) as Uploaded;
+      expect(body.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(await readFile(uploadPath(workspaceId, body.id), "utf8")).toBe(text);
+      expect((await prisma.upload.findUniqueOrThrow({ where: { id: body.id } })).inspection).toMatchObject({ kind: "csv", decodedFrom: encoding });
+    }
+  });
+
+  it("refuses files that look binary, and UTF-16 that is not, with the reason", async () => {
+    const before = await storedFiles();
+    const png = await upload({ filename: "photo.csv", chunks: () => [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52])] }).response;
+    expect(png.status).toBe(400);
+    expect(((await png.json()) as ErrorBody).error.message).toBe("photo.csv looks like a binary file, not text: it has a NUL byte at byte 8 (a UTF-16 text file needs a byte order mark to be read)");
+    const noBom = await upload({ filename: "no-bom.csv", chunks: () => [Buffer.from("a,b\n1,2\n", "utf16le")] }).response;
+    expect(((await noBom.json()) as ErrorBody).error.message).toMatch(/^no-bom\.csv looks like a binary file, not text: it has a NUL byte at byte 1/);
+    const lone = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("a,b\n", "utf16le"), Buffer.from([0x00, 0xd8, 0x41, 0x00])]);
+    const broken = await upload({ filename: "broken.csv", chunks: () => [lone] }).response;
+    expect(((await broken.json()) as ErrorBody).error.message).toMatch(/^broken\.csv starts with a UTF-16LE byte order mark but is not valid UTF-16LE/);
+    expect(await storedFiles()).toEqual(before);
+  });
+
   it("explains what is wrong with files it cannot use", async () => {
     const before = await storedFiles();
     const exe = await upload({ filename: "tool.exe", chunks: () => [new Uint8Array([1, 2, 3])] }).response;
