@@ -4,6 +4,8 @@ import { readEnv } from "../env";
 import { defaultWorkspaceId } from "../workspace";
 import { authenticateBearer } from "../auth/bearer";
 import { CLIENT_ADDRESS_HEADER } from "../auth/client-address";
+import { BEARER_LIMITS, bearerThrottleKey, lockedUntil, recordFailure } from "../auth/throttle";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { defineEndpoint, type TRestContext } from "./endpoint";
 import { endpoints, hookEndpoints } from "./endpoints";
 import { ApiError } from "./errors";
@@ -13,13 +15,35 @@ import { toApiError } from "./service-errors";
 
 const API_BASE_PATH = "/api/v1";
 
+/**
+ * An address that sent too many wrong tokens is refused before its token is even looked at:
+ * answering a right one during the lock-out would tell a guesser when it hit.
+ */
+async function refuseThrottled(prisma: PrismaClient, address: string | null): Promise<void> {
+  if (!address) return;
+  const until = await lockedUntil(prisma, [bearerThrottleKey(address)]);
+  if (!until) return;
+  const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  throw new ApiError(
+    429,
+    "too_many_requests",
+    `Too many requests with wrong API tokens came from this address; try again in ${seconds} second${seconds === 1 ? "" : "s"} with a valid token`,
+    {},
+    { "retry-after": String(seconds) },
+  );
+}
+
 async function authenticate(request: Request): Promise<TRestContext> {
   const prisma = getPrisma();
-  const result = await authenticateBearer(prisma, request.headers.get("authorization"), {
+  const address = request.headers.get(CLIENT_ADDRESS_HEADER);
+  const authorization = request.headers.get("authorization");
+  if (authorization) await refuseThrottled(prisma, address);
+  const result = await authenticateBearer(prisma, authorization, {
     adminToken: readEnv().SLUICE_API_TOKEN,
     defaultWorkspaceId: () => defaultWorkspaceId(prisma),
   });
   if (!result.ok) {
+    if (result.invalidToken && address) await recordFailure(prisma, [bearerThrottleKey(address)], new Date(), BEARER_LIMITS);
     const challenge = result.invalidToken ? 'Bearer realm="sluice", error="invalid_token"' : 'Bearer realm="sluice"';
     throw new ApiError(401, "unauthorized", result.reason, {}, { "www-authenticate": challenge });
   }
@@ -30,7 +54,7 @@ async function authenticate(request: Request): Promise<TRestContext> {
     actor: result.actor,
     role: result.role,
     userId: result.userId,
-    address: request.headers.get(CLIENT_ADDRESS_HEADER),
+    address,
   };
 }
 

@@ -12,6 +12,7 @@ export type TApiErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_requests"
   | "internal";
 
 /**

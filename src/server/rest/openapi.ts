@@ -54,6 +54,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   "403": "The token's role is below the role this operation needs",
   "404": "No such resource",
   "413": "The body is larger than the limit",
+  "429": "Too many wrong tokens from this address; wait Retry-After seconds",
   "500": "Unexpected server error (logged)",
 };
 
@@ -66,7 +67,7 @@ function operationOf(endpoint: Endpoint): Record<string, unknown> {
   const applicable = Object.entries(ERROR_RESPONSES).filter(
     ([status]) =>
       !(status in responses) &&
-      (!["401", "403"].includes(status) || endpoint.role !== "public") &&
+      (!["401", "403", "429"].includes(status) || endpoint.role !== "public") &&
       (status !== "413" || endpoint.body !== undefined) &&
       (status !== "400" || endpoint.body !== undefined || endpoint.query !== undefined) &&
       (status !== "404" || endpoint.params !== undefined),
