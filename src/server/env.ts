@@ -30,8 +30,8 @@ const ZEnv = z.object({
   /** Where the embedded PostgreSQL and uploaded files live. */
   SLUICE_DATA_DIR: z.string().default(".data"),
   SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** Seconds without a heartbeat after which a dead worker's jobs are retried elsewhere. */
-  SLUICE_WORKER_STALE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Seconds without a heartbeat after which a dead worker's jobs are retried elsewhere (beats come from their own thread, so a busy worker keeps beating). */
+  SLUICE_WORKER_STALE_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   /** Records per committed chunk when a source streams a file (each chunk is a resume point). */
   SLUICE_CHUNK_ROWS: z.coerce.number().int().min(1).default(250_000),
   /** The address people reach Sluice at, for links in alert messages (default: http://localhost:PORT). */

@@ -29,7 +29,7 @@ export async function startWorker(options: {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.concurrency + 4 });
   pool.on("error", (error) => console.error(`[worker] idle connection error: ${error.message}`));
   pool.on("connect", (client) => client.on("error", (error) => console.error(`[worker] connection error: ${error.message}`)));
-  const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds });
+  const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds, connectionString: options.connectionString });
   const cancellations = watchCancellations(pool);
   setProcessCancellations(cancellations);
   const scheduler = startScheduler(pool, { tickMs: options.schedulerTickMs ?? 5_000 });
