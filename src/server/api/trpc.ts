@@ -5,6 +5,7 @@ import { z, ZodError } from "zod";
 import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
 import { callerFromSession } from "../auth/caller";
 import { getPool, getPrisma } from "../db/client";
+import * as serviceErrors from "../errors";
 
 /** What every procedure receives. Handlers take `{ ctx, input }` and nothing else. */
 export interface TContext {
@@ -43,14 +44,29 @@ export interface TProcedureMeta {
   role: TRole | "signed-in" | "public";
 }
 
+/** What callers are told of a failure nobody anticipated; the route handler logs the real one. */
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on the server; the error was logged. Try again, and report it if it persists.";
+
+/** The errors services throw on purpose: their messages are written for people. */
+function isServiceError(cause: unknown): boolean {
+  return Object.values(serviceErrors).some((ErrorClass) => cause instanceof ErrorClass);
+}
+
 const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
   // superjson carries BigInt row counts and Dates to the browser intact.
   transformer: superjson,
+  /**
+   * No stack traces and no messages of unanticipated errors reach the client, in development
+   * as in production: a database or library error names server files, SQL and internals.
+   */
   errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
+    const unanticipated = error.code === "INTERNAL_SERVER_ERROR" && !isServiceError(error.cause);
     return {
       ...shape,
+      message: unanticipated ? INTERNAL_ERROR_MESSAGE : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },
     };

@@ -11,7 +11,8 @@ const handler = withBoundedBody((request: Request) =>
     createContext: ({ req }) => createContext({ headers: req.headers }),
     allowMethodOverride: true,
     onError: ({ path, error }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${error.message}`);
+      // The client is told only that something failed (see errorFormatter), so the log keeps the whole error.
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
     },
   }),
 );
