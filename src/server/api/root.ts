@@ -1,6 +1,7 @@
 import "server-only";
 import { createTRPCRouter } from "./trpc";
 import { accountRouter, invitationsRouter } from "./routers/account";
+import { alertsRouter, connectionsRouter } from "./routers/alerts";
 import { editorRouter } from "./routers/editor";
 import { membersRouter } from "./routers/members";
 import { nodeTypesRouter } from "./routers/node-types";
@@ -14,6 +15,8 @@ import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
+  alerts: alertsRouter,
+  connections: connectionsRouter,
   editor: editorRouter,
   invitations: invitationsRouter,
   members: membersRouter,

@@ -31,6 +31,7 @@ export const APP_TABLES: readonly (readonly [model: string, table: string])[] = 
   ["AlertRuleChannel", "alert_rule_channels"],
   ["AlertIncident", "alert_incidents"],
   ["AlertDelivery", "alert_deliveries"],
+  ["Connection", "connections"],
   ["User", "auth_users"],
   ["Session", "auth_sessions"],
   ["Account", "auth_accounts"],

@@ -1,13 +1,13 @@
 /**
  * What a run starting or finishing sets off beyond the engine: the next runs (queued ones,
- * dependent pipelines), OpenLineage events, and for a re-ingest run the settling of its
+ * dependent pipelines), alerts, OpenLineage events, and for a re-ingest run the settling of its
  * records (in the same transaction, so a record is re-ingested exactly when its run succeeded). Each is a job enqueued in the
  * transaction that changed the run's state, so it happens exactly when that commits, and
  * a slow alert channel or lineage server never holds a run up.
  */
 import type pg from "pg";
 import { enqueue } from "../queue/job";
-import { openLineageJob, runFinishedJob } from "../queue/jobs";
+import { evaluateRunAlertsJob, openLineageJob, runFinishedJob } from "../queue/jobs";
 import { readEnv } from "../env";
 import { settleReingest } from "./reingest";
 
@@ -32,5 +32,6 @@ export async function onRunStarted(client: pg.ClientBase, runId: string): Promis
 export async function onRunFinished(client: pg.ClientBase, runId: string, status: TFinalStatus): Promise<void> {
   await settleReingest(client, runId, status);
   await enqueue(client, runFinishedJob, { runId }, { jobKey: `run-finished:${runId}` });
+  if (status !== "canceled") await enqueue(client, evaluateRunAlertsJob, { runId }, { jobKey: `alerts:${runId}` });
   await emitLineage(client, runId, LINEAGE_EVENT[status]);
 }

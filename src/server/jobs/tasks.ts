@@ -1,5 +1,6 @@
 import type { CronItem, TaskList } from "graphile-worker";
-import { retentionJob } from "../queue/jobs";
+import { freshnessAlertsJob, retentionJob } from "../queue/jobs";
+import { deliverAlertTask, evaluateRunAlertsTask, freshnessAlertsTask } from "./alerts";
 import { openLineageTask } from "./openlineage";
 import { retentionTask } from "./retention";
 import { runFinishedTask } from "./run-finished";
@@ -7,7 +8,7 @@ import { runNodeTask } from "./run-node";
 import { scheduleFireTask } from "./schedule-fire";
 
 /** Every task the worker runs, listed explicitly (no directory scan inside Next.js). */
-const tasks = [runNodeTask, retentionTask, scheduleFireTask, runFinishedTask, openLineageTask];
+const tasks = [runNodeTask, retentionTask, scheduleFireTask, runFinishedTask, openLineageTask, evaluateRunAlertsTask, freshnessAlertsTask, deliverAlertTask];
 
 export const taskList: TaskList = Object.fromEntries(tasks.map((t) => [t.name, t.task]));
 
@@ -19,4 +20,6 @@ export const cronItems: CronItem[] = [
     identifier: retentionJob.name,
     options: { backfillPeriod: 24 * 3600 * 1000, jobKey: retentionJob.name },
   },
+  // One evaluation per tick for all workers (graphile-worker's cron enqueues each tick once); no backfill: the next tick sees the same state.
+  { task: freshnessAlertsJob.name, match: "*/5 * * * *", identifier: freshnessAlertsJob.name, options: { jobKey: freshnessAlertsJob.name, maxAttempts: 3 } },
 ];

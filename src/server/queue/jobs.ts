@@ -25,3 +25,12 @@ export const openLineageJob = defineJob(
   "openlineage-emit",
   z.object({ runId: z.uuid(), eventType: ZOpenLineageEventType, eventTime: z.iso.datetime() }),
 );
+
+/** Checks the alert rules that apply to a finished run's pipeline (engine/run-hooks.ts enqueues it). */
+export const evaluateRunAlertsJob = defineJob("alerts-evaluate-run", z.object({ runId: z.uuid() }));
+
+/** Checks every freshness rule (cron, so one evaluation per tick for all workers): a pipeline that stopped succeeding is noticed. */
+export const freshnessAlertsJob = defineJob("alerts-freshness", z.object({}).loose());
+
+/** Sends one alert message to one channel; retried with backoff, never in a run's way. */
+export const deliverAlertJob = defineJob("alert-deliver", z.object({ deliveryId: z.uuid() }));

@@ -18,6 +18,7 @@ export { SecretUnreadableError } from "./seal";
 export const SEALED_COLUMNS = {
   webhookSecret: { table: "pipeline_webhooks", column: "secret", keyColumn: "pipeline_id" },
   alertChannelSecrets: { table: "alert_channels", column: "secrets", keyColumn: "id" },
+  connectionSecrets: { table: "connections", column: "secrets", keyColumn: "id" },
 } as const satisfies Record<string, { table: string; column: string; keyColumn: string }>;
 
 export type TSealedColumn = (typeof SEALED_COLUMNS)[keyof typeof SEALED_COLUMNS];

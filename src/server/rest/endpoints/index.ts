@@ -1,4 +1,18 @@
 import type { Endpoint } from "../endpoint";
+import {
+  alertHistoryEndpoint,
+  createAlertChannelEndpoint,
+  createAlertRuleEndpoint,
+  createConnectionEndpoint,
+  deleteAlertChannelEndpoint,
+  deleteAlertRuleEndpoint,
+  deleteConnectionEndpoint,
+  listAlertChannelsEndpoint,
+  listAlertRulesEndpoint,
+  listConnectionsEndpoint,
+  testAlertChannelEndpoint,
+  testConnectionEndpoint,
+} from "./alerts";
 import { getLineageEndpoint } from "./lineage";
 import { recordLineageFacetEndpoint } from "./openlineage";
 import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
@@ -39,6 +53,18 @@ export const endpoints: readonly Endpoint[] = [
   reingestEndpoint,
   getLineageEndpoint,
   recordLineageFacetEndpoint,
+  createConnectionEndpoint,
+  listConnectionsEndpoint,
+  deleteConnectionEndpoint,
+  testConnectionEndpoint,
+  createAlertChannelEndpoint,
+  listAlertChannelsEndpoint,
+  deleteAlertChannelEndpoint,
+  testAlertChannelEndpoint,
+  createAlertRuleEndpoint,
+  listAlertRulesEndpoint,
+  deleteAlertRuleEndpoint,
+  alertHistoryEndpoint,
 ];
 
 /** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */

@@ -1,0 +1,214 @@
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineEnvironment } from "../engine/testing/engine-harness";
+import { handleApiRequest } from "../rest/api";
+import { createApiToken } from "../auth/tokens";
+import { callerFor, createMember } from "../testing/callers";
+import { startHttpReceiver } from "../testing/http-receiver";
+
+const PASSWORD = "s3cret-smtp-password-7f2a";
+
+let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
+let smtp: SMTPServer;
+let smtpPort: number;
+let certificate: string;
+const mails: ParsedMail[] = [];
+
+/** A self-signed certificate for 127.0.0.1, so STARTTLS is real and trusting it is a setting (`ca`). */
+function selfSignedCertificate() {
+  const dir = mkdtempSync(path.join(tmpdir(), "sluice-smtp-tls-"));
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
+  ], { stdio: "ignore" });
+  return { key: readFileSync(path.join(dir, "key.pem"), "utf8"), cert: readFileSync(path.join(dir, "cert.pem"), "utf8") };
+}
+
+beforeAll(async () => {
+  env = await createEngineEnvironment({ SLUICE_PUBLIC_URL: "https://sluice.example.com" });
+  const tls = selfSignedCertificate();
+  certificate = tls.cert;
+  smtp = new SMTPServer({
+    key: tls.key,
+    cert: tls.cert,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === "alerts" && auth.password === PASSWORD) callback(null, { user: "alerts" });
+      else callback(new Error("Invalid username or password"));
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          mails.push(mail);
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await env?.close();
+});
+
+const smtpConfig = () => ({ host: "127.0.0.1", port: smtpPort, security: "starttls" as const, username: "alerts", from: "Sluice <sluice@example.com>", ca: certificate });
+
+describe("SMTP connections", () => {
+  it("keep the password write-only and connect, upgrade to TLS and sign in when tested", async () => {
+    const { caller } = await callerFor("owner");
+    const { id } = await caller.connections.create({ name: "mail", type: "smtp", config: smtpConfig(), secrets: { password: PASSWORD } });
+    const listed = await caller.connections.list();
+    expect(listed).toEqual([expect.objectContaining({ id, name: "mail", type: "smtp", secretsSet: ["password"] })]);
+    expect(JSON.stringify(listed)).not.toContain(PASSWORD);
+    const stored = await env.db.pool.query<{ secrets: string }>("SELECT secrets FROM connections WHERE id = $1", [id]);
+    expect(stored.rows[0]!.secrets).not.toContain(PASSWORD);
+    expect(await caller.connections.test({ id })).toEqual({ ok: true, message: `Connected to 127.0.0.1:${smtpPort} over TLS and signed in as "alerts"` });
+  });
+
+  it("say which step failed, DNS, refused, TLS or authentication, without the password", async () => {
+    const { caller } = await callerFor("owner");
+    const outcome = async (name: string, config: Record<string, unknown>, password = PASSWORD) => {
+      const { id } = await caller.connections.create({ name, type: "smtp", config: { ...smtpConfig(), ...config } as ReturnType<typeof smtpConfig>, secrets: { password } });
+      return caller.connections.test({ id });
+    };
+    const closed = await startHttpReceiver();
+    const closedPort = Number(new URL(closed.url).port);
+    await closed.close();
+
+    const dns = await outcome("dns", { host: "no-such-host.invalid" });
+    expect(dns.ok).toBe(false);
+    expect(dns.message).toMatch(/^DNS: the host name "no-such-host.invalid" does not resolve/);
+    const refused = await outcome("refused", { port: closedPort });
+    expect(refused).toEqual({ ok: false, message: `Connection refused: nothing accepts connections on 127.0.0.1:${closedPort}` });
+    const untrusted = await outcome("untrusted", { ca: undefined });
+    expect(untrusted.ok).toBe(false);
+    expect(untrusted.message).toMatch(/^TLS: .*self.signed/i);
+    const wrong = await outcome("wrong password", {}, "not-the-password");
+    expect(wrong.ok).toBe(false);
+    expect(wrong.message).toMatch(/^Authentication failed for user "alerts": .*Invalid username or password/);
+    for (const result of [dns, refused, untrusted, wrong]) {
+      expect(result.message).not.toContain(PASSWORD);
+      expect(result.message).not.toContain("not-the-password");
+    }
+  });
+
+  it("are created and tested over REST, and another workspace's owner gets 404", async () => {
+    const { member } = await callerFor("owner");
+    const { token } = await createApiToken({ prisma: env.ctx.prisma, workspaceId: member!.workspaceId, userId: member!.id, role: "owner" }, { name: "rest" });
+    const api = (method: string, p: string, body?: unknown, bearer = token) =>
+      handleApiRequest(new Request(`http://localhost:3000/api/v1${p}`, { method, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const created = await api("POST", "/connections", { name: "rest mail", type: "smtp", config: smtpConfig(), secrets: { password: PASSWORD } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(await (await api("POST", `/connections/${id}/test`)).json()).toMatchObject({ ok: true });
+    expect(await (await api("GET", "/connections")).text()).not.toContain(PASSWORD);
+
+    const elsewhere = await env.ctx.prisma.workspace.create({ data: { name: "Elsewhere" } });
+    const outsider = await createMember(env.ctx.prisma, elsewhere.id, "owner");
+    const outsiderToken = (await createApiToken({ prisma: env.ctx.prisma, workspaceId: elsewhere.id, userId: outsider.id, role: "owner" }, { name: "outsider" })).token;
+    expect((await api("POST", `/connections/${id}/test`, undefined, outsiderToken)).status).toBe(404);
+    expect((await api("DELETE", `/connections/${id}`, undefined, outsiderToken)).status).toBe(404);
+    const channel = await api("POST", "/alert-channels", { type: "email", name: "ops mail", config: { to: ["ops@example.com"], connectionId: id } });
+    expect(channel.status).toBe(201);
+    const channelId = ((await channel.json()) as { id: string }).id;
+    expect((await api("POST", `/alert-channels/${channelId}/test`, undefined, outsiderToken)).status).toBe(404);
+    expect((await api("DELETE", `/alert-channels/${channelId}`, undefined, outsiderToken)).status).toBe(404);
+    expect((await api("DELETE", `/connections/${id}`)).status).toBe(409);
+    expect((await api("DELETE", `/alert-channels/${channelId}`)).status).toBe(204);
+    expect((await api("DELETE", `/connections/${id}`)).status).toBe(204);
+  });
+});
+
+describe("alert channels", () => {
+  it("email: a test message arrives over STARTTLS at the SMTP server, to the channel's addresses", async () => {
+    const { caller } = await callerFor("owner");
+    const { id: connectionId } = await caller.connections.create({ name: "channel mail", type: "smtp", config: smtpConfig(), secrets: { password: PASSWORD } });
+    const { id } = await caller.alerts.createChannel({ type: "email", name: "on-call", config: { to: ["oncall@example.com", "lead@example.com"], connectionId } });
+    const before = mails.length;
+    const result = await caller.alerts.testChannel({ id });
+    expect(result).toMatchObject({ ok: true, message: 'Sent a test message to "on-call"' });
+    const mail = mails[before]!;
+    expect(mail.subject).toBe('[Sluice] Test message for the channel "on-call"');
+    expect(mail.from?.text).toBe('"Sluice" <sluice@example.com>');
+    expect((Array.isArray(mail.to) ? mail.to : [mail.to]).map((a) => a?.text).join(", ")).toBe("oncall@example.com, lead@example.com");
+    expect(mail.text).toContain("https://sluice.example.com");
+    const [entry] = await caller.alerts.history({ channelId: id });
+    expect(entry).toMatchObject({ event: "test", status: "sent", attempts: 1, lastError: null });
+  });
+
+  it("email needs an SMTP connection, and one is picked when the workspace has exactly one", async () => {
+    const workspace = await env.ctx.prisma.workspace.create({ data: { name: "Mail-less" } });
+    const { caller } = await callerFor("owner", { workspaceId: workspace.id });
+    await expect(caller.alerts.createChannel({ type: "email", name: "x", config: { to: ["a@example.com"] } })).rejects.toThrow(/SMTP connection: add one first/);
+    const { id: connectionId } = await caller.connections.create({ name: "only", type: "smtp", config: smtpConfig(), secrets: { password: PASSWORD } });
+    const { id } = await caller.alerts.createChannel({ type: "email", name: "x", config: { to: ["a@example.com"] } });
+    expect((await caller.alerts.channels()).find((c) => c.id === id)?.config).toEqual({ to: ["a@example.com"], connectionId });
+    await expect(caller.alerts.createChannel({ type: "email", name: "y", config: { to: ["not an address"] } })).rejects.toThrow(/config\.to\.0/);
+  });
+
+  it("slack: posts { text } with the links in Slack's mrkdwn; the URL is kept secret", async () => {
+    const slack = await startHttpReceiver();
+    try {
+      const { caller } = await callerFor("owner");
+      const url = `${slack.url}/services/T000/B000/XXXXXXXXXXXXXXXX`;
+      const { id } = await caller.alerts.createChannel({ type: "slack", name: "slack", config: { url } });
+      const listed = (await caller.alerts.channels()).find((c) => c.id === id)!;
+      expect(JSON.stringify(listed)).not.toContain("XXXXXXXXXXXXXXXX");
+      expect(await caller.alerts.testChannel({ id })).toMatchObject({ ok: true });
+      expect(slack.received).toHaveLength(1);
+      expect(slack.received[0]!.path).toBe("/services/T000/B000/XXXXXXXXXXXXXXXX");
+      const body = JSON.parse(slack.received[0]!.body) as { text: string };
+      expect(body.text).toMatch(/^\*\[Sluice\] Test message for the channel "slack"\*/);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("webhook: posts the message as JSON signed with Sluice-Signature, whose secret is shown once", async () => {
+    const hook = await startHttpReceiver();
+    try {
+      const { caller } = await callerFor("owner");
+      const created = await caller.alerts.createChannel({ type: "webhook", name: "hook", config: { url: `${hook.url}/alerts` } });
+      expect(created.secret).toMatch(/^whsec_/);
+      expect(JSON.stringify(await caller.alerts.channels())).not.toContain(created.secret);
+      expect(await caller.alerts.testChannel({ id: created.id })).toMatchObject({ ok: true });
+      const request = hook.received[0]!;
+      const [t, v1] = String(request.headers["sluice-signature"]).split(",").map((p) => p.split("=")[1]!);
+      expect(v1).toBe(createHmac("sha256", created.secret!).update(`${t}.${request.body}`).digest("hex"));
+      expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
+      expect(JSON.parse(request.body)).toMatchObject({ event: "test", subject: '[Sluice] Test message for the channel "hook"' });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("a receiver answering 500 is reported with its status and body, and recorded as failed", async () => {
+    const broken = await startHttpReceiver(() => ({ status: 500, body: "database is down" }));
+    try {
+      const { caller } = await callerFor("owner");
+      const { id } = await caller.alerts.createChannel({ type: "webhook", name: "broken", config: { url: broken.url } });
+      const result = await caller.alerts.testChannel({ id });
+      expect(result).toMatchObject({ ok: false, message: `${new URL(broken.url).host} answered 500: database is down` });
+      expect((await caller.alerts.history({ channelId: id }))[0]).toMatchObject({ status: "failed", attempts: 1, lastError: result.message });
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("are changed by owners only; editors may send a test", async () => {
+    const { caller: editor } = await callerFor("editor");
+    await expect(editor.alerts.createChannel({ type: "slack", name: "nope", config: { url: "https://hooks.example.com/x" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(editor.connections.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
