@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import { recordAudit } from "../audit/record";
+import { recordAudit, type AuditCtx } from "../audit/record";
+import { streamQueryCsv } from "../export/csv";
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import { z } from "zod";
 import type { PrismaClient, QuarantineStatus } from "@/generated/prisma/client";
 import { QuarantineStatus as QUARANTINE_STATUS } from "@/generated/prisma/enums";
@@ -10,7 +10,7 @@ import { compileExpression, formatExpressionErrors } from "@/nodes/expression/ex
 import { fromText, raisedErrorMessage, toText } from "@/nodes/expression/conversions";
 import { checkGraph } from "@/nodes/graph";
 import { registry } from "@/nodes/registry";
-import { ident, join, render, sql, type Sql } from "@/nodes/sql";
+import { ident, join, sql, type Sql } from "@/nodes/sql";
 import validateNode from "@/nodes/validate/validate";
 import { effectiveType, type TValidateConfig } from "@/nodes/validate/config";
 import { query } from "../db/query";
@@ -504,44 +504,24 @@ export async function discardQuarantined(ctx: ActorCtx, target: TQuarantineTarge
 const EXPORT_COLUMNS = ["_sluice_quarantine_id", "_sluice_run_id", "_sluice_node_id", "_sluice_lineage_id", "_sluice_status", "_sluice_errors"];
 
 /**
- * The filtered quarantine as CSV, streamed straight out of PostgreSQL's COPY: nothing is
- * buffered beyond the socket's chunks. Columns: the `_sluice_*` facts of each record, then
- * every field any matching record has. The caller must consume or destroy the stream; the
- * connection goes back to the pool when it ends either way.
+ * The filtered quarantine as CSV, streamed a batch at a time. Columns: the `_sluice_*` facts
+ * of each record, then every field any matching record has. The caller must consume or
+ * destroy the stream.
  */
-export async function exportQuarantineCsv(ctx: PoolCtx, filter: TQuarantineFilter): Promise<Readable> {
+export async function exportQuarantineCsv(ctx: ActorCtx & Pick<AuditCtx, "userId" | "address">, filter: TQuarantineFilter): Promise<Readable> {
   const where = filterSql(ctx, filter);
-  const client = await ctx.pool.connect();
-  let released = false;
-  const release = (error?: Error) => {
-    if (released) return;
-    released = true;
-    client.release(error);
-  };
-  try {
-    const keys = await query<{ key: string }>(
-      client,
-      sql`SELECT key FROM (SELECT DISTINCT jsonb_object_keys(q.record) AS key FROM ${Q} WHERE ${where}) AS k ORDER BY key`,
-    );
-    const fields = keys.rows.map((r) => sql`q.record ->> ${r.key} AS ${ident(r.key)}`);
-    const messages = sql`(SELECT string_agg(e ->> 'message', '; ') FROM jsonb_array_elements(q.errors) AS e)`;
-    const select = sql`
-      SELECT q.id AS ${ident(EXPORT_COLUMNS[0]!)}, q.run_id AS ${ident(EXPORT_COLUMNS[1]!)}, q.node_id AS ${ident(EXPORT_COLUMNS[2]!)},
-             q.lineage_id AS ${ident(EXPORT_COLUMNS[3]!)}, q.status AS ${ident(EXPORT_COLUMNS[4]!)}, ${messages} AS ${ident(EXPORT_COLUMNS[5]!)}
-             ${fields.length > 0 ? sql`, ${join(fields)}` : sql``}
-        FROM ${Q} WHERE ${where} ORDER BY q.id`;
-    // COPY cannot take bind parameters: values become quoted literals through the builder's
-    // literal(), never pasted text.
-    const text = `COPY (${render(select, { literalValues: true }).text}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
-    const stream = client.query(copyTo(text));
-    stream.on("end", () => release());
-    stream.on("error", (error) => release(error));
-    stream.on("close", () => release());
-    return stream;
-  } catch (error) {
-    release(error instanceof Error ? error : undefined);
-    throw error;
-  }
+  const keys = await query<{ key: string }>(
+    ctx.pool,
+    sql`SELECT key FROM (SELECT DISTINCT jsonb_object_keys(q.record) AS key FROM ${Q} WHERE ${where}) AS k ORDER BY key`,
+  );
+  const fields = keys.rows.map((r) => sql`q.record ->> ${r.key}`);
+  const messages = sql`(SELECT string_agg(e ->> 'message', '; ') FROM jsonb_array_elements(q.errors) AS e)`;
+  const select = sql`
+    SELECT q.id, q.run_id, q.node_id, q.lineage_id, q.status, ${messages}
+           ${fields.length > 0 ? sql`, ${join(fields)}` : sql``}
+      FROM ${Q} WHERE ${where} ORDER BY q.id`;
+  await recordAudit(ctx, { action: "quarantine.exported", details: { filter } });
+  return streamQueryCsv(ctx.pool, [...EXPORT_COLUMNS, ...keys.rows.map((r) => r.key)], select);
 }
 
 /** A target as the audit log keeps it (record ids are BigInts). */
