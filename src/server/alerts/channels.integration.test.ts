@@ -212,3 +212,34 @@ describe("alert channels", () => {
     await expect(editor.connections.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("alert rules over REST", () => {
+  it("are created, listed and deleted; bad settings are refused with the field; other workspaces get 404", async () => {
+    const { member } = await callerFor("editor");
+    const prisma = env.ctx.prisma;
+    const { token } = await createApiToken({ prisma, workspaceId: member!.workspaceId, userId: member!.id, role: "editor" }, { name: "rules" });
+    const api = (method: string, p: string, body?: unknown, bearer = token) =>
+      handleApiRequest(new Request(`http://localhost:3000/api/v1${p}`, { method, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const pipeline = await env.loadPipeline("rest_rules");
+    const channel = await prisma.alertChannel.create({ data: { workspaceId: member!.workspaceId, name: "rest rules hook", type: "webhook", config: { url: "http://127.0.0.1/x" } } });
+
+    const created = await api("POST", "/alert-rules", { pipelineId: pipeline.id, kind: "reject_rate", threshold: 5, channelIds: [channel.id] });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const listed = (await (await api("GET", `/alert-rules?pipelineId=${pipeline.id}`)).json()) as { id: string; description: string; channelIds: string[] }[];
+    expect(listed.find((r) => r.id === id)).toMatchObject({ description: "Reject rate above 5%", channelIds: [channel.id] });
+    const refused = await api("POST", "/alert-rules", { kind: "freshness", channelIds: [channel.id] });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { field: "threshold" } });
+    expect((await api("GET", "/alerts/history?limit=5")).status).toBe(200);
+
+    const elsewhere = await prisma.workspace.create({ data: { name: "Rules elsewhere" } });
+    const outsider = await createMember(prisma, elsewhere.id, "owner");
+    const outsiderToken = (await createApiToken({ prisma, workspaceId: elsewhere.id, userId: outsider.id, role: "owner" }, { name: "outsider" })).token;
+    expect((await api("DELETE", `/alert-rules/${id}`, undefined, outsiderToken)).status).toBe(404);
+    expect((await api("POST", "/alert-rules", { pipelineId: pipeline.id, kind: "run_failed", channelIds: [channel.id] }, outsiderToken)).status).toBe(404);
+    expect(JSON.stringify(await (await api("GET", "/alert-rules", undefined, outsiderToken)).json())).not.toContain(id);
+    expect(JSON.stringify(await (await api("GET", "/alert-channels", undefined, outsiderToken)).json())).not.toContain(channel.id);
+    expect((await api("DELETE", `/alert-rules/${id}`)).status).toBe(204);
+  });
+});
