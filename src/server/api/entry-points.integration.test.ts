@@ -15,7 +15,7 @@ import { appRouter } from "./root";
 /**
  * Walks every door: each tRPC procedure of the app router, each REST endpoint and each route
  * handler file under src/app/api. Anonymous callers get 401, roles below the declared one 403,
- * and a member of another workspace gets 404 for this workspace's things. A new entry point
+ * and a member of another workspace gets 404 (or nothing of it) for this workspace's things. A new entry point
  * that declares no role (or is public without being listed here) fails this test.
  */
 
@@ -28,6 +28,15 @@ const PUBLIC_REST = ["GET /openlineage/facets/record-lineage.json"];
  * webhooks (the signature is their check, tested with them), and tRPC and REST (walked above).
  */
 const SELF_CHECKING_ROUTES = ["auth/[...all]", "health", "hooks/[pipelineId]", "trpc/[trpc]", "v1/[...path]"];
+/**
+ * Bodies the endpoints accept, so the 404 walk reaches the existence check instead of stopping
+ * at a 400 (which answers alike for every id and so leaks nothing); `{}` for the others.
+ */
+const VALID_BODIES: Record<string, unknown> = {
+  "PUT /pipelines/:id": { graph: { format: 1, name: "taken over", nodes: [], edges: [] } },
+  "PUT /pipelines/:id/schedule": { cron: "5 * * * *", timezone: "Europe/Oslo" },
+  "PUT /pipelines/:id/dependencies": { upstreamIds: [] },
+};
 /** One below each role, for the 403 check. */
 const BELOW: Partial<Record<TRole, TRole>> = { editor: "viewer", owner: "editor" };
 
@@ -111,6 +120,20 @@ describe("tRPC procedures", () => {
     const listed = await call(outsider, "pipelines.list", undefined);
     expect(JSON.stringify(listed)).not.toContain(ids.pipeline);
   });
+
+  it("give a member of another workspace nothing of this one's, whatever procedure they call with its ids", async () => {
+    const homeThings = [ids.pipeline, ids.run, "home pipeline"];
+    const leaks: string[] = [];
+    for (const [name, p] of procedures) {
+      if (declared(p) === "public") continue;
+      for (const input of [{ id: ids.pipeline, pipelineId: ids.pipeline }, { id: ids.run, runId: ids.run, pipelineId: ids.pipeline }]) {
+        const result = await call(outsider, name, input);
+        const leaked = "code" in result ? !["NOT_FOUND", "BAD_REQUEST"].includes(result.code) : homeThings.some((thing) => JSON.stringify(result.data).includes(thing));
+        if (leaked) leaks.push(`${name}(${JSON.stringify(input)}): ${JSON.stringify(result).slice(0, 200)}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
 });
 
 describe("REST endpoints", () => {
@@ -136,11 +159,19 @@ describe("REST endpoints", () => {
     expect(open).toEqual([]);
   });
 
-  it("answer 404 to a token of another workspace for this one's pipeline and run", async () => {
+  it("answer 404 to a token of another workspace for every endpoint on this one's pipeline or run", async () => {
     const { token } = await createApiToken({ prisma, workspaceId: outsider.workspaceId, userId: outsider.id, role: "owner" }, { name: "outsider" });
-    const get = (p: string) => handleApiRequest(new Request(`http://localhost:3000/api/v1${p}`, { headers: { authorization: `Bearer ${token}` } }));
-    expect((await get(`/pipelines/${ids.pipeline}`)).status).toBe(404);
-    expect((await get(`/runs/${ids.run}`)).status).toBe(404);
+    const scoped = endpoints.filter((e) => e.role !== "public" && /^\/(pipelines|runs)\/:id(\/|$)/.test(e.path));
+    expect(scoped.length).toBeGreaterThan(10);
+    const open: string[] = [];
+    for (const endpoint of scoped) {
+      const id = endpoint.path.startsWith("/runs/") ? ids.run : ids.pipeline;
+      const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : JSON.stringify(VALID_BODIES[`${endpoint.method} ${endpoint.path}`] ?? {});
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const response = await handleApiRequest(new Request(`http://localhost:3000/api/v1${endpoint.path.replace(":id", id)}`, { method: endpoint.method, headers, body }));
+      if (response.status !== 404) open.push(`${endpoint.method} ${endpoint.path}: ${response.status}`);
+    }
+    expect(open).toEqual([]);
   });
 });
 
