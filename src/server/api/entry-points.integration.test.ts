@@ -36,6 +36,7 @@ const VALID_BODIES: Record<string, unknown> = {
   "PUT /pipelines/:id": { graph: { format: 1, name: "taken over", nodes: [], edges: [] } },
   "PUT /pipelines/:id/schedule": { cron: "5 * * * *", timezone: "Europe/Oslo" },
   "PUT /pipelines/:id/dependencies": { upstreamIds: [] },
+  "PATCH /quarantine/:id": { record: { city: "Bergen" } },
 };
 /** One below each role, for the 403 check. */
 const BELOW: Partial<Record<TRole, TRole>> = { editor: "viewer", owner: "editor" };
@@ -48,7 +49,7 @@ let prisma: PrismaClient;
 let home: string;
 const members: Partial<Record<TRole, TTestMember>> = {};
 let outsider: TTestMember;
-let ids: { pipeline: string; run: string };
+let ids: { pipeline: string; run: string; quarantined: string; lineage: string; channel: string; rule: string; connection: string };
 
 /** Calls a procedure by its dotted path, the way the HTTP adapter would, with `input`. */
 async function call(member: TTestMember | null, procedurePath: string, input: unknown): Promise<{ code: string } | { ok: true; data: unknown }> {
@@ -72,7 +73,19 @@ beforeAll(async () => {
   const pipeline = await prisma.pipeline.create({ data: { workspaceId: home, name: "home pipeline", latestVersion: 1 } });
   const version = await prisma.pipelineVersion.create({ data: { workspaceId: home, pipelineId: pipeline.id, number: 1, graph: { format: 1, name: "home pipeline", nodes: [], edges: [] } } });
   const run = await prisma.run.create({ data: { workspaceId: home, pipelineId: pipeline.id, versionId: version.id, status: "succeeded" } });
-  ids = { pipeline: pipeline.id, run: run.id };
+  const quarantined = await prisma.quarantinedRecord.create({ data: { workspaceId: home, runId: run.id, nodeId: "validate", lineageId: "home-lineage-1", record: {}, errors: [] } });
+  const channel = await prisma.alertChannel.create({ data: { workspaceId: home, name: "home channel", type: "webhook", config: {} } });
+  const rule = await prisma.alertRule.create({ data: { workspaceId: home, pipelineId: pipeline.id, kind: "run_failed" } });
+  const connection = await prisma.connection.create({ data: { workspaceId: home, name: "home smtp", type: "smtp", config: {} } });
+  ids = {
+    pipeline: pipeline.id,
+    run: run.id,
+    quarantined: String(quarantined.id),
+    lineage: quarantined.lineageId,
+    channel: channel.id,
+    rule: rule.id,
+    connection: connection.id,
+  };
 });
 
 afterAll(async () => {
@@ -122,11 +135,17 @@ describe("tRPC procedures", () => {
   });
 
   it("give a member of another workspace nothing of this one's, whatever procedure they call with its ids", async () => {
-    const homeThings = [ids.pipeline, ids.run, "home pipeline"];
+    const homeThings = [ids.pipeline, ids.run, ids.channel, ids.rule, ids.connection, ids.lineage, "home pipeline", "home channel", "home smtp"];
     const leaks: string[] = [];
     for (const [name, p] of procedures) {
       if (declared(p) === "public") continue;
-      for (const input of [{ id: ids.pipeline, pipelineId: ids.pipeline }, { id: ids.run, runId: ids.run, pipelineId: ids.pipeline }]) {
+      const inputs = [
+        { id: ids.pipeline, pipelineId: ids.pipeline },
+        { id: ids.run, runId: ids.run, pipelineId: ids.pipeline },
+        ...[ids.channel, ids.rule, ids.connection].map((id) => ({ id })),
+        { id: ids.quarantined, ids: [ids.quarantined], recordIds: [ids.quarantined], lineageId: ids.lineage },
+      ];
+      for (const input of inputs) {
         const result = await call(outsider, name, input);
         const leaked = "code" in result ? !["NOT_FOUND", "BAD_REQUEST"].includes(result.code) : homeThings.some((thing) => JSON.stringify(result.data).includes(thing));
         if (leaked) leaks.push(`${name}(${JSON.stringify(input)}): ${JSON.stringify(result).slice(0, 200)}`);
@@ -159,16 +178,28 @@ describe("REST endpoints", () => {
     expect(open).toEqual([]);
   });
 
-  it("answer 404 to a token of another workspace for every endpoint on this one's pipeline or run", async () => {
+  it("answer 404 to a token of another workspace for every endpoint naming one of this one's things", async () => {
     const { token } = await createApiToken({ prisma, workspaceId: outsider.workspaceId, userId: outsider.id, role: "owner" }, { name: "outsider" });
-    const scoped = endpoints.filter((e) => e.role !== "public" && /^\/(pipelines|runs)\/:id(\/|$)/.test(e.path));
-    expect(scoped.length).toBeGreaterThan(10);
+    const idFor: Record<string, string> = {
+      pipelines: ids.pipeline,
+      runs: ids.run,
+      quarantine: ids.quarantined,
+      lineage: ids.lineage,
+      "alert-channels": ids.channel,
+      "alert-rules": ids.rule,
+      connections: ids.connection,
+    };
+    const scoped = endpoints.filter((e) => e.role !== "public" && e.path.includes("/:"));
     const open: string[] = [];
     for (const endpoint of scoped) {
-      const id = endpoint.path.startsWith("/runs/") ? ids.run : ids.pipeline;
+      const id = idFor[endpoint.path.split("/")[1]!];
+      if (!id) {
+        open.push(`${endpoint.method} ${endpoint.path}: no thing of this workspace to ask for; add one above`);
+        continue;
+      }
       const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : JSON.stringify(VALID_BODIES[`${endpoint.method} ${endpoint.path}`] ?? {});
       const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      const response = await handleApiRequest(new Request(`http://localhost:3000/api/v1${endpoint.path.replace(":id", id)}`, { method: endpoint.method, headers, body }));
+      const response = await handleApiRequest(new Request(`http://localhost:3000/api/v1${endpoint.path.replace(/:\w+/, id)}`, { method: endpoint.method, headers, body }));
       if (response.status !== 404) open.push(`${endpoint.method} ${endpoint.path}: ${response.status}`);
     }
     expect(open).toEqual([]);
