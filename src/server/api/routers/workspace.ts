@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "../../audit/record";
-import { listAudit } from "../../audit/list";
+import { listAudit, ZAuditQuery } from "../../audit/list";
 import { createTRPCRouter, ownerProcedure, viewerProcedure } from "../trpc";
 
 export const ZRetentionDays = z.number().int().min(1, "keep runs at least one day").max(3650, "at most ten years");
@@ -19,8 +19,6 @@ export const workspaceRouter = createTRPCRouter({
       await recordAudit(ctx, { action: "settings.retention-changed", details: { days: input.days } });
       return saved;
     }),
-  /** The audit log, newest first, filtered by action prefix and actor text; owners only. */
-  audit: ownerProcedure
-    .input(z.object({ action: z.string().max(100).optional(), actor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) }).optional())
-    .query(({ ctx, input }) => listAudit(ctx, input ?? {})),
+  /** The audit log, newest first, filtered by action prefix, actor text and time; a page at a time. */
+  audit: ownerProcedure.input(ZAuditQuery.optional()).query(({ ctx, input }) => listAudit(ctx, input ?? {})),
 });

@@ -13,6 +13,7 @@ import {
   testAlertChannelEndpoint,
   testConnectionEndpoint,
 } from "./alerts";
+import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
 import { getLineageEndpoint } from "./lineage";
 import { recordLineageFacetEndpoint } from "./openlineage";
 import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
@@ -65,6 +66,8 @@ export const endpoints: readonly Endpoint[] = [
   listAlertRulesEndpoint,
   deleteAlertRuleEndpoint,
   alertHistoryEndpoint,
+  listAuditEndpoint,
+  exportAuditEndpoint,
 ];
 
 /** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */
