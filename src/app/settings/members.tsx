@@ -24,14 +24,20 @@ export function Members() {
   const invite = useMutation(trpc.members.invite.mutationOptions());
   const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions());
   const [role, setInviteRole] = useState<TUiRole>("editor");
-  const [link, setLink] = useState<{ url: string; role: TUiRole } | null>(null);
+  const connections = useQuery(trpc.connections.list.queryOptions());
+  const [email, setEmail] = useState("");
+  const [connectionId, setConnectionId] = useState("");
+  const [link, setLink] = useState<{ url: string; role: TUiRole; emailedTo: string | null; emailError: string | null } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.pathKey() });
   const failure = setRole.error ?? remove.error ?? invite.error ?? revoke.error;
 
   async function createLink() {
-    const created = await invite.mutateAsync({ role }).catch(() => null);
+    const mailTo = email.trim();
+    const sender = connectionId || connections.data?.[0]?.id;
+    const created = await invite.mutateAsync(mailTo && sender ? { role, email: mailTo, connectionId: sender } : { role }).catch(() => null);
     if (!created) return;
-    setLink({ url: created.url, role: created.role });
+    setLink({ url: created.url, role: created.role, emailedTo: created.emailedTo, emailError: created.emailError });
+    setEmail("");
     void refresh();
   }
 
@@ -48,15 +54,55 @@ export function Members() {
             ))}
           </select>
         </label>
+        {connections.data?.length ? (
+          <>
+            <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800">
+              Email it to (optional)
+              <input
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                placeholder="name@example.com"
+                maxLength={320}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+              />
+            </label>
+            {connections.data.length > 1 ? (
+              <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+                Sent through
+                <select value={connectionId || connections.data[0]!.id} onChange={(e) => setConnectionId(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+                  {connections.data.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+          </>
+        ) : null}
         <button type="button" className={buttonStyles.primary} onClick={() => void createLink()} disabled={invite.isPending}>
-          {invite.isPending ? "Creating…" : "Create invitation link"}
+          {invite.isPending ? "Creating…" : email.trim() ? "Send invitation" : "Create invitation link"}
         </button>
       </div>
       {link ? (
         <section aria-label="New invitation link" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
           <p>
-            Send this link to the person you invite as <strong>{link.role}</strong>. It works once, for 7 days, and is shown only now.
+            {link.emailedTo ? (
+              <>
+                Mailed to <strong>{link.emailedTo}</strong>, invited as <strong>{link.role}</strong>. The link works once, for 7 days, and is shown only now:
+              </>
+            ) : (
+              <>
+                Send this link to the person you invite as <strong>{link.role}</strong>. It works once, for 7 days, and is shown only now.
+              </>
+            )}
           </p>
+          {link.emailError ? (
+            <p role="alert" className="mt-1 text-rose-700">
+              {link.emailError.replace(/\.$/, "")}. Copy the link below and send it yourself.
+            </p>
+          ) : null}
           <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-xs" />
         </section>
       ) : null}

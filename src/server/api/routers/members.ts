@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { ZRole } from "../../auth/roles";
-import { createInvitation, listInvitations, listMembers, removeMember, revokeInvitation, setMemberRole } from "../../auth/workspaces";
+import { listInvitations, listMembers, removeMember, revokeInvitation, setMemberRole } from "../../auth/workspaces";
+import { invite, ZInviteInput } from "../../services/invitations";
 import { createTRPCRouter, ownerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
@@ -13,8 +14,6 @@ export const membersRouter = createTRPCRouter({
   setRole: ownerProcedure.input(z.object({ userId: ZUserId, role: ZRole })).mutation(({ ctx, input }) => mapServiceErrors(() => setMemberRole(ctx, input))),
   remove: ownerProcedure.input(z.object({ userId: ZUserId })).mutation(({ ctx, input }) => mapServiceErrors(() => removeMember(ctx, input.userId))),
   invitations: ownerProcedure.query(({ ctx }) => listInvitations(ctx)),
-  invite: ownerProcedure
-    .input(z.object({ role: ZRole, days: z.number().int().min(1).max(30).optional() }))
-    .mutation(({ ctx, input }) => createInvitation(ctx, input)),
+  invite: ownerProcedure.input(ZInviteInput).mutation(({ ctx, input }) => mapServiceErrors(() => invite(ctx, input))),
   revokeInvitation: ownerProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => mapServiceErrors(() => revokeInvitation(ctx, input.id))),
 });
