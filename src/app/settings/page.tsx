@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { PageBody, PageHeader } from "@/components/page-header";
 import { currentCaller } from "@/server/auth/next";
 import { ApiTokens } from "./api-tokens";
+import { AuditLog } from "./audit-log";
 import { Members } from "./members";
 import { RetentionSetting } from "./retention";
 
@@ -12,7 +13,7 @@ export default async function SettingsPage() {
   if (caller?.role !== "owner") {
     return (
       <PageBody>
-        <PageHeader title="Settings" description="Members, API tokens and data retention of this workspace." />
+        <PageHeader title="Settings" description="Members, API tokens, data retention and the audit log of this workspace." />
         <p className="max-w-3xl rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">
           You are {caller?.role ? `a ${caller.role}` : "not a member"} in this workspace. Only owners manage members, API tokens and settings: ask one of
           them for what you need.
@@ -22,7 +23,7 @@ export default async function SettingsPage() {
   }
   return (
     <PageBody>
-      <PageHeader title="Settings" description="Who belongs to this workspace, how scripts and other systems reach Sluice, and how long runs are kept." />
+      <PageHeader title="Settings" description="Who belongs to this workspace, how scripts and other systems reach Sluice, how long runs are kept, and who did what." />
       <section aria-labelledby="members-heading" className="mb-10 space-y-4">
         <div>
           <h2 id="members-heading" className="text-lg font-semibold text-slate-900">
@@ -63,6 +64,18 @@ export default async function SettingsPage() {
           </p>
         </div>
         <RetentionSetting />
+      </section>
+      <section aria-labelledby="audit-heading" className="mt-10 space-y-4">
+        <div>
+          <h2 id="audit-heading" className="text-lg font-semibold text-slate-900">
+            Audit log
+          </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            Who did what in this workspace, newest first, with the sign-ins and failed sign-ins of its members. Export CSV downloads every event the
+            filters match.
+          </p>
+        </div>
+        <AuditLog />
       </section>
     </PageBody>
   );
