@@ -21,7 +21,6 @@ async function scope(prisma: PrismaClient, workspaceId: string, query: z.output<
     ...(query.action ? { action: { startsWith: query.action } } : {}),
     ...(query.actor ? { actor: { contains: query.actor, mode: "insensitive" } } : {}),
     ...(query.from || query.to ? { at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
-    ...(query.before ? { id: { lt: BigInt(query.before) } } : {}),
   };
 }
 
@@ -40,9 +39,13 @@ export interface TAuditEvent {
 /** One page, newest first; `nextCursor` (null on the last page) is the next page's `before`. */
 export async function listAudit(ctx: { prisma: PrismaClient; workspaceId: string }, raw: TAuditQuery): Promise<{ events: TAuditEvent[]; nextCursor: string | null }> {
   const query = ZAuditQuery.parse(raw);
-  const rows = await ctx.prisma.auditEvent.findMany({ where: await scope(ctx.prisma, ctx.workspaceId, query), orderBy: { id: "desc" }, take: query.limit + 1, select: FIELDS });
-  const events = rows.slice(0, query.limit).map((r) => ({ ...r, id: String(r.id) }));
-  return { events, nextCursor: rows.length > query.limit ? (events.at(-1)?.id ?? null) : null };
+  return readPage(ctx.prisma, await scope(ctx.prisma, ctx.workspaceId, query), query.before, query.limit);
+}
+
+async function readPage(prisma: PrismaClient, where: Prisma.AuditEventWhereInput, before: string | undefined, limit: number) {
+  const rows = await prisma.auditEvent.findMany({ where: before ? { AND: [where, { id: { lt: BigInt(before) } }] } : where, orderBy: { id: "desc" }, take: limit + 1, select: FIELDS });
+  const events = rows.slice(0, limit).map((r) => ({ ...r, id: String(r.id) }));
+  return { events, nextCursor: rows.length > limit ? (events.at(-1)?.id ?? null) : null };
 }
 
 const CSV_HEADER = ["id", "at", "actor", "action", "target", "details", "ip_address"];
@@ -50,9 +53,11 @@ const CSV_HEADER = ["id", "at", "actor", "action", "target", "details", "ip_addr
 /** Every event the filters match (paging ignored) as CSV lines, a page at a time so a long log is never held whole. */
 export async function* auditCsv(ctx: { prisma: PrismaClient; workspaceId: string }, raw: TAuditQuery): AsyncGenerator<string> {
   yield csvLine(CSV_HEADER);
+  // The members are looked up once for the whole export, not again for every page.
+  const where = await scope(ctx.prisma, ctx.workspaceId, ZAuditQuery.parse(raw));
   let before: string | undefined;
   for (;;) {
-    const page = await listAudit(ctx, { ...raw, before, limit: 500 });
+    const page = await readPage(ctx.prisma, where, before, 500);
     if (page.events.length > 0) yield page.events.map((e) => csvLine([e.id, e.at, e.actor, e.action, e.target, e.details, e.ipAddress])).join("");
     if (!page.nextCursor) return;
     before = page.nextCursor;
