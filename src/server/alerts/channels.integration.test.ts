@@ -1,25 +1,24 @@
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { handleApiRequest } from "../rest/api";
 import { createApiToken } from "../auth/tokens";
 import { callerFor, createMember } from "../testing/callers";
 import { startHttpReceiver } from "../testing/http-receiver";
+import { startSmtpReceiver } from "../testing/smtp-receiver";
 
 const PASSWORD = "s3cret-smtp-password-7f2a";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 let smtpPort: number;
 let certificate: string;
-const mails: ParsedMail[] = [];
+let mails: ParsedMail[] = [];
 
 /** A self-signed certificate for 127.0.0.1, so STARTTLS is real and trusting it is a setting (`ca`). */
 function selfSignedCertificate() {
@@ -35,30 +34,20 @@ beforeAll(async () => {
   env = await createEngineEnvironment({ SLUICE_PUBLIC_URL: "https://sluice.example.com" });
   const tls = selfSignedCertificate();
   certificate = tls.cert;
-  smtp = new SMTPServer({
+  smtp = await startSmtpReceiver({
     key: tls.key,
     cert: tls.cert,
-    logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === "alerts" && auth.password === PASSWORD) callback(null, { user: "alerts" });
       else callback(new Error("Invalid username or password"));
     },
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtpPort = smtp.port;
+  mails = smtp.mails;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
   await env?.close();
 });
 

@@ -1,38 +1,21 @@
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { getPrisma } from "../db/client";
 import { callerFor } from "../testing/callers";
+import { startSmtpReceiver } from "../testing/smtp-receiver";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 let smtpPort: number;
-const mails: ParsedMail[] = [];
 
 beforeAll(async () => {
   env = await createEngineEnvironment({ SLUICE_PUBLIC_URL: "https://sluice.example.com" });
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpReceiver({ authOptional: true, disabledCommands: ["STARTTLS"] });
+  smtpPort = smtp.port;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
   await env?.close();
 });
 
@@ -50,7 +33,7 @@ describe("invitations by email", () => {
     const invitation = await caller.members.invite({ role: "editor", email: "new.editor@example.com", connectionId });
     expect(invitation).toMatchObject({ role: "editor", emailedTo: "new.editor@example.com", emailError: null });
     expect(invitation.url).toMatch(/^https:\/\/sluice\.example\.com\/invite\/[\w-]{32}$/);
-    const mail = mails.at(-1)!;
+    const mail = smtp.mails.at(-1)!;
     expect(mail.to).toMatchObject({ text: "new.editor@example.com" });
     expect(mail.subject).toMatch(/^Ingrid Owner \d+ <.+> invites you to /);
     expect(mail.text).toContain(invitation.url);
@@ -60,10 +43,9 @@ describe("invitations by email", () => {
   });
 
   it("keep the link and say why when the mail cannot be sent", async () => {
-    const closed = new SMTPServer({ logger: false });
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const deadPort = (closed.server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closed = await startSmtpReceiver();
+    const deadPort = closed.port;
+    await closed.close();
     const { caller, connectionId } = await ownerWithSmtp(deadPort);
     const invitation = await caller.members.invite({ role: "viewer", email: "someone@example.com", connectionId });
     expect(invitation.emailedTo).toBeNull();
