@@ -4,7 +4,7 @@ import { RoleGate, useCan } from "@/components/caller-context";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { useTRPC } from "@/trpc/react";
@@ -18,6 +18,7 @@ import { useShortcuts } from "./shortcuts";
 import { SidePanel } from "./side-panel";
 import { EditorStoreProvider, useEditor, useEditorStore } from "./store-context";
 import { Toolbar } from "./toolbar";
+import { TriggersPanel } from "./triggers/triggers-panel";
 import { useDraft } from "./use-draft";
 import { useValidation } from "./use-validation";
 
@@ -113,6 +114,8 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
   const { checking } = useValidation();
   const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
   const readOnly = useEditor((s) => s.readOnly);
+  const pipelineId = useEditor((s) => s.pipelineId);
+  const [triggersOpen, setTriggersOpen] = useState(false);
   // Opened on an old version, the draft of the latest is not offered: restoring the old one replaces it.
   const draft = useDraft(saved, { offer: viewing === null });
 
@@ -163,6 +166,8 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
         checking={checking}
         helpRef={helpRef}
         runControl={readOnly ? null : <RunControl save={save} />}
+        triggersOpen={triggersOpen}
+        onToggleTriggers={() => setTriggersOpen((open) => !open)}
       />
       {readOnly && viewing ? <VersionBanner viewing={viewing} /> : <DraftBanner draft={draft} />}
       <div className="flex min-h-0 flex-1">
@@ -174,7 +179,7 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
           </div>
           <PreviewPanel />
         </div>
-        <SidePanel />
+        {triggersOpen ? <TriggersPanel pipelineId={pipelineId} onClose={() => setTriggersOpen(false)} /> : <SidePanel />}
       </div>
     </div>
   );

@@ -61,12 +61,14 @@ function ImportErrors({ errors, onClose }: { errors: string[]; onClose: () => vo
   );
 }
 
-export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
+export function Toolbar({ onSave, saving, checking, helpRef, runControl, triggersOpen, onToggleTriggers }: {
   onSave: () => void;
   saving: boolean;
   checking: boolean;
   helpRef: React.RefObject<HTMLDivElement | null>;
   runControl: ReactNode;
+  triggersOpen: boolean;
+  onToggleTriggers: () => void;
 }) {
   const store = useEditorStore();
   const { fitView } = useReactFlow();
@@ -173,6 +175,21 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl }: {
         <ToolButton label="Keyboard shortcuts" shortcut="?" popoverTarget={helpId}>
           ?
         </ToolButton>
+        <Divider />
+        <button
+          type="button"
+          aria-pressed={triggersOpen}
+          onClick={onToggleTriggers}
+          title="Schedule, webhook and the pipelines this one runs after"
+          className={`flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium ${
+            triggersOpen ? "bg-sky-50 text-sky-900 ring-1 ring-sky-200" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+          }`}
+        >
+          <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="size-4">
+            <path d="M13 3 5 14h6l-1 7 8-11h-6l1-7Z" />
+          </svg>
+          Triggers
+        </button>
         {readOnly ? null : (
           <>
             <Divider />
