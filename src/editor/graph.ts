@@ -39,6 +39,7 @@ export function fromPipelineGraph(graph: TPipelineGraph): GraphSnapshot {
       }),
     ),
     edges: graph.edges.map(toFlowEdge),
+    ...(graph.params?.length ? { params: graph.params } : {}),
   };
 }
 
@@ -63,6 +64,7 @@ export function toPipelineGraph(snapshot: GraphSnapshot, options: { withPosition
       fromPort: edge.sourceHandle ?? "out",
       toPort: edge.targetHandle ?? "in",
     })),
+    ...(snapshot.params?.length ? { params: snapshot.params } : {}),
   };
 }
 
@@ -100,6 +102,8 @@ export function upstreamGraph(snapshot: GraphSnapshot, nodeId: string): TPipelin
   return toPipelineGraph(
     {
       name: snapshot.name,
+      // Declared parameters stand in with their defaults, so a preview reads what a run would.
+      params: snapshot.params,
       nodes: snapshot.nodes.filter((n) => keep.has(n.id)),
       edges: snapshot.edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
     },

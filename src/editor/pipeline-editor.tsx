@@ -125,7 +125,7 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
       state.notify(`Version ${state.baseVersion} is read-only: restore it as unsaved changes to save it as a new version.`);
       return false;
     }
-    const snapshot = { name: state.name, nodes: state.nodes, edges: state.edges };
+    const snapshot = { name: state.name, nodes: state.nodes, edges: state.edges, params: state.params };
     try {
       const result = await saveMutation.mutateAsync({ id: state.pipelineId, name: state.name, graph: toPipelineGraph(snapshot) });
       store.getState().markSaved(result.version, snapshot);

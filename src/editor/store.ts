@@ -7,6 +7,7 @@ import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } 
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Column } from "@/nodes/contract";
 import type { GraphProblem } from "@/nodes/graph";
+import type { TParamDeclaration } from "@/nodes/params";
 import type { Registry } from "@/nodes/registry";
 import { connectionProblem, type ProposedConnection } from "./connection";
 import { edgeId, nextNodeId, toFlowEdge } from "./graph";
@@ -89,6 +90,8 @@ export interface EditorState extends GraphSnapshot {
   updateConfig(nodeId: string, config: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string): void;
   rename(name: string): void;
+  /** Replaces the declared run parameters (one undo step per burst of edits). */
+  setParams(params: TParamDeclaration[]): void;
   select(ids: readonly string[]): void;
   selectAll(): void;
   deleteSelection(): void;
@@ -135,7 +138,7 @@ export type EditorStore = StoreApi<EditorState>;
 const EMPTY_PROBLEMS: ProblemIndex = { byNode: {}, byEdge: {}, all: [] };
 
 function snapshotOf(state: GraphSnapshot): GraphSnapshot {
-  return { name: state.name, nodes: state.nodes, edges: state.edges };
+  return { name: state.name, nodes: state.nodes, edges: state.edges, params: state.params };
 }
 
 export function createEditorStore(init: EditorStoreInit): EditorStore {
@@ -213,6 +216,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
       name: init.graph.name,
       nodes: init.graph.nodes,
       edges: init.graph.edges,
+      params: init.graph.params,
       dirty: false,
       readOnly: init.readOnly ?? false,
       past: [],
@@ -323,6 +327,12 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
         set({ name, dirty: true });
       },
 
+      setParams(params) {
+        if (!editable()) return;
+        record("params");
+        set({ params, dirty: true });
+      },
+
       select(ids) {
         const wanted = new Set(ids);
         set((state) => ({
@@ -418,7 +428,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
 
       markSaved(version, saved) {
         const state = get();
-        const unchanged = state.nodes === saved.nodes && state.edges === saved.edges && state.name === saved.name;
+        const unchanged = state.nodes === saved.nodes && state.edges === saved.edges && state.name === saved.name && state.params === saved.params;
         set({ baseVersion: version, dirty: state.dirty && !unchanged });
       },
 

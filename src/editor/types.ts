@@ -1,4 +1,5 @@
 import type { Edge, Node } from "@xyflow/react";
+import type { TParamDeclaration } from "@/nodes/params";
 
 /** What a canvas node carries: exactly the pipeline JSON node minus id and position. */
 export interface PipelineNodeData extends Record<string, unknown> {
@@ -18,4 +19,6 @@ export interface GraphSnapshot {
   name: string;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** The run parameters the pipeline declares; none when absent. */
+  params?: TParamDeclaration[];
 }

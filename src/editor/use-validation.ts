@@ -23,7 +23,7 @@ export function useValidation(): { checking: boolean; failed: string | null } {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = JSON.stringify(graph);
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.nodes === previous.nodes && state.edges === previous.edges && state.name === previous.name) return;
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.name === previous.name && state.params === previous.params) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         const next = toPipelineGraph(store.getState(), { withPositions: false });

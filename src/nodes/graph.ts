@@ -2,9 +2,9 @@
  * Loads a pipeline graph against the registry and reports every problem at once,
  * each naming the node or edge it concerns, before anything runs.
  */
-import type { z } from "zod";
 import type { Column, ConfigProblem, NodeDefinition, UploadInfo } from "./contract";
 import { RESERVED_COLUMN_PREFIX } from "./contract";
+import { designTimeValues, expressionPaths, substituteParams, type TParamValue } from "./params";
 import { ZPipelineGraph, type TPipelineEdge, type TPipelineGraph, type TPipelineNode } from "./pipeline";
 import { identifierProblem } from "./sql";
 import type { Registry } from "./registry";
@@ -26,7 +26,9 @@ export interface GraphProblem {
     | "duplicate-input"
     | "cycle"
     | "missing-input"
-    | "columns";
+    | "columns"
+    /** A `{{params.name}}` reference that names no declared parameter, or stands where a value cannot. */
+    | "params";
   message: string;
 }
 
@@ -53,20 +55,26 @@ export interface CheckGraphOptions {
   upload: (id: string) => UploadInfo | undefined;
   /** Why a pipeline may not use a table its config names (see NodeDefinition.tables), or null. Default: any table. */
   tableProblem?: (schema: string | undefined, table: string) => string | null;
+  /**
+   * A run's parameter values (checked against the declaration and defaults filled in): node
+   * settings are resolved with them. Absent while editing and saving: defaults stand in.
+   */
+  params?: Record<string, TParamValue>;
 }
 
 function issuePath(path: PropertyKey[]): (string | number)[] {
   return path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
 }
 
-function parseConfig(definition: NodeDefinition, node: TPipelineNode): z.ZodSafeParseResult<unknown> {
+/** Migrates a node's stored config to its type's version, then resolves its parameter references (see params.ts). */
+function migratedConfig(definition: NodeDefinition, node: TPipelineNode): unknown {
   let raw: unknown = node.config;
   const from = node.version ?? definition.version;
   for (let version = from; version < definition.version; version++) {
     const migrate = definition.migrations?.[version];
     if (migrate) raw = migrate(raw);
   }
-  return definition.config.safeParse(raw);
+  return raw;
 }
 
 /** Strongly connected components with more than one node (or a self-loop): the cycles. */
@@ -129,6 +137,8 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
   const graph = parsed.data;
   const problems: GraphProblem[] = [];
   const byId = new Map<string, CheckedNode>();
+  const declared = graph.params ?? [];
+  const paramValues = options.params ?? designTimeValues(declared);
 
   for (const node of graph.nodes) {
     if (byId.has(node.id)) {
@@ -140,7 +150,11 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
       problems.push({ nodeId: node.id, path: ["type"], code: "unknown-type", message: `${node.id}: unknown node type "${node.type}"` });
       continue;
     }
-    const config = parseConfig(definition, node);
+    const resolved = substituteParams(migratedConfig(definition, node), { declared, values: paramValues, expressions: expressionPaths(definition.config) });
+    for (const problem of resolved.problems) {
+      problems.push({ nodeId: node.id, path: problem.path, code: "params", message: `${node.id}: ${problem.path.join(".")}: ${problem.message}` });
+    }
+    const config = definition.config.safeParse(resolved.config);
     if (!config.success) {
       for (const issue of config.error.issues) {
         const path = issuePath(issue.path);

@@ -4,6 +4,7 @@
  * by the registry (see graph.ts); here only the envelope is checked.
  */
 import { z } from "zod";
+import { ZParamDeclarations } from "./params";
 
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
 
@@ -38,6 +39,8 @@ export const ZPipelineGraph = z.object({
   name: z.string().trim().min(1, "a pipeline needs a name").max(200),
   nodes: z.array(ZPipelineNode).max(1000),
   edges: z.array(ZPipelineEdge).max(5000),
+  /** The run parameters node settings may reference as `{{params.name}}` (see params.ts); none when absent. */
+  params: ZParamDeclarations.optional(),
 });
 export type TPipelineGraph = z.infer<typeof ZPipelineGraph>;
 export type TPipelineGraphInput = z.input<typeof ZPipelineGraph>;

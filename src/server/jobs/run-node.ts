@@ -1,5 +1,6 @@
 import { raisedErrorMessage } from "@/nodes/expression/conversions";
 import { checkGraph } from "@/nodes/graph";
+import type { TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { getPool, getPrisma } from "../db/client";
@@ -45,6 +46,7 @@ export const runNodeTask = defineTask(
         trigger: true,
         reingest: true,
         parentRunId: true,
+        params: true,
         version: { select: { graph: true } },
         nodeRuns: { select: { nodeId: true, status: true } },
       },
@@ -61,7 +63,8 @@ export const runNodeTask = defineTask(
     const signal = cancellation ? AbortSignal.any([helpers.abortSignal, cancellation.signal]) : helpers.abortSignal;
     try {
       const upload = await loadUploadCatalog(prisma, run.workspaceId, graph);
-      const plan = buildPlan(checkGraph(graph, { registry, upload }));
+      // The values the run recorded when it started, checked and with defaults filled in then.
+      const plan = buildPlan(checkGraph(graph, { registry, upload, params: run.params as Record<string, TParamValue> }));
       const node = plan.get(nodeId);
       if (!node) throw new Error(`the pinned pipeline version has no node "${nodeId}"`);
       const inThisRun = new Set(run.nodeRuns.map((n) => n.nodeId));

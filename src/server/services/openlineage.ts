@@ -9,6 +9,7 @@
  */
 import type { PrismaClient } from "@/generated/prisma/client";
 import { checkGraph } from "@/nodes/graph";
+import type { TParamValue } from "@/nodes/params";
 import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { buildPlan, type PlannedNode } from "../engine/plan";
@@ -80,7 +81,8 @@ export async function buildRunEvent(base: Base, input: { runId: string; eventTyp
   const namespace = `${env.OPENLINEAGE_NAMESPACE}/${run.workspace.name}`;
   const graph = run.version.graph as TPipelineGraph;
   const upload = await loadUploadCatalog(base.prisma, run.workspaceId, graph);
-  const plan = buildPlan(checkGraph(graph, { registry, upload }));
+  // Resolved with the run's own parameters: a table or file named by one is the one the run used.
+  const plan = buildPlan(checkGraph(graph, { registry, upload, params: run.params as Record<string, TParamValue> }));
   const nodeRun = new Map(run.nodeRuns.map((n) => [n.nodeId, n]));
   const nodes = [...plan.values()];
   const final = input.eventType !== "START";

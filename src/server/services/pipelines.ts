@@ -1,5 +1,6 @@
 import { checkGraph, type GraphProblem } from "@/nodes/graph";
 import { recordAudit } from "../audit/record";
+import type { TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import type { PrismaClient } from "@/generated/prisma/client";
@@ -21,10 +22,13 @@ interface Ctx {
   actor: string;
 }
 
-/** Checks a graph the way saving and running do, with upload metadata loaded. */
-export async function validateGraph(ctx: Ctx, graph: unknown) {
+/**
+ * Checks a graph the way saving and running do, with upload metadata loaded; with a run's
+ * parameter values (see resolveRunParams) its settings are resolved with them.
+ */
+export async function validateGraph(ctx: Ctx, graph: unknown, params?: Record<string, TParamValue>) {
   const upload = await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph);
-  return checkGraph(graph, { registry, upload, tableProblem: protectedRelationProblem });
+  return checkGraph(graph, { registry, upload, tableProblem: protectedRelationProblem, ...(params ? { params } : {}) });
 }
 
 async function checkedForSave(ctx: Ctx, graph: unknown): Promise<TPipelineGraph> {

@@ -27,12 +27,13 @@ afterAll(async () => {
 });
 
 /** source → validate (station must look like AB001) → append to `table`. */
-async function pipelineInto(ctx: RunCtx, table: string, csv: string) {
+async function pipelineInto(ctx: RunCtx, table: string, csv: string, params: unknown[] = []) {
   const file = await saveUpload(ctx, { filename: `${table}.csv`, contentType: "text/csv", stream: Readable.from([Buffer.from(csv)]), sizeLimit: 1 << 20 });
   return createPipeline(ctx, {
     graph: {
       format: 1,
       name: table,
+      params,
       nodes: [
         { id: "src", type: "source.csv", config: { file: `upload:${file.id}` } },
         { id: "val", type: "validate", config: { rules: [{ field: "station", pattern: "[A-Z]{2}[0-9]{3}" }] } },
@@ -65,8 +66,15 @@ describe("run parameters", () => {
 
     const workspace = await env.ctx.prisma.workspace.create({ data: { name: "attacker" } });
     const attacker: RunCtx = { ...env.ctx, workspaceId: workspace.id, actor: "attacker" };
-    const own = await pipelineInto(attacker, "attacker_rows", "station,aqi\nAB002,9\n");
-    const params = { reingest: { entryNodeId: "val", recordIds: quarantined.map((q) => q.id.toString()), by: "anyone" } };
+    const instruction = { entryNodeId: "val", recordIds: quarantined.map((q) => q.id.toString()), by: "anyone" };
+    // Undeclared, it is refused before anything runs.
+    const undeclared = await pipelineInto(attacker, "attacker_undeclared", "station,aqi\nAB002,9\n");
+    await expect(startRun(attacker, { pipelineId: undeclared.id, trigger: "api", params: { reingest: instruction } })).rejects.toThrow(
+      /"reingest" is not a parameter of this pipeline/,
+    );
+    // Declared, it is text like any other value.
+    const own = await pipelineInto(attacker, "attacker_rows", "station,aqi\nAB002,9\n", [{ name: "reingest", type: "string" }]);
+    const params = { reingest: JSON.stringify(instruction) };
     const { runId } = await startRun(attacker, { pipelineId: own.id, trigger: "api", params });
 
     const run = await finished(runId);
@@ -97,14 +105,20 @@ describe("run parameters", () => {
   });
 
   it("are a JSON object of named values, of bounded size and depth", async () => {
-    const pipeline = await env.loadPipeline("params_checked");
+    const pipeline = await env.loadPipeline("params_checked", undefined, {
+      params: [
+        { name: "region", type: "string" },
+        { name: "limit", type: "number" },
+      ],
+    });
     const refused = (params: unknown) => startRun(env.ctx, { pipelineId: pipeline.id, trigger: "api", params: params as Record<string, unknown> });
     await expect(refused({ "bad\u0000name": 1 })).rejects.toThrow(InvalidSettingError);
     await expect(refused({ big: "x".repeat(270_000) })).rejects.toThrow(/256 KiB/);
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
     await expect(refused({ deep })).rejects.toThrow(/nested/);
-    const { runId } = await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "api", params: { region: "north", limit: 5, tags: ["a"] } });
-    expect((await finished(runId)).params).toEqual({ region: "north", limit: 5, tags: ["a"] });
+    await expect(refused({ tags: ["a"] })).rejects.toThrow(/"tags" is not a parameter of this pipeline/);
+    const { runId } = await startRun(env.ctx, { pipelineId: pipeline.id, trigger: "api", params: { region: "north", limit: "5" } });
+    expect((await finished(runId)).params).toEqual({ region: "north", limit: 5 });
   });
 });

@@ -10,9 +10,18 @@ import { query, transaction } from "../db/query";
 import { buildPlan, type ExecutionPlan, type PlannedNode } from "../engine/plan";
 import { insertRun } from "../engine/runs";
 import { GraphInvalidError, NotFoundError, ReingestError } from "../errors";
+import { resolveRunParams } from "@/nodes/params";
+import type { TPipelineGraph } from "@/nodes/pipeline";
 import { getPipeline, validateGraph } from "./pipelines";
 import { targetSql, type TQuarantineTarget } from "./quarantine";
 import type { RunCtx } from "./runs";
+
+/** The recorded parameters a version still declares (one saved since may have dropped some). */
+function pickDeclared(graph: TPipelineGraph, recorded: unknown): Record<string, unknown> {
+  const declared = new Set((graph.params ?? []).map((p) => p.name));
+  if (typeof recorded !== "object" || recorded === null || Array.isArray(recorded)) return {};
+  return Object.fromEntries(Object.entries(recorded).filter(([name]) => declared.has(name)));
+}
 
 function downstreamOf(plan: ExecutionPlan, nodeId: string): PlannedNode[] {
   const seen = new Set<string>([nodeId]);
@@ -64,7 +73,10 @@ export async function startReingest(
       });
       if (!original) throw new NotFoundError("Run", group.runId);
       const pipeline = await getPipeline(ctx, original.pipelineId, options.version === "pinned" ? original.version.number : undefined);
-      const checked = await validateGraph(ctx, pipeline.graph);
+      // Replayed records see the original run's parameters; the latest version may declare others.
+      const params = resolveRunParams(pipeline.graph.params ?? [], pickDeclared(pipeline.graph, original.params));
+      if (!params.ok) throw new ReingestError(`The original run's parameters do not fit version ${pipeline.version}: ${params.problems.map((p) => p.message).join("; ")}`);
+      const checked = await validateGraph(ctx, pipeline.graph, params.values);
       if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "re-ingested into");
       const plan = buildPlan(checked);
       const entry = plan.get(group.nodeId);
@@ -82,7 +94,7 @@ export async function startReingest(
         versionId: version.id,
         trigger: "reingest",
         // The original run's parameters: a replayed record sees what it saw the first time.
-        params: original.params,
+        params: params.values,
         reingest: { entryNodeId: entry.id, recordIds: group.ids, by: ctx.actor },
         parentRunId: group.runId,
         nodes: downstreamOf(plan, entry.id),

@@ -7,6 +7,7 @@ import { cancelRun as cancelRunInEngine, retryFailedNodes, topologyOf } from "..
 import { buildPlan } from "../engine/plan";
 import { insertRun, type TRunTrigger } from "../engine/runs";
 import { GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../errors";
+import { resolveRunParams, type TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { getPipeline, validateGraph } from "./pipelines";
 
@@ -42,8 +43,9 @@ function jsonDepth(value: unknown): number {
 }
 
 /**
- * A run's parameters: named JSON values the pipeline can read (`{{params.name}}`), recorded
- * with the run. Data only: nothing in them steers the engine.
+ * A run's parameters as sent: named JSON values, bounded before anything reads them. They are
+ * then checked against what the pipeline declares ({@link checkRunParams}); node settings read
+ * them as `{{params.name}}`. Data only: nothing in them steers the engine.
  */
 export const ZRunParams = z
   .record(z.string(), z.unknown())
@@ -59,6 +61,18 @@ export const ZRunParams = z
   .pipe(z.record(z.string(), z.json()))
   .meta({ description: "Named JSON values recorded with the run (at most 256 KiB, nested at most 32 deep)" });
 export type TRunParams = z.infer<typeof ZRunParams>;
+
+/**
+ * A run's parameters against what the pinned version declares: unknown names and missing
+ * required ones refused, values converted only when exact, defaults filled in. The result is
+ * what the run records and every node resolves its settings with.
+ */
+export function checkRunParams(graph: TPipelineGraph, given: Record<string, unknown>): Record<string, TParamValue> {
+  const resolved = resolveRunParams(graph.params ?? [], given);
+  if (resolved.ok) return resolved.values;
+  const [first] = resolved.problems;
+  throw new InvalidSettingError(`params.${first!.name}`, `Invalid run parameters: ${resolved.problems.map((p) => p.message).join("; ")}`);
+}
 
 export interface StartRunInput {
   pipelineId: string;
@@ -101,7 +115,8 @@ export async function startRunIf(
   const params = ZRunParams.safeParse(input.params ?? {});
   if (!params.success) throw new InvalidSettingError("params", `Invalid run parameters: ${params.error.issues.map((i) => `${[...i.path].join(".") || "params"}: ${i.message}`).join("; ")}`);
   const pipeline = await getPipeline(ctx, input.pipelineId, input.version);
-  const checked = await validateGraph(ctx, pipeline.graph);
+  const values = checkRunParams(pipeline.graph, params.data);
+  const checked = await validateGraph(ctx, pipeline.graph, values);
   if (checked.problems.length > 0) throw new GraphInvalidError(checked.problems, "run");
   if (checked.nodes.length === 0) throw new GraphInvalidError([{ path: ["nodes"], code: "missing-input", message: "the pipeline has no nodes: add a source first" }], "run");
   const plan = buildPlan(checked);
@@ -118,7 +133,7 @@ export async function startRunIf(
       pipelineId: pipeline.id,
       versionId: version.id,
       trigger: input.trigger,
-      params: params.data,
+      params: values,
       parentRunId: input.parentRunId,
       scheduledFor: input.scheduledFor,
       triggeredByRunId: input.triggeredByRunId,

@@ -32,11 +32,11 @@ export async function createEngineEnvironment(settings: Record<string, string> =
       const bytes = typeof content === "string" ? Buffer.from(content) : content;
       return saveUpload(ctx, { filename, contentType: "text/csv", stream: Readable.from([bytes]), sizeLimit: 1 << 30 });
     },
-    async pipeline(graph: { nodes: unknown[]; edges: unknown[] }, name = "test pipeline") {
+    async pipeline(graph: { nodes: unknown[]; edges: unknown[]; params?: unknown[] }, name = "test pipeline") {
       return createPipeline(ctx, { name, graph: { format: 1, name, ...graph } });
     },
     /** The smallest runnable pipeline: `csv` uploaded, streamed and appended to `table` (created on first load). */
-    async loadPipeline(table: string, csv = "id\n1\n", options: { attempts?: number; name?: string } = {}) {
+    async loadPipeline(table: string, csv = "id\n1\n", options: { attempts?: number; name?: string; params?: unknown[] } = {}) {
       const file = await this.upload(`${table}.csv`, csv);
       return this.pipeline(
         {
@@ -45,6 +45,7 @@ export async function createEngineEnvironment(settings: Record<string, string> =
             { id: "dst", type: "destination.postgres", config: { table, mode: "append" }, ...(options.attempts ? { retry: { attempts: options.attempts } } : {}) },
           ],
           edges: [{ from: "src", to: "dst" }],
+          ...(options.params ? { params: options.params } : {}),
         },
         options.name ?? table,
       );

@@ -51,7 +51,11 @@ export const startRunEndpoint = defineEndpoint({
   method: "POST",
   path: "/pipelines/:id/runs",
   summary: "Start a run",
-  description: "Queues a run of the latest version (or `version`). Poll `GET /runs/{runId}` for progress.",
+  description:
+    "Queues a run of the latest version (or `version`). Poll `GET /runs/{runId}` for progress. `params` are checked against " +
+    "the parameters the version declares (`params` in the pipeline JSON): unknown names and missing required ones are refused, " +
+    "text is converted only when exact (\"42\" for a number, \"true\" for a boolean, YYYY-MM-DD for a date), defaults fill the rest; " +
+    "a refusal is a 400 whose `field` names the parameter.",
   tags,
   role: "editor",
   resource: "Pipeline",
@@ -63,7 +67,10 @@ export const startRunEndpoint = defineEndpoint({
       params: ZRunParams.optional(),
     }),
   },
-  responses: { 202: { description: "Queued", schema: z.object({ runId: z.uuid() }) } },
+  responses: {
+    202: { description: "Queued", schema: z.object({ runId: z.uuid() }) },
+    400: { description: "A parameter is unknown, missing or of the wrong type, or the pipeline cannot run (the message says why)" },
+  },
   handler: async ({ ctx, params, body }) =>
     reply(202, await startRun(ctx, { pipelineId: params.id, version: body.version, params: body.params, trigger: "api" })),
 });

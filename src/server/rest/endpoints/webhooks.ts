@@ -70,7 +70,9 @@ export const webhookTriggerEndpoint = defineEndpoint({
   mountedAt: "/api",
   summary: "Start a run from a signed webhook",
   description:
-    "The body, a JSON object (at most 256 KiB), becomes the run's parameters (`{{params.<key>}}` in node settings). " +
+    "The body, a JSON object (at most 256 KiB), becomes the run's parameters (`{{params.<key>}}` in node settings), " +
+    "checked against the parameters the pipeline declares: an undeclared or mistyped one, or a missing required one, " +
+    "is answered 400 naming it, and nothing runs. " +
     "Header `Sluice-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>`; the secret comes from " +
     `\`POST /pipelines/{id}/webhook\`. Accepted within ${SIGNATURE_TOLERANCE_SECONDS / 60} minutes of t, each signature once; ` +
     "otherwise 401 with the reason, and nothing runs.",
@@ -80,7 +82,7 @@ export const webhookTriggerEndpoint = defineEndpoint({
   params: z.object({ pipelineId: z.uuid() }),
   responses: {
     202: { description: "The run started", schema: z.object({ runId: z.uuid() }) },
-    400: { description: "The body is not a JSON object, or the pipeline cannot run (the message says why)" },
+    400: { description: "The body is not a JSON object, its parameters do not fit the pipeline's, or the pipeline cannot run (the message says why)" },
     401: { description: "Missing, malformed, old, wrong or already used signature; the message says which" },
     413: { description: "The body is larger than 256 KiB" },
   },

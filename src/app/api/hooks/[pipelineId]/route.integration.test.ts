@@ -16,6 +16,10 @@ let secret: string;
 
 const now = () => Math.floor(Date.now() / 1000);
 const BODY = '{"city":"Oslo"}';
+const HOOK_PARAMS = [
+  { name: "city", type: "string", required: true },
+  { name: "limit", type: "number" },
+];
 
 function deliver(body: string, signature: string | null, target = pipelineId, headers: Record<string, string> = {}) {
   return fetch(`${server.url}/api/hooks/${target}`, {
@@ -47,7 +51,7 @@ beforeAll(async () => {
     if (path.startsWith("/api/hooks/")) return hookPost(request);
     return request.method === "GET" ? apiGet(request) : apiPost(request);
   });
-  pipelineId = (await env.loadPipeline("hooked")).id;
+  pipelineId = (await env.loadPipeline("hooked", undefined, { params: HOOK_PARAMS })).id;
   ({ secret } = await setup(pipelineId));
 });
 afterAll(async () => {
@@ -72,7 +76,7 @@ describe("POST /api/v1/pipelines/:id/webhook", () => {
   });
 
   it("rotates the secret when called again: the old one is refused from then on", async () => {
-    const other = (await env.loadPipeline("hooked_rotate")).id;
+    const other = (await env.loadPipeline("hooked_rotate", undefined, { params: HOOK_PARAMS })).id;
     const first = await setup(other);
     const second = await setup(other);
     expect(second.secret).not.toBe(first.secret);
@@ -101,6 +105,31 @@ describe("POST /api/hooks/:pipelineId", () => {
     const { runId } = (await response.json()) as { runId: string };
     const run = await env.ctx.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ pipelineId, trigger: "webhook", params: { city: "Bergen", limit: 5 } });
+  });
+
+  it.each([
+    ["an undeclared parameter", { city: "Oslo", town: "Bergen" }, /"town" is not a parameter of this pipeline \(it declares city, limit\)/],
+    ["a missing required parameter", { limit: 5 }, /"city" is required/],
+    ["a mistyped parameter", { city: "Oslo", limit: "five" }, /"limit" must be a number such as 42 or -2.5, not "five"/],
+    ["a number that is not exact", { city: "Oslo", limit: "1e3" }, /"limit" must be a number/],
+  ])("refuses %s with 400 naming it, starts nothing and leaves the signature unused", async (_, params, reason) => {
+    const before = (await runsOf(pipelineId)).length;
+    const signatures = async () => (await env.db.pool.query("SELECT 1 FROM webhook_signatures")).rowCount;
+    const signaturesBefore = await signatures();
+    const body = JSON.stringify(params);
+    const response = await deliver(body, signWebhook(secret, body, now()));
+    expect(await refusal(response)).toMatch(new RegExp(`^400 invalid_request: Invalid run parameters: .*${reason.source}`));
+    expect(await runsOf(pipelineId)).toHaveLength(before);
+    expect(await signatures()).toBe(signaturesBefore);
+  });
+
+  it("converts exact values to the declared type and records them", async () => {
+    const body = JSON.stringify({ city: 47, limit: "12" });
+    const response = await deliver(body, signWebhook(secret, body, now()));
+    expect(response.status).toBe(202);
+    const { runId } = (await response.json()) as { runId: string };
+    const run = await env.ctx.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.params).toEqual({ city: "47", limit: 12 });
   });
 
   it("refuses a replayed request with 401 and starts nothing", async () => {

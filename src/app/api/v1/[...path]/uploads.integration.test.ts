@@ -97,7 +97,7 @@ describe("POST /api/v1/uploads", () => {
   it("lets a pipeline run from the uploaded file", async () => {
     const res = await upload({ filename: "small.csv", chunks: () => csvChunks(10) }).response;
     const { id: uploadId } = (await res.json()) as Uploaded;
-    const graph = { format: 1, name: "From upload", nodes: [{ id: "src", type: "source.csv", config: { file: `upload:${uploadId}` } }], edges: [] };
+    const graph = { format: 1, name: "From upload", nodes: [{ id: "src", type: "source.csv", config: { file: `upload:${uploadId}` } }], edges: [], params: [{ name: "reason", type: "string" }] };
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const created = await POST(new Request("http://localhost/api/v1/pipelines", { method: "POST", headers, body: JSON.stringify({ graph }) }));
     expect(created.status).toBe(201);
