@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 import { recordAudit } from "../audit/record";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { InvalidSettingError, NotFoundError } from "../errors";
-import { roleAllows, type TRole } from "./roles";
+import { roleAllows, ZRole, type TRole } from "./roles";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise (secret scanners, logs). */
 export const TOKEN_PREFIX = "slc_";
@@ -48,11 +49,18 @@ const PUBLIC_FIELDS = {
   user: { select: { name: true, email: true } },
 } as const;
 
+export const ZCreateTokenInput = z.object({
+  name: z.string().trim().min(1, "Give the token a name, e.g. where it will be used").max(100),
+  role: ZRole.optional().describe("At most the creator's role; default: theirs"),
+  expiresInDays: z.number().int().min(1).max(3650).optional().describe("Days until it stops working; unset: never"),
+});
+export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
+
 /**
  * Creates a token for the caller; the plaintext is in the result and nowhere else, ever.
  * `role` defaults to the caller's and may not exceed it; `expiresInDays` unset: it never expires.
  */
-export async function createApiToken(ctx: CreatorCtx, input: { name: string; role?: TRole; expiresInDays?: number }) {
+export async function createApiToken(ctx: CreatorCtx, input: TCreateTokenInput) {
   const role = input.role ?? ctx.role;
   if (!roleAllows(ctx.role, role)) throw new InvalidSettingError("role", `A token cannot have a higher role than yours (${ctx.role})`);
   const token = generateToken();

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { recordAudit } from "../audit/record";
 import { ConflictError, NotFoundError } from "../errors";
@@ -6,14 +7,17 @@ import { publicUrl } from "../public-url";
 import { hashNewPassword, insertUser, ZNewAccount, type TNewAccount } from "./accounts";
 import type { TRole } from "./roles";
 
-/** An owner acting on their workspace. */
+/** An owner acting on their workspace: a signed-in user, a token's user, or SLUICE_API_TOKEN (no user). */
 interface OwnerCtx {
   prisma: PrismaClient;
   workspaceId: string;
-  userId: string;
+  userId?: string | null;
   actor: string;
   address?: string | null;
 }
+
+/** A user id as members are named in requests. */
+export const ZUserId = z.string().min(1).max(100);
 
 /** Invitation links work for this long unless the owner chooses otherwise. */
 export const INVITATION_DAYS = 7;

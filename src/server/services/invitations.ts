@@ -14,8 +14,9 @@ import { loadSmtpConnection } from "./connections";
 interface Ctx {
   prisma: PrismaClient;
   workspaceId: string;
-  userId: string;
+  userId?: string | null;
   actor: string;
+  address?: string | null;
 }
 
 export const ZInviteInput = z.object({

@@ -1,12 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { ZRole } from "../../auth/roles";
-import { listInvitations, listMembers, removeMember, revokeInvitation, setMemberRole } from "../../auth/workspaces";
+import { listInvitations, listMembers, removeMember, revokeInvitation, setMemberRole, ZUserId } from "../../auth/workspaces";
 import { invite, ZInviteInput } from "../../services/invitations";
 import { createTRPCRouter, ownerProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
-
-const ZUserId = z.string().min(1).max(100);
 
 /** Who belongs to the workspace and with which role; owners only. */
 export const membersRouter = createTRPCRouter({
