@@ -37,6 +37,7 @@ const VALID_BODIES: Record<string, unknown> = {
   "PUT /pipelines/:id/schedule": { cron: "5 * * * *", timezone: "Europe/Oslo" },
   "PUT /pipelines/:id/dependencies": { upstreamIds: [] },
   "PATCH /quarantine/:id": { record: { city: "Bergen" } },
+  "PATCH /members/:id": { role: "viewer" },
 };
 /** One below each role, for the 403 check. */
 const BELOW: Partial<Record<TRole, TRole>> = { editor: "viewer", owner: "editor" };
@@ -49,7 +50,18 @@ let prisma: PrismaClient;
 let home: string;
 const members: Partial<Record<TRole, TTestMember>> = {};
 let outsider: TTestMember;
-let ids: { pipeline: string; run: string; quarantined: string; lineage: string; channel: string; rule: string; connection: string };
+let ids: {
+  pipeline: string;
+  run: string;
+  quarantined: string;
+  lineage: string;
+  channel: string;
+  rule: string;
+  connection: string;
+  member: string;
+  invitation: string;
+  token: string;
+};
 
 /** Calls a procedure by its dotted path, the way the HTTP adapter would, with `input`. */
 async function call(member: TTestMember | null, procedurePath: string, input: unknown): Promise<{ code: string } | { ok: true; data: unknown }> {
@@ -77,6 +89,8 @@ beforeAll(async () => {
   const channel = await prisma.alertChannel.create({ data: { workspaceId: home, name: "home channel", type: "webhook", config: {} } });
   const rule = await prisma.alertRule.create({ data: { workspaceId: home, pipelineId: pipeline.id, kind: "run_failed" } });
   const connection = await prisma.connection.create({ data: { workspaceId: home, name: "home smtp", type: "smtp", config: {} } });
+  const invitation = await prisma.invitation.create({ data: { workspaceId: home, role: "editor", tokenHash: "home-invitation-hash", createdBy: "home owner", expiresAt: new Date(Date.now() + 86_400_000) } });
+  const token = await createApiToken({ prisma, workspaceId: home, userId: members.viewer!.id, role: "viewer" }, { name: "home token" });
   ids = {
     pipeline: pipeline.id,
     run: run.id,
@@ -85,6 +99,9 @@ beforeAll(async () => {
     channel: channel.id,
     rule: rule.id,
     connection: connection.id,
+    member: members.viewer!.id,
+    invitation: invitation.id,
+    token: token.id,
   };
 });
 
@@ -135,14 +152,15 @@ describe("tRPC procedures", () => {
   });
 
   it("give a member of another workspace nothing of this one's, whatever procedure they call with its ids", async () => {
-    const homeThings = [ids.pipeline, ids.run, ids.channel, ids.rule, ids.connection, ids.lineage, "home pipeline", "home channel", "home smtp"];
+    const homeThings = [ids.pipeline, ids.run, ids.channel, ids.rule, ids.connection, ids.lineage, ids.member, ids.invitation, ids.token, "home pipeline", "home channel", "home smtp", "home token"];
     const leaks: string[] = [];
     for (const [name, p] of procedures) {
       if (declared(p) === "public") continue;
       const inputs = [
         { id: ids.pipeline, pipelineId: ids.pipeline },
         { id: ids.run, runId: ids.run, pipelineId: ids.pipeline },
-        ...[ids.channel, ids.rule, ids.connection].map((id) => ({ id })),
+        ...[ids.channel, ids.rule, ids.connection, ids.invitation, ids.token].map((id) => ({ id })),
+        { userId: ids.member },
         { id: ids.quarantined, ids: [ids.quarantined], recordIds: [ids.quarantined], lineageId: ids.lineage },
       ];
       for (const input of inputs) {
@@ -188,6 +206,9 @@ describe("REST endpoints", () => {
       "alert-channels": ids.channel,
       "alert-rules": ids.rule,
       connections: ids.connection,
+      members: ids.member,
+      invitations: ids.invitation,
+      tokens: ids.token,
     };
     const scoped = endpoints.filter((e) => e.role !== "public" && e.path.includes("/:"));
     const open: string[] = [];

@@ -15,6 +15,14 @@ import {
 } from "./alerts";
 import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
 import { getLineageEndpoint } from "./lineage";
+import {
+  createInvitationEndpoint,
+  listInvitationsEndpoint,
+  listMembersEndpoint,
+  removeMemberEndpoint,
+  revokeInvitationEndpoint,
+  setMemberRoleEndpoint,
+} from "./members";
 import { recordLineageFacetEndpoint } from "./openlineage";
 import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
 import { createPipelineEndpoint, getPipelineEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
@@ -27,6 +35,8 @@ import {
   putDependenciesEndpoint,
   putScheduleEndpoint,
 } from "./schedules";
+import { getSettingsEndpoint, setRetentionEndpoint, whoAmIEndpoint } from "./settings";
+import { createTokenEndpoint, listTokensEndpoint, revokeTokenEndpoint } from "./tokens";
 import { createUploadEndpoint } from "./uploads";
 import { deleteWebhookEndpoint, getWebhookEndpoint, setupWebhookEndpoint, webhookTriggerEndpoint } from "./webhooks";
 
@@ -68,6 +78,18 @@ export const endpoints: readonly Endpoint[] = [
   alertHistoryEndpoint,
   listAuditEndpoint,
   exportAuditEndpoint,
+  whoAmIEndpoint,
+  listMembersEndpoint,
+  setMemberRoleEndpoint,
+  removeMemberEndpoint,
+  listInvitationsEndpoint,
+  createInvitationEndpoint,
+  revokeInvitationEndpoint,
+  listTokensEndpoint,
+  createTokenEndpoint,
+  revokeTokenEndpoint,
+  getSettingsEndpoint,
+  setRetentionEndpoint,
 ];
 
 /** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */
