@@ -151,6 +151,8 @@ async function main() {
   if (command !== "start" && command !== "dev") throw new Error(`unknown command "${command}" (use start, dev, worker, rotate-secret-key or reset-password <email>)`);
 
   const dev = command === "dev";
+  // A self-hosted data tool does not report its builds home unless its operator says so.
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   if (!dev) await buildIfNeeded();
   // Next would otherwise exit on SIGTERM before the worker and database are stopped.
   process.env.NEXT_MANUAL_SIG_HANDLE = "true";
