@@ -11,6 +11,7 @@ import { TableSkeleton } from "../skeleton";
 import { StatusBadge } from "../status-badge";
 import { errorMessage } from "../trpc-error";
 import { NewPipelineButton } from "./new-pipeline-dialog";
+import { SamplePipelineButton } from "./sample-pipeline-button";
 
 const FIRST_STEPS = [
   "Create a pipeline and give it a name.",
@@ -29,14 +30,23 @@ export function PipelineList() {
   }
   if (pipelines.data.length === 0) {
     return (
-      <EmptyState icon={<PipelineIcon className="size-6" />} title="No pipelines yet" actions={<NewPipelineButton label="Create your first pipeline" />}>
+      <EmptyState icon={<PipelineIcon className="size-6" />} title="No pipelines yet" actions={
+          <>
+            <NewPipelineButton label="Create your first pipeline" />
+            <SamplePipelineButton />
+          </>
+        }
+      >
         <p>A pipeline moves records from a file or API into PostgreSQL, checking every record on the way. To build your first:</p>
         <ol className="mx-auto mt-4 max-w-md list-decimal space-y-1.5 pl-5 text-left">
           {FIRST_STEPS.map((step) => (
             <li key={step}>{step}</li>
           ))}
         </ol>
-        <p className="mt-4">Already have a pipeline file? Use “Import JSON” above.</p>
+        <p className="mt-4">
+          Or try the sample: ten days of weather readings from five stations, five of them broken, validated and loaded into a
+          new table, so you see a run, its quarantine and lineage in a minute. Already have a pipeline file? Use “Import JSON” above.
+        </p>
       </EmptyState>
     );
   }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
 import { ConflictError, DependencyCycleError, GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../../errors";
 import { createPipeline, getPipeline, listPipelines, listPipelineVersions, updatePipeline, validateGraph } from "../../services/pipelines";
+import { createSamplePipeline } from "../../services/sample-pipeline";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
 
 /** Maps service errors to tRPC errors; graph problems travel in `cause` for the editor to place. */
@@ -34,6 +35,8 @@ export const pipelinesRouter = createTRPCRouter({
         createPipeline(ctx, { name: input.name, graph: input.graph ?? { format: 1, name: input.name, nodes: [], edges: [] } }),
       ),
     ),
+  /** The bundled weather sample as a new pipeline, already running. */
+  createSample: editorProcedure.mutation(({ ctx }) => mapServiceErrors(() => createSamplePipeline(ctx, "manual"))),
   save: editorProcedure
     .input(ZPipelineId.extend({ name: z.string().trim().min(1).max(200).optional(), graph: z.unknown() }))
     .mutation(({ ctx, input }) => mapServiceErrors(() => updatePipeline(ctx, input.id, { name: input.name, graph: input.graph }))),

@@ -35,6 +35,7 @@ import {
   putDependenciesEndpoint,
   putScheduleEndpoint,
 } from "./schedules";
+import { createSamplePipelineEndpoint } from "./samples";
 import { getSettingsEndpoint, setRetentionEndpoint, whoAmIEndpoint } from "./settings";
 import { createTokenEndpoint, listTokensEndpoint, revokeTokenEndpoint } from "./tokens";
 import { createUploadEndpoint } from "./uploads";
@@ -47,6 +48,7 @@ export const endpoints: readonly Endpoint[] = [
   getPipelineEndpoint,
   updatePipelineEndpoint,
   startRunEndpoint,
+  createSamplePipelineEndpoint,
   getRunEndpoint,
   cancelRunEndpoint,
   retryRunEndpoint,
