@@ -2,6 +2,7 @@ import "server-only";
 import { createTRPCRouter } from "./trpc";
 import { accountRouter, invitationsRouter } from "./routers/account";
 import { alertsRouter, connectionsRouter } from "./routers/alerts";
+import { dashboardsRouter } from "./routers/dashboards";
 import { editorRouter } from "./routers/editor";
 import { membersRouter } from "./routers/members";
 import { nodeTypesRouter } from "./routers/node-types";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   alerts: alertsRouter,
   connections: connectionsRouter,
+  dashboards: dashboardsRouter,
   editor: editorRouter,
   invitations: invitationsRouter,
   members: membersRouter,

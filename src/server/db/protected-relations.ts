@@ -40,6 +40,9 @@ export const APP_TABLES: readonly (readonly [model: string, table: string])[] = 
   ["Invitation", "invitations"],
   ["SignInThrottle", "sign_in_throttles"],
   ["AuditEvent", "audit_events"],
+  ["RunStats", "run_stats"],
+  ["RunQuarantineStats", "run_quarantine_stats"],
+  ["DashboardShare", "dashboard_shares"],
 ];
 
 /** Where the migration runner records what it applied (as Prisma does). */

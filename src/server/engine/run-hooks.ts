@@ -1,6 +1,6 @@
 /**
  * What a run starting or finishing sets off beyond the engine: the next runs (queued ones,
- * dependent pipelines), alerts, OpenLineage events, and for a re-ingest run the settling of its
+ * dependent pipelines), the figures dashboards read, alerts, OpenLineage events, and for a re-ingest run the settling of its
  * records (in the same transaction, so a record is re-ingested exactly when its run succeeded). Each is a job enqueued in the
  * transaction that changed the run's state, so it happens exactly when that commits, and
  * a slow alert channel or lineage server never holds a run up.
@@ -10,6 +10,7 @@ import { enqueue } from "../queue/job";
 import { evaluateRunAlertsJob, openLineageJob, runFinishedJob } from "../queue/jobs";
 import { readEnv } from "../env";
 import { settleReingest } from "./reingest";
+import { recordRunStats } from "./run-stats";
 
 type TFinalStatus = "succeeded" | "failed" | "canceled";
 
@@ -31,6 +32,7 @@ export async function onRunStarted(client: pg.ClientBase, runId: string): Promis
 /** The run reached `status`, in the transaction that set it. */
 export async function onRunFinished(client: pg.ClientBase, runId: string, status: TFinalStatus): Promise<void> {
   await settleReingest(client, runId, status);
+  await recordRunStats(client, runId);
   await enqueue(client, runFinishedJob, { runId }, { jobKey: `run-finished:${runId}` });
   if (status !== "canceled") await enqueue(client, evaluateRunAlertsJob, { runId }, { jobKey: `alerts:${runId}` });
   await emitLineage(client, runId, LINEAGE_EVENT[status]);

@@ -14,6 +14,7 @@ import {
   testConnectionEndpoint,
 } from "./alerts";
 import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
+import { controlRoomEndpoint, pipelineDashboardEndpoint } from "./dashboards";
 import { getLineageEndpoint } from "./lineage";
 import {
   createInvitationEndpoint,
@@ -92,6 +93,8 @@ export const endpoints: readonly Endpoint[] = [
   revokeTokenEndpoint,
   getSettingsEndpoint,
   setRetentionEndpoint,
+  pipelineDashboardEndpoint,
+  controlRoomEndpoint,
 ];
 
 /** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */
