@@ -105,7 +105,7 @@ describe("a pipeline's dashboard", () => {
     await env.ctx.prisma.alertRule.create({ data: { workspaceId: env.ctx.workspaceId, pipelineId, kind: "reject_rate", threshold: 25 } });
     await env.ctx.prisma.alertRule.create({ data: { workspaceId: env.ctx.workspaceId, pipelineId: null, kind: "reject_rate", threshold: 40 } });
     const [first] = (await env.db.pool.query<{ id: string }>("SELECT id::text FROM quarantined_records WHERE run_id = $1 ORDER BY id LIMIT 1", [runIds[0]])).rows;
-    await discardQuarantined(env.ctx, { ids: [first!.id] }, "a test station");
+    await discardQuarantined(env.ctx, { ids: [BigInt(first!.id)] }, "a test station");
 
     const dashboard = await pipelineDashboard(env.ctx, pipelineId, {});
     expect(dashboard.runsInRange).toBe(2);
