@@ -3,7 +3,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { errorMessage } from "@/components/trpc-error";
 import { useTRPC } from "@/trpc/react";
+import { RunParamsDialog } from "./params/run-params-dialog";
 import type { RunView, TRunStatus } from "./store";
 import { useEditor, useEditorStore } from "./store-context";
 
@@ -29,6 +31,8 @@ export function RunControl({ save }: { save: () => Promise<boolean> }) {
   const pipelineId = useEditor((s) => s.pipelineId);
   const run = useEditor((s) => s.run);
   const [runId, setRunId] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const declared = useEditor((s) => s.params);
   const start = useMutation(trpc.runs.start.mutationOptions());
 
   const polled = useQuery(
@@ -59,12 +63,22 @@ export function RunControl({ save }: { save: () => Promise<boolean> }) {
     store.getState().setRun(view);
   }, [polled.data, store]);
 
+  const begin = async (params?: Record<string, string | boolean>) => {
+    const { runId: id } = await start.mutateAsync({ pipelineId, ...(params ? { params } : {}) });
+    store.getState().setRun({ id, status: "queued", error: null, nodes: {} });
+    setRunId(id);
+  };
+
   const onRun = async () => {
     if (store.getState().dirty && !(await save())) return;
+    // Saved first, so the form asks for what the version that runs declares.
+    if (store.getState().params?.length) {
+      start.reset();
+      setAsking(true);
+      return;
+    }
     try {
-      const { runId: id } = await start.mutateAsync({ pipelineId });
-      store.getState().setRun({ id, status: "queued", error: null, nodes: {} });
-      setRunId(id);
+      await begin();
     } catch (error) {
       store.getState().notify(`Could not start the run: ${(error as Error).message}`);
     }
@@ -77,11 +91,23 @@ export function RunControl({ save }: { save: () => Promise<boolean> }) {
         type="button"
         onClick={() => void onRun()}
         disabled={start.isPending || active}
-        title="Save if needed, then run the pipeline"
+        title={declared?.length ? "Save if needed, then choose the parameters and run" : "Save if needed, then run the pipeline"}
         className="ml-2 flex items-center gap-1.5 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-sky-800 disabled:opacity-60"
       >
-        <span aria-hidden>▶</span> {start.isPending ? "Starting…" : active ? "Running…" : "Run"}
+        <span aria-hidden>▶</span> {start.isPending ? "Starting…" : active ? "Running…" : declared?.length ? "Run…" : "Run"}
       </button>
+      {asking && declared ? (
+        <RunParamsDialog
+          params={declared}
+          pending={start.isPending}
+          error={start.error ? errorMessage(start.error) : null}
+          onClose={() => setAsking(false)}
+          onRun={(params) => {
+            // A refusal stays in the dialog, next to the values it is about.
+            void begin(params).then(() => setAsking(false), () => undefined);
+          }}
+        />
+      ) : null}
       {run ? (
         <span className="ml-2 flex items-center gap-1.5 text-xs whitespace-nowrap">
           <span role="status" aria-label="Run status" className={`rounded px-1.5 py-0.5 font-medium ${BADGE[run.status]}`}>

@@ -8,6 +8,7 @@ import { NodeConfigForm } from "./form/node-config-form";
 import { problemText } from "./format";
 import { useEditor, useEditorShallow, useEditorStore } from "./store-context";
 import { NodeIcon } from "./node-icon";
+import { ParamsSection } from "./params/params-section";
 
 const buttonClass = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 shadow-xs hover:bg-slate-50";
 
@@ -188,6 +189,7 @@ function PipelinePanel() {
         </p>
       )}
       <ProblemList />
+      <ParamsSection />
     </div>
   );
 }

@@ -17,6 +17,7 @@ import { errorCode, errorMessage } from "../trpc-error";
 import { NodeRunTable } from "./node-run-table";
 import { RunGraph } from "./run-graph";
 import { RunTimeline } from "./run-timeline";
+import { RunParams } from "./run-params";
 import { TRIGGER_LABELS } from "./trigger";
 
 /** While a run is queued or running its page follows it every second; once finished it stops asking. */
@@ -116,6 +117,7 @@ export function RunDetail({ id }: { id: string }) {
             <span className={rowsRejected > 0n ? "text-rose-700" : undefined}>{formatCount(rowsRejected)}</span>
           </Fact>
         </dl>
+        <RunParams params={data.params} />
         {data.error ? (
           <div role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
             <p className="font-semibold">The run failed</p>
