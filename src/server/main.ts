@@ -161,7 +161,7 @@ async function main() {
   const handle = app.getRequestHandler();
   let ready = false;
   const server = createServer(
-    frontDoor(frontDoorConfig(env), (request, response) => {
+    frontDoor(frontDoorConfig(env, { dev }), (request, response) => {
       if (!ready) {
         response.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Sluice is starting…");
         return;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "../auth/client-address";
 import { bodyLimitFor, declaredTooLarge, tooLarge } from "./body-limit";
+import { applySecurityHeaders } from "./security-headers";
 
 /**
  * The checks every HTTP request passes before Next.js sees it (main.ts puts this in front of
@@ -12,6 +13,8 @@ import { bodyLimitFor, declaredTooLarge, tooLarge } from "./body-limit";
  * - Forwarded headers (`X-Forwarded-Host/Proto/For`, `Forwarded`) are the client's word unless
  *   a proxy in front is trusted to set them; untrusted, they are removed.
  * - Size: a body whose Content-Length is over the path's limit is refused before it is read.
+ * - Addresses with NUL or non-UTF-8 escapes are refused before any route decodes them.
+ * - Every answer, refusals included, carries the security headers (security-headers.ts).
  */
 
 export interface TFrontDoorConfig {
@@ -19,6 +22,8 @@ export interface TFrontDoorConfig {
   publicUrl?: string | undefined;
   /** SLUICE_TRUST_PROXY=on: X-Forwarded-* come from a proxy in front and are believed. */
   trustProxy: boolean;
+  /** The Next.js dev server, whose hot reload needs a looser script policy. */
+  dev?: boolean | undefined;
 }
 
 export interface TRefusal {
@@ -156,6 +161,7 @@ export function refuse(response: ServerResponse, refusal: TRefusal): void {
 /** Wraps a Node request listener with the door: refused requests never reach `next`. */
 export function frontDoor(config: TFrontDoorConfig, next: (request: IncomingMessage, response: ServerResponse) => void) {
   return (request: IncomingMessage, response: ServerResponse) => {
+    applySecurityHeaders(response, { dev: config.dev === true });
     const refusal = frontDoorRefusal(request, config);
     if (refusal) {
       refuse(response, refusal);
@@ -167,6 +173,6 @@ export function frontDoor(config: TFrontDoorConfig, next: (request: IncomingMess
   };
 }
 
-export function frontDoorConfig(env: { SLUICE_PUBLIC_URL?: string | undefined; SLUICE_TRUST_PROXY: "on" | "off" }): TFrontDoorConfig {
-  return { publicUrl: env.SLUICE_PUBLIC_URL, trustProxy: env.SLUICE_TRUST_PROXY === "on" };
+export function frontDoorConfig(env: { SLUICE_PUBLIC_URL?: string | undefined; SLUICE_TRUST_PROXY: "on" | "off" }, options: { dev?: boolean } = {}): TFrontDoorConfig {
+  return { publicUrl: env.SLUICE_PUBLIC_URL, trustProxy: env.SLUICE_TRUST_PROXY === "on", dev: options.dev === true };
 }
