@@ -6,6 +6,7 @@ import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
 import { callerFromSession } from "../auth/caller";
 import { getPool, getPrisma } from "../db/client";
 import * as serviceErrors from "../errors";
+import { unstorableTextProblem } from "../http/storable-text";
 
 /** What every procedure receives. Handlers take `{ ctx, input }` and nothing else. */
 export interface TContext {
@@ -75,17 +76,25 @@ const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+/** Text PostgreSQL cannot store as sent is refused before any procedure sees it (storable-text.ts). */
+const procedure = t.procedure.use(async ({ getRawInput, next }) => {
+  const problem = unstorableTextProblem(await getRawInput(), "The input");
+  if (problem !== null) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
+  return next();
+});
+
 /** Needs a signed-in user but no workspace role: the user's own account and workspace list, accepting invitations. */
-export const signedInProcedure = t.procedure.meta({ role: "signed-in" }).use(({ ctx, next }) => {
+export const signedInProcedure = procedure.meta({ role: "signed-in" }).use(({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
 
 /** Reachable without a signed-in caller: only what checks its own secret, or reveals nothing. */
-export const publicProcedure = t.procedure.meta({ role: "public" });
+export const publicProcedure = procedure.meta({ role: "public" });
 
 function procedureFor(needed: TRole) {
-  return t.procedure.meta({ role: needed }).use(({ ctx, next }) => {
+  return procedure.meta({ role: needed }).use(({ ctx, next }) => {
     if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
     if (ctx.role === null || ctx.workspaceId === null) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace; ask an owner for an invitation" });
     if (!roleAllows(ctx.role, needed)) throw new TRPCError({ code: "FORBIDDEN", message: roleRefusal(ctx.role, needed) });

@@ -5,6 +5,7 @@
  * route handler that reads it (`readBoundedBody`), so no handler holds more than the limit.
  */
 import { formatBytes } from "../rest/errors";
+import { unstorableTextProblem } from "./storable-text";
 
 /** JSON bodies of tRPC (a batch of calls), REST and the sign-in endpoints. */
 export const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
@@ -100,6 +101,18 @@ export function assertJsonDepth(text: string, what = "The request body", limit =
   }
 }
 
+/** Refuses JSON text holding a string PostgreSQL cannot store; invalid JSON is left for the handler to report. */
+function assertStorableJson(text: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const problem = unstorableTextProblem(parsed, "The request body");
+  if (problem !== null) throw new BodyRefusedError(400, "invalid_request", problem);
+}
+
 export function refusalResponse(error: BodyRefusedError): Response {
   return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { connection: "close" } });
 }
@@ -108,15 +121,21 @@ export function refusalResponse(error: BodyRefusedError): Response {
  * A route handler that sees its JSON body only once it is known to be within the limit and not
  * too deep, as a fresh Request holding the bytes read; tRPC and better-auth read bodies whole,
  * so this is where their bodies are bounded. A `?input=` query (tRPC GET) is depth-checked too.
+ * `storableText` also refuses text PostgreSQL cannot store (storable-text.ts), for handlers
+ * without a check of their own (better-auth; tRPC checks in its procedures, answering in its
+ * own error format).
  */
-export function withBoundedBody(handler: (request: Request) => Promise<Response>, limit = MAX_REQUEST_BODY_BYTES) {
+export function withBoundedBody(handler: (request: Request) => Promise<Response>, options: { limit?: number; storableText?: boolean } = {}) {
+  const limit = options.limit ?? MAX_REQUEST_BODY_BYTES;
   return async (request: Request): Promise<Response> => {
     try {
       const input = new URL(request.url).searchParams.get("input");
       if (input !== null) assertJsonDepth(input, "The input");
       if (request.method === "GET" || request.method === "HEAD") return await handler(request);
       const bytes = await readBoundedBody(request, limit);
-      assertJsonDepth(new TextDecoder().decode(bytes));
+      const text = new TextDecoder().decode(bytes);
+      assertJsonDepth(text);
+      if (options.storableText) assertStorableJson(text);
       const headers = new Headers(request.headers);
       headers.delete("transfer-encoding");
       headers.set("content-length", String(bytes.byteLength));

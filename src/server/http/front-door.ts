@@ -123,6 +123,22 @@ function originRefusal(method: string, path: string, headers: THeaders, config: 
   };
 }
 
+/**
+ * An address whose escapes decode to NUL or to bytes that are no UTF-8 names nothing Sluice
+ * has, and PostgreSQL refuses NUL outright (a 500 deep in a route): refused here for all routes.
+ */
+function addressRefusal(url: string): TRefusal | null {
+  let decoded: string;
+  try {
+    // A `%` that starts no escape stays text, as browsers and Next.js read it.
+    decoded = decodeURIComponent(url.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+  } catch {
+    return { status: 400, code: "invalid_request", message: "The address has percent escapes that are not UTF-8 text (such as %FF); encode it as UTF-8" };
+  }
+  if (decoded.includes("\u0000")) return { status: 400, code: "invalid_request", message: "The address contains a NUL character (%00); remove it" };
+  return null;
+}
+
 function sizeRefusal(path: string, headers: THeaders): TRefusal | null {
   const limit = bodyLimitFor(path);
   const declared = headers["content-length"];
@@ -135,6 +151,7 @@ function sizeRefusal(path: string, headers: THeaders): TRefusal | null {
 export function frontDoorRefusal(request: { method?: string | undefined; url?: string | undefined; headers: THeaders }, config: TFrontDoorConfig): TRefusal | null {
   return (
     hostRefusal(request.headers, config) ??
+    addressRefusal(request.url ?? "/") ??
     originRefusal((request.method ?? "GET").toUpperCase(), request.url ?? "/", request.headers, config) ??
     sizeRefusal(request.url ?? "/", request.headers)
   );

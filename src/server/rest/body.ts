@@ -1,4 +1,5 @@
 import { BodyRefusedError, jsonDepth, MAX_JSON_DEPTH, readBoundedBody } from "../http/body-limit";
+import { unstorableTextProblem } from "../http/storable-text";
 import { ApiError, badRequest, payloadTooLarge } from "./errors";
 
 /** JSON request bodies larger than this are refused (uploads have their own limit). */
@@ -34,9 +35,13 @@ export async function readJsonBody(request: Request, limit = MAX_JSON_BODY_BYTES
     throw badRequest("The request body is not valid UTF-8");
   }
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; send flatter JSON`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw badRequest(`The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const problem = unstorableTextProblem(body, "The request body");
+  if (problem !== null) throw badRequest(problem);
+  return body;
 }
