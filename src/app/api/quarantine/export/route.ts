@@ -8,14 +8,19 @@ import { exportQuarantineCsv, ZQuarantineFilter } from "@/server/services/quaran
 
 export const dynamic = "force-dynamic";
 
-/** Hands COPY's chunks to the response as the client reads them (backpressure both ways); a client that goes away stops the COPY. */
+/**
+ * Hands the export's chunks to the response as the client reads them (backpressure both ways);
+ * a client that goes away stops the export. The CSV stream yields text lines, and a web
+ * response body carries only bytes, so they are encoded here.
+ */
 function toWebStream(stream: Readable): ReadableStream<Uint8Array> {
-  const chunks = stream[Symbol.asyncIterator]();
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
+  const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await chunks.next();
       if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
     },
     cancel() {
       stream.destroy();
