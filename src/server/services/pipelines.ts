@@ -104,10 +104,12 @@ export async function listPipelineVersions(ctx: Ctx, id: string) {
   });
 }
 
-export async function listPipelines(ctx: Ctx) {
+/** Most recently updated first; with `page`, keyset-paginated (`cursor`: the last id of the previous page). */
+export async function listPipelines(ctx: Ctx, page?: { limit: number; cursor?: string | undefined }) {
   const pipelines = await ctx.prisma.pipeline.findMany({
     where: { workspaceId: ctx.workspaceId },
-    orderBy: { updatedAt: "desc" },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    ...(page ? { take: page.limit + 1, ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}) } : {}),
     include: { runs: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } } },
   });
   return pipelines.map(({ runs, ...p }) => ({ ...p, lastRun: runs[0] ?? null }));

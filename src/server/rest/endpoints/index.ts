@@ -26,8 +26,8 @@ import {
 } from "./members";
 import { recordLineageFacetEndpoint } from "./openlineage";
 import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
-import { createPipelineEndpoint, getPipelineEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
-import { cancelRunEndpoint, getRunEndpoint, listRunQuarantineEndpoint, retryRunEndpoint } from "./runs";
+import { createPipelineEndpoint, getPipelineEndpoint, listPipelinesEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
+import { cancelRunEndpoint, getRunEndpoint, listRunsEndpoint, listRunQuarantineEndpoint, retryRunEndpoint } from "./runs";
 import {
   deleteScheduleEndpoint,
   getDependenciesEndpoint,
@@ -45,11 +45,13 @@ import { deleteWebhookEndpoint, getWebhookEndpoint, setupWebhookEndpoint, webhoo
 /** The public API, one entry per endpoint; the router and openapi.json both read this table. */
 export const endpoints: readonly Endpoint[] = [
   createUploadEndpoint,
+  listPipelinesEndpoint,
   createPipelineEndpoint,
   getPipelineEndpoint,
   updatePipelineEndpoint,
   startRunEndpoint,
   createSamplePipelineEndpoint,
+  listRunsEndpoint,
   getRunEndpoint,
   cancelRunEndpoint,
   retryRunEndpoint,

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
-import { createPipeline, getPipeline, updatePipeline } from "../../services/pipelines";
+import { createPipeline, getPipeline, listPipelines, updatePipeline } from "../../services/pipelines";
 import { startRun, ZRunParams } from "../../services/runs";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
-import { ZPipelineDetail, ZPipelineName, ZPipelineRef } from "../schemas";
+import { ZPipelineDetail, ZPipelineName, ZPipelineRef, ZRunStatus } from "../schemas";
 
 const tags = ["Pipelines"];
 
@@ -17,6 +17,37 @@ export const createPipelineEndpoint = defineEndpoint({
   body: { kind: "json", schema: z.object({ name: ZPipelineName.optional(), graph: ZPipelineGraph }) },
   responses: { 201: { description: "Created", schema: ZPipelineRef } },
   handler: async ({ ctx, body }) => reply(201, await createPipeline(ctx, body)),
+});
+
+const ZPipelineSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  latestVersion: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  lastRun: z.object({ id: z.uuid(), status: ZRunStatus, createdAt: z.date() }).nullable(),
+});
+
+export const listPipelinesEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/pipelines",
+  summary: "List pipelines",
+  description: "Most recently updated first, each with its latest run. Pass `nextCursor` back as `cursor` for the next page; it is absent on the last page.",
+  tags,
+  role: "viewer",
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(200).default(50).describe("Pipelines per page, 1–200 (default 50)"),
+    cursor: z.uuid("use the nextCursor of the previous page").optional().describe("nextCursor of the previous page"),
+  }),
+  responses: { 200: { description: "One page of pipelines", schema: z.object({ pipelines: z.array(ZPipelineSummary), nextCursor: z.uuid().optional() }) } },
+  handler: async ({ ctx, query }) => {
+    const found = await listPipelines(ctx, query);
+    const page = found.slice(0, query.limit);
+    return reply(200, {
+      pipelines: page.map((p) => ({ id: p.id, name: p.name, latestVersion: p.latestVersion, createdAt: p.createdAt, updatedAt: p.updatedAt, lastRun: p.lastRun })),
+      nextCursor: found.length > query.limit ? page.at(-1)?.id : undefined,
+    });
+  },
 });
 
 export const getPipelineEndpoint = defineEndpoint({

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { cancelRun, getRun, retryFailedRunNodes } from "../../services/runs";
+import { cancelRun, getRun, listRuns, retryFailedRunNodes } from "../../services/runs";
 import { listQuarantine } from "../../services/quarantine";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 import { ZRunStatus } from "../schemas";
 import { ZQuarantinedRecord } from "./quarantine";
 
 const tags = ["Runs"];
+
+const ZRunTrigger = z.enum(["manual", "api", "schedule", "webhook", "reingest", "dependency"]);
 
 const ZNodeRun = z.object({
   nodeId: z.string(),
@@ -27,7 +29,7 @@ const ZRun = z.object({
   pipelineId: z.uuid(),
   pipelineName: z.string(),
   version: z.number().int(),
-  trigger: z.enum(["manual", "api", "schedule", "webhook", "reingest", "dependency"]),
+  trigger: ZRunTrigger,
   status: ZRunStatus,
   params: z.unknown(),
   error: z.string().nullable(),
@@ -36,6 +38,67 @@ const ZRun = z.object({
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
   nodes: z.array(ZNodeRun),
+});
+
+const ZRunSummary = z.object({
+  id: z.uuid(),
+  pipelineId: z.uuid(),
+  pipelineName: z.string(),
+  version: z.number().int(),
+  trigger: ZRunTrigger,
+  status: ZRunStatus,
+  error: z.string().nullable(),
+  parentRunId: z.uuid().nullable(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  rowsLoaded: z.bigint().describe("Rows written by the run's destinations"),
+  rowsRejected: z.bigint().describe("Rows quarantined by the run's validate nodes"),
+});
+
+export const listRunsEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/runs",
+  summary: "List runs",
+  description: "Newest first. Pass `nextCursor` back as `cursor` for the next page; it is absent on the last page.",
+  tags,
+  role: "viewer",
+  query: z
+    .object({
+      pipelineId: z.uuid().optional().describe("Only this pipeline's runs"),
+      status: ZRunStatus.optional().describe("Only runs with this status"),
+      from: z.iso.datetime({ offset: true }).optional().describe("Runs created at or after this instant (ISO 8601)"),
+      to: z.iso.datetime({ offset: true }).optional().describe("Runs created before this instant (ISO 8601)"),
+      limit: z.coerce.number().int().min(1).max(200).default(50).describe("Runs per page, 1–200 (default 50)"),
+      cursor: z.uuid("use the nextCursor of the previous page").optional().describe("nextCursor of the previous page"),
+    })
+    .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), { message: "from must be before to", path: ["to"] }),
+  responses: { 200: { description: "One page of runs", schema: z.object({ runs: z.array(ZRunSummary), nextCursor: z.uuid().optional() }) } },
+  handler: async ({ ctx, query }) => {
+    const page = await listRuns(ctx, {
+      ...query,
+      from: query.from === undefined ? undefined : new Date(query.from),
+      to: query.to === undefined ? undefined : new Date(query.to),
+    });
+    return reply(200, {
+      runs: page.runs.map((run) => ({
+        id: run.id,
+        pipelineId: run.pipelineId,
+        pipelineName: run.pipelineName,
+        version: run.version,
+        trigger: run.trigger,
+        status: run.status,
+        error: run.error,
+        parentRunId: run.parentRunId,
+        createdAt: run.createdAt,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        rowsLoaded: run.rowsLoaded,
+        rowsRejected: run.rowsRejected,
+      })),
+      nextCursor: page.nextCursor,
+    });
+  },
 });
 
 export const getRunEndpoint = defineEndpoint({
