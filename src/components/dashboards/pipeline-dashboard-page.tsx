@@ -5,11 +5,13 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/trpc/react";
+import { useCan } from "../caller-context";
 import { ErrorState } from "../error-state";
 import { TableSkeleton } from "../skeleton";
 import { errorMessage } from "../trpc-error";
 import { PipelineDashboard } from "./pipeline-dashboard";
 import { parseRange, RANGES, rangeInput } from "./ranges";
+import { SharePanel } from "./share-panel";
 import { DashboardHeader } from "./surface";
 
 /** Finished runs arrive while the page is open; their figures are one small row each. */
@@ -25,6 +27,8 @@ export function PipelineDashboardPage({ pipelineId }: { pipelineId: string }) {
     return () => clearInterval(timer);
   }, []);
   const input = useMemo(() => ({ pipelineId, ...rangeInput(range, now) }), [pipelineId, range, now]);
+  const canShare = useCan("editor");
+  const [sharing, setSharing] = useState(false);
   const dashboard = useQuery(trpc.dashboards.pipeline.queryOptions(input, { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData }));
 
   return (
@@ -47,12 +51,23 @@ export function PipelineDashboardPage({ pipelineId }: { pipelineId: string }) {
                 </Link>
               ))}
             </nav>
+            {canShare ? (
+              <button
+                type="button"
+                aria-expanded={sharing}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
+                onClick={() => setSharing((v) => !v)}
+              >
+                Share
+              </button>
+            ) : null}
             <Link href={`/pipelines/${pipelineId}`} className="text-sm font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
               Open in editor
             </Link>
           </>
         }
       />
+      {sharing ? <SharePanel pipelineId={pipelineId} /> : null}
       {dashboard.isPending ? (
         <TableSkeleton label="Loading the dashboard" />
       ) : !dashboard.data ? (

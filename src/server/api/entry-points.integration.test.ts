@@ -6,7 +6,9 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { handleApiRequest } from "../rest/api";
 import { endpoints } from "../rest/endpoints";
 import { contextFor, createMember, type TTestMember } from "../testing/callers";
-import { closeDatabaseClients, getPrisma } from "../db/client";
+import { closeDatabaseClients, getPool, getPrisma } from "../db/client";
+import { isPublicPage } from "../auth/next";
+import { createShare, viewShare } from "../services/shares";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { createApiToken } from "../auth/tokens";
 import { ROLES, type TRole } from "../auth/roles";
@@ -61,6 +63,7 @@ let ids: {
   member: string;
   invitation: string;
   token: string;
+  share: string;
 };
 
 /** Calls a procedure by its dotted path, the way the HTTP adapter would, with `input`. */
@@ -91,6 +94,7 @@ beforeAll(async () => {
   const connection = await prisma.connection.create({ data: { workspaceId: home, name: "home smtp", type: "smtp", config: {} } });
   const invitation = await prisma.invitation.create({ data: { workspaceId: home, role: "editor", tokenHash: "home-invitation-hash", createdBy: "home owner", expiresAt: new Date(Date.now() + 86_400_000) } });
   const token = await createApiToken({ prisma, workspaceId: home, userId: members.viewer!.id, role: "viewer" }, { name: "home token" });
+  const share = await prisma.dashboardShare.create({ data: { workspaceId: home, pipelineId: pipeline.id, tokenHash: "home-share-hash", createdBy: "home editor" } });
   ids = {
     pipeline: pipeline.id,
     run: run.id,
@@ -102,6 +106,7 @@ beforeAll(async () => {
     member: members.viewer!.id,
     invitation: invitation.id,
     token: token.id,
+    share: share.id,
   };
 });
 
@@ -209,6 +214,7 @@ describe("REST endpoints", () => {
       members: ids.member,
       invitations: ids.invitation,
       tokens: ids.token,
+      shares: ids.share,
     };
     const scoped = endpoints.filter((e) => e.role !== "public" && e.path.includes("/:"));
     const open: string[] = [];
@@ -224,6 +230,24 @@ describe("REST endpoints", () => {
       if (response.status !== 404) open.push(`${endpoint.method} ${endpoint.path}: ${response.status}`);
     }
     expect(open).toEqual([]);
+  });
+});
+
+describe("pages anyone may open", () => {
+  it("are only the listed ones", () => {
+    const pages = ["/sign-in", "/setup", "/reset-password", "/invite", "/share", "/pipelines", "/dashboards", "/runs", "/quarantine", "/settings", "/lineage"];
+    expect(pages.filter(isPublicPage)).toEqual(["/sign-in", "/setup", "/reset-password", "/invite", "/share"]);
+    expect(isPublicPage("/share/anything")).toBe(true);
+    expect(isPublicPage("/shares")).toBe(false);
+  });
+
+  it("the shared dashboard checks its own secret: ids, hashes and made-up secrets open nothing", async () => {
+    const made = await createShare({ prisma, pool: getPool(), workspaceId: home, actor: "home editor" }, ids.pipeline, {});
+    const secret = made.url.split("/share/")[1]!;
+    expect((await viewShare({ prisma, pool: getPool() }, secret)).state).toBe("active");
+    const hash = (await prisma.dashboardShare.findUniqueOrThrow({ where: { id: made.id } })).tokenHash;
+    for (const attempt of [made.id, ids.share, ids.pipeline, hash, "home-share-hash", "A".repeat(43), `${secret}x`, secret.slice(1)])
+      expect((await viewShare({ prisma, pool: getPool() }, attempt)).state, attempt).toBe("unknown");
   });
 });
 

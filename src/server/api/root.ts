@@ -10,6 +10,7 @@ import { pipelinesRouter } from "./routers/pipelines";
 import { quarantineRouter } from "./routers/quarantine";
 import { runsRouter } from "./routers/runs";
 import { setupRouter } from "./routers/setup";
+import { sharesRouter } from "./routers/shares";
 import { tokensRouter } from "./routers/tokens";
 import { triggersRouter } from "./routers/triggers";
 import { workspaceRouter } from "./routers/workspace";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   quarantine: quarantineRouter,
   runs: runsRouter,
   setup: setupRouter,
+  shares: sharesRouter,
   tokens: tokensRouter,
   triggers: triggersRouter,
   workspace: workspaceRouter,

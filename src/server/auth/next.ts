@@ -7,8 +7,8 @@ import { hasUsers } from "./accounts";
 import { callerFromSession, type TCaller } from "./caller";
 import { REQUEST_PATH_HEADER } from "./client-address";
 
-/** Pages anyone may open: each checks its own precondition (no user yet, a reset or invitation secret). */
-const PUBLIC_PAGES = ["/sign-in", "/setup", "/reset-password", "/invite"];
+/** Pages anyone may open: each checks its own precondition (no user yet, a reset, invitation or share secret). */
+const PUBLIC_PAGES = ["/sign-in", "/setup", "/reset-password", "/invite", "/share"];
 
 export function isPublicPage(pathname: string): boolean {
   return PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));

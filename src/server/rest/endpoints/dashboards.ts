@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { controlRoom, MAX_CHARTED_RUNS, pipelineDashboard, ZDashboardRange, ZPipelineDashboard, ZPipelineHealth } from "../../services/dashboards";
+import { createShare, listShares, revokeShare, ZShare, ZShareInput } from "../../services/shares";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 
 const tags = ["Dashboards"];
@@ -32,4 +33,48 @@ export const controlRoomEndpoint = defineEndpoint({
   role: "viewer",
   responses: { 200: { description: "The pipelines", schema: z.array(ZPipelineHealth) } },
   handler: async ({ ctx }) => reply(200, await controlRoom(ctx)),
+});
+
+export const createShareEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/pipelines/:id/shares",
+  summary: "Create a read-only link to a pipeline's dashboard",
+  description:
+    "Anyone with the link sees the dashboard (counts, rates, rule names; record values only with `includeSamples`) and nothing else of the workspace. " +
+    "The link holds a 256-bit secret that is returned here only; Sluice keeps its SHA-256. Revoke it with DELETE /shares/:id.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  body: { kind: "json", schema: ZShareInput },
+  responses: { 201: { description: "Created", schema: ZShare.extend({ url: z.url().describe("The link, with its secret") }) } },
+  handler: async ({ ctx, params, body }) => reply(201, await createShare(ctx, params.id, body)),
+});
+
+export const listSharesEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/pipelines/:id/shares",
+  summary: "List a pipeline's share links (without their secrets)",
+  description: "Newest first, revoked and expired ones included, with who created each, when, and when it was last viewed.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  responses: { 200: { description: "The links", schema: z.array(ZShare) } },
+  handler: async ({ ctx, params }) => reply(200, await listShares(ctx, params.id)),
+});
+
+export const revokeShareEndpoint = defineEndpoint({
+  method: "DELETE",
+  path: "/shares/:id",
+  summary: "Revoke a share link at once",
+  tags,
+  role: "editor",
+  resource: "Share link",
+  params: ZUuidParams,
+  responses: { 204: { description: "Revoked" } },
+  handler: async ({ ctx, params }) => {
+    await revokeShare(ctx, params.id);
+    return reply(204, undefined);
+  },
 });

@@ -14,7 +14,7 @@ import {
   testConnectionEndpoint,
 } from "./alerts";
 import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
-import { controlRoomEndpoint, pipelineDashboardEndpoint } from "./dashboards";
+import { controlRoomEndpoint, createShareEndpoint, listSharesEndpoint, pipelineDashboardEndpoint, revokeShareEndpoint } from "./dashboards";
 import { getLineageEndpoint } from "./lineage";
 import {
   createInvitationEndpoint,
@@ -97,6 +97,9 @@ export const endpoints: readonly Endpoint[] = [
   setRetentionEndpoint,
   pipelineDashboardEndpoint,
   controlRoomEndpoint,
+  createShareEndpoint,
+  listSharesEndpoint,
+  revokeShareEndpoint,
 ];
 
 /** Endpoints mounted outside /api/v1 (each at its `mountedAt`), in the same OpenAPI document. */

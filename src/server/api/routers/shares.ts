@@ -1,0 +1,15 @@
+import "server-only";
+import { z } from "zod";
+import { createShare, listShares, revokeShare, ZShareInput } from "../../services/shares";
+import { createTRPCRouter, editorProcedure } from "../trpc";
+import { mapServiceErrors } from "./pipelines";
+
+export const sharesRouter = createTRPCRouter({
+  /** A new read-only link to the pipeline's dashboard; the link (with its secret) is in this answer only. */
+  create: editorProcedure
+    .input(z.object({ pipelineId: z.uuid() }).and(ZShareInput))
+    .mutation(({ ctx, input }) => mapServiceErrors(() => createShare(ctx, input.pipelineId, input))),
+  /** The pipeline's links with who made them, when, and when each was last opened. */
+  list: editorProcedure.input(z.object({ pipelineId: z.uuid() })).query(({ ctx, input }) => mapServiceErrors(() => listShares(ctx, input.pipelineId))),
+  revoke: editorProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => mapServiceErrors(() => revokeShare(ctx, input.id))),
+});
