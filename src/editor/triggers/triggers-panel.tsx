@@ -1,7 +1,9 @@
 "use client";
 
 import { useCan } from "@/components/caller-context";
+import { DependenciesSection } from "./dependencies-section";
 import { ScheduleSection } from "./schedule-section";
+import { WebhookSection } from "./webhook-section";
 
 /**
  * What starts the pipeline besides someone pressing Run, in the editor's right-hand
@@ -22,6 +24,8 @@ export function TriggersPanel({ pipelineId, onClose }: { pipelineId: string; onC
         </button>
       </header>
       <ScheduleSection pipelineId={pipelineId} canEdit={canEdit} />
+      <WebhookSection pipelineId={pipelineId} canEdit={canEdit} />
+      <DependenciesSection pipelineId={pipelineId} canEdit={canEdit} />
     </aside>
   );
 }
