@@ -15,6 +15,7 @@ import { Skeleton } from "../skeleton";
 import { isActiveStatus, StatusBadge } from "../status-badge";
 import { errorCode, errorMessage } from "../trpc-error";
 import { NodeRunTable } from "./node-run-table";
+import { RunActions } from "./run-actions";
 import { RunGraph } from "./run-graph";
 import { RunTimeline } from "./run-timeline";
 import { RunParams } from "./run-params";
@@ -100,6 +101,9 @@ export function RunDetail({ id }: { id: string }) {
               Updating every second
             </span>
           ) : null}
+          <div className="ml-auto">
+            <RunActions runId={data.id} status={data.status} />
+          </div>
         </div>
         <dl className="grid grid-cols-[repeat(auto-fit,minmax(7.5rem,1fr))] gap-x-4 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
           <Fact term="Trigger">{TRIGGER_LABELS[data.trigger]}</Fact>

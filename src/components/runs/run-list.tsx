@@ -14,6 +14,7 @@ import { RelativeTime } from "../relative-time";
 import { TableSkeleton } from "../skeleton";
 import { isActiveStatus, isRunStatus, RUN_STATUSES, STATUS_STYLES, StatusBadge } from "../status-badge";
 import { errorMessage } from "../trpc-error";
+import { RunActions } from "./run-actions";
 import { hasFilters, parseRunFilters, runFiltersToInput, runFiltersToSearch, type RunFilters } from "./run-filters";
 import { TRIGGER_LABELS } from "./trigger";
 
@@ -252,7 +253,10 @@ function RunTable({ runs }: { runs: RunRow[] }) {
                 <span className="text-xs text-slate-500">v{run.version}</span>
               </td>
               <td className="px-4 py-2.5">
-                <StatusBadge status={run.status} />
+                <div className="flex flex-col items-start gap-1.5">
+                  <StatusBadge status={run.status} />
+                  <RunActions runId={run.id} status={run.status} compact />
+                </div>
               </td>
               <td className="px-4 py-2.5 text-slate-600">{TRIGGER_LABELS[run.trigger]}</td>
               <td className="px-4 py-2.5 text-right tabular-nums text-slate-700">
