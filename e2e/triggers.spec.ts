@@ -1,10 +1,12 @@
+import { createHmac } from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { APP_ORIGIN } from "./accounts";
 
 /**
  * The Triggers panel of the editor: an editor schedules a pipeline (seeing it in words
  * with its next runs as they type, and an invalid expression refused with the server's
- * reason), and a viewer reads the schedule without being able to change it.
+ * reason), sets up a signed webhook whose secret shows once, is refused a dependency
+ * cycle and cancels a running run; a viewer reads the triggers without being able to change them.
  */
 
 test.use({ timezoneId: "Europe/Oslo" });
@@ -17,6 +19,23 @@ async function trpcCall(request: APIRequestContext, procedure: string, input: un
 
 async function createPipeline(request: APIRequestContext, name: string): Promise<string> {
   return ((await trpcCall(request, "pipelines.create", { name })) as { id: string }).id;
+}
+
+/** A pipeline that loads `csv` into a new table. */
+async function createLoadPipeline(request: APIRequestContext, name: string, csv: string): Promise<string> {
+  const uploaded = await request.post("/api/uploads", { multipart: { file: { name: "data.csv", mimeType: "text/csv", buffer: Buffer.from(csv) } }, headers: { origin: APP_ORIGIN } });
+  expect(uploaded.ok()).toBe(true);
+  const { id: fileId } = (await uploaded.json()) as { id: string };
+  const graph = {
+    format: 1,
+    name,
+    nodes: [
+      { id: "src", type: "source.csv", config: { file: `upload:${fileId}` }, position: { x: 0, y: 0 } },
+      { id: "load", type: "destination.postgres", config: { table: `triggers_${Date.now()}`, mode: "append" }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ from: "src", to: "load" }],
+  };
+  return ((await trpcCall(request, "pipelines.create", { name, graph })) as { id: string }).id;
 }
 
 async function openTriggers(page: Page, pipelineId: string) {
@@ -91,7 +110,7 @@ test("an editor schedules a pipeline: words and next runs while typing, an inval
   await expect(panel.getByText("none: paused")).toBeVisible();
 });
 
-test("a viewer sees the schedule read-only", async ({ page, browser }) => {
+test("a viewer sees the triggers read-only", async ({ page, browser }) => {
   const pipelineId = await createPipeline(page.request, "Nightly water levels");
   await trpcCall(page.request, "triggers.setSchedule", { pipelineId, schedule: { cron: "0 2 * * *", timezone: "Europe/Oslo" } });
   const viewer = await joinAsViewer(page, browser, { name: "Tara Viewer", email: "tara.viewer@sluice.test" });
@@ -104,5 +123,76 @@ test("a viewer sees the schedule read-only", async ({ page, browser }) => {
   await expect(panel.getByTestId("schedule-words")).toHaveText("At 02:00, Europe/Oslo");
   await expect(panel.getByRole("button", { name: "Save schedule" })).toHaveCount(0);
   await expect(panel.getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(panel.getByRole("button", { name: "Set up webhook" })).toHaveCount(0);
+  await expect(panel.getByRole("button", { name: "Save dependencies" })).toHaveCount(0);
   await viewer.context().close();
+});
+
+test("an editor sets up a signed webhook: the secret shows once, signs a request that starts a run, and afterwards only the URL shows", async ({ page, playwright }) => {
+  const pipelineId = await createLoadPipeline(page.request, "Started by the shop", "city,orders\nOslo,3\n");
+  const panel = await openTriggers(page, pipelineId);
+  await panel.getByRole("button", { name: "Set up webhook" }).click();
+  const once = panel.getByRole("region", { name: "New webhook secret" });
+  await expect(once.getByText("shown only this once")).toBeVisible();
+  const url = await once.getByRole("textbox", { name: "Webhook URL" }).inputValue();
+  const secret = await once.getByRole("textbox", { name: "Secret" }).inputValue();
+  expect(url).toMatch(new RegExp(`/api/hooks/${pipelineId}$`));
+  expect(secret).toMatch(/^whsec_/);
+  await expect(once.locator("pre")).toContainText(`SECRET='${secret}'`);
+
+  // The secret as shown signs a request the way the example does, and the server accepts it.
+  const body = JSON.stringify({ city: "Oslo" });
+  const t = Math.floor(Date.now() / 1000);
+  const signature = `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+  // Sent as another system would: no session cookie, only the signature.
+  const sender = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
+  const hook = await sender.post(url, { data: body, headers: { "content-type": "application/json", "sluice-signature": signature } });
+  expect(hook.status(), await hook.text()).toBe(202);
+  await sender.dispose();
+
+  await once.getByRole("button", { name: "I have stored the secret" }).click();
+  await page.reload();
+  await page.getByRole("button", { name: "Triggers" }).click();
+  await expect(panel.getByRole("textbox", { name: "Webhook URL" })).toHaveValue(url);
+  await expect(panel.getByText(/^Secret whsec_.+… set on /)).toBeVisible();
+  await expect(panel.getByRole("textbox", { name: "Secret" })).toHaveCount(0);
+  await expect(page.getByText(secret)).toHaveCount(0);
+
+  // Rotating asks first, then shows the new secret once.
+  await panel.getByRole("button", { name: "Rotate secret" }).click();
+  await panel.getByRole("button", { name: "Yes, rotate the secret" }).click();
+  await expect(panel.getByRole("region", { name: "New webhook secret" }).getByRole("textbox", { name: "Secret" })).not.toHaveValue(secret);
+});
+
+test("a dependency that would close a loop is refused with the pipelines around it", async ({ page }) => {
+  const upstream = await createPipeline(page.request, "Loop upstream");
+  const downstream = await createPipeline(page.request, "Loop downstream");
+  const panel = await openTriggers(page, downstream);
+  await panel.getByLabel("Loop upstream").check();
+  await panel.getByRole("button", { name: "Save dependencies" }).click();
+  await expect.poll(async () => ((await trpcCall(page.request, "triggers.dependencies", { pipelineId: downstream })) as { upstreams: { id: string }[] }).upstreams).toEqual([
+    { id: upstream, name: "Loop upstream" },
+  ]);
+
+  await openTriggers(page, upstream);
+  await expect(panel.getByText("Runs after this one: Loop downstream")).toBeVisible();
+  await panel.getByLabel("Loop downstream").check();
+  await panel.getByRole("button", { name: "Save dependencies" }).click();
+  await expect(panel.getByRole("alert")).toHaveText("Not saved: These dependencies would form a cycle: Loop upstream → Loop downstream → Loop upstream. A pipeline cannot wait for itself.");
+});
+
+test("an editor cancels a running run from its page", async ({ page }) => {
+  // A file big enough that its load is still going when Cancel is pressed.
+  const lines = ["id,name,amount"];
+  for (let i = 0; i < 800_000; i++) lines.push(`${i},customer ${i} with a name long enough to take some time,${i % 1000}`);
+  const pipelineId = await createLoadPipeline(page.request, "Big load to cancel", lines.join("\n"));
+  const { runId } = (await trpcCall(page.request, "runs.start", { pipelineId })) as { runId: string };
+
+  await page.goto(`/runs/${runId}`);
+  const actions = page.getByRole("group", { name: "Run actions" });
+  await actions.getByRole("button", { name: "Cancel run" }).click();
+  await actions.getByRole("button", { name: "Yes, cancel the run" }).click();
+  await expect(page.getByText("Canceled", { exact: true }).first()).toBeVisible();
+  await expect(actions).toHaveCount(0);
+  expect(await trpcCall(page.request, "runs.get", { id: runId })).toMatchObject({ status: "canceled" });
 });
