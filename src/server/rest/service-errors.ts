@@ -1,4 +1,5 @@
 import {
+  BulkFixError,
   ConflictError,
   DependencyCycleError,
   GraphInvalidError,
@@ -21,6 +22,7 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof UploadTooLargeError) return payloadTooLarge(error.limit, "The file");
   if (error instanceof UploadRejectedError) return new ApiError(400, "invalid_file", error.message);
   if (error instanceof QuarantineConflictError || error instanceof ReingestError || error instanceof RunStateError || error instanceof ConflictError) return new ApiError(409, "conflict", error.message);
+  if (error instanceof BulkFixError) return new ApiError(400, "invalid_request", error.message);
   if (error instanceof InvalidSettingError) return new ApiError(400, "invalid_request", error.message, { field: error.field });
   if (error instanceof DependencyCycleError) return new ApiError(400, "invalid_request", error.message, { cycle: error.cycle });
   if (error instanceof WebhookRefusedError) return new ApiError(401, "unauthorized", error.message);

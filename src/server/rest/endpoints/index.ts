@@ -25,7 +25,17 @@ import {
   setMemberRoleEndpoint,
 } from "./members";
 import { recordLineageFacetEndpoint } from "./openlineage";
-import { editQuarantinedRecordEndpoint, reingestEndpoint } from "./quarantine";
+import {
+  applyQuarantineFixEndpoint,
+  discardQuarantinedEndpoint,
+  editQuarantinedRecordEndpoint,
+  exportQuarantineEndpoint,
+  getQuarantinedRecordEndpoint,
+  previewQuarantineFixEndpoint,
+  quarantineGroupsEndpoint,
+  reingestEndpoint,
+  searchQuarantineEndpoint,
+} from "./quarantine";
 import { createPipelineEndpoint, getPipelineEndpoint, listPipelinesEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
 import { cancelRunEndpoint, getRunEndpoint, listRunsEndpoint, listRunQuarantineEndpoint, retryRunEndpoint } from "./runs";
 import {
@@ -65,7 +75,14 @@ export const endpoints: readonly Endpoint[] = [
   getWebhookEndpoint,
   setupWebhookEndpoint,
   deleteWebhookEndpoint,
+  searchQuarantineEndpoint,
+  quarantineGroupsEndpoint,
+  exportQuarantineEndpoint,
+  getQuarantinedRecordEndpoint,
   editQuarantinedRecordEndpoint,
+  previewQuarantineFixEndpoint,
+  applyQuarantineFixEndpoint,
+  discardQuarantinedEndpoint,
   reingestEndpoint,
   getLineageEndpoint,
   recordLineageFacetEndpoint,

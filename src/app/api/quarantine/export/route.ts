@@ -1,32 +1,12 @@
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import { parseQuarantineFilters, quarantineFiltersToInput } from "@/components/quarantine/filters";
+import { csvDownload } from "@/server/http/web-stream";
 import { ApiError } from "@/server/rest/errors";
 import { errorResponse } from "@/server/rest/respond";
 import { authorizeSession } from "@/server/rest/session";
 import { exportQuarantineCsv, ZQuarantineFilter } from "@/server/services/quarantine";
 
 export const dynamic = "force-dynamic";
-
-/**
- * Hands the export's chunks to the response as the client reads them (backpressure both ways);
- * a client that goes away stops the export. The CSV stream yields text lines, and a web
- * response body carries only bytes, so they are encoded here.
- */
-function toWebStream(stream: Readable): ReadableStream<Uint8Array> {
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
-    },
-    cancel() {
-      stream.destroy();
-    },
-  });
-}
 
 const ZInstant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
 
@@ -59,11 +39,5 @@ export async function GET(request: Request) {
   });
   const stream = await exportQuarantineCsv(ctx, filter);
   const name = `quarantine${filters.runId ? `-${filters.runId.slice(0, 8)}` : ""}-${new Date().toISOString().slice(0, 10)}.csv`;
-  return new Response(toWebStream(stream), {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${name}"`,
-      "cache-control": "no-store",
-    },
-  });
+  return csvDownload(stream, name);
 }
