@@ -66,6 +66,8 @@ test("a user declares a parameter, filters by it, runs with a value from the dia
   await expect(panel(page).getByRole("region", { name: "Problems" })).toContainText("{{params.town}} names no declared parameter (declared: city)");
   await condition.fill("city = {{params.city}}");
   await expect(panel(page).getByRole("region", { name: "Problems" })).toHaveCount(0);
+  // The form checks the expression as it is typed, with the parameter as the text value a run puts there.
+  await expect(panel(page).getByRole("alert", { name: "Expression errors" })).toHaveCount(0);
 
   // Run saves, then asks for the value.
   await page.getByRole("button", { name: "Run…" }).click();
@@ -84,6 +86,7 @@ test("a user declares a parameter, filters by it, runs with a value from the dia
 
   // The run page shows the value the run used.
   await page.getByRole("link", { name: "Open run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const used = page.getByRole("region", { name: "Parameters" });
   await expect(used.getByRole("term")).toHaveText(["city"]);
   await expect(used.getByRole("definition")).toHaveText(["Oslo"]);

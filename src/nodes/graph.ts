@@ -154,8 +154,9 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
     for (const problem of resolved.problems) {
       problems.push({ nodeId: node.id, path: problem.path, code: "params", message: `${node.id}: ${problem.path.join(".")}: ${problem.message}` });
     }
-    const config = definition.config.safeParse(resolved.config);
-    if (!config.success) {
+    // A wrong reference is the problem to fix; the errors it would cause further on are noise.
+    const config = resolved.problems.length > 0 ? undefined : definition.config.safeParse(resolved.config);
+    if (config && !config.success) {
       for (const issue of config.error.issues) {
         const path = issuePath(issue.path);
         problems.push({
@@ -166,13 +167,13 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
         });
       }
     }
-    if (config.success && options.tableProblem) {
+    if (config?.success && options.tableProblem) {
       for (const use of definition.tables?.(config.data) ?? []) {
         const problem = options.tableProblem(use.schema, use.table);
         if (problem) problems.push({ nodeId: node.id, path: use.path, code: "config", message: `${node.id}: ${problem}` });
       }
     }
-    byId.set(node.id, { node, definition, config: config.success ? config.data : undefined, inputs: {}, output: undefined });
+    byId.set(node.id, { node, definition, config: config?.success ? config.data : undefined, inputs: {}, output: undefined });
   }
 
   const validEdges: TPipelineEdge[] = [];

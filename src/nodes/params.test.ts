@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Column } from "./contract";
 import { compileExpression } from "./expression/expression";
 import { checkGraph } from "./graph";
-import { coerceParamValue, resolveRunParams, type TParamDeclaration } from "./params";
+import { coerceParamValue, expressionAtDesignTime, resolveRunParams, type TParamDeclaration } from "./params";
 import { ZPipelineGraph } from "./pipeline";
 import { registry } from "./registry";
 import { render } from "./sql";
@@ -111,5 +111,12 @@ describe("run parameters", () => {
   it("validates an identifier that came from a parameter like one typed in", () => {
     const checked = checkGraph(graph("TRUE", { table: "{{params.city}}" }), { registry, upload, params: { city: "x".repeat(64), file: "known" } });
     expect(checked.problems).toContainEqual(expect.objectContaining({ nodeId: "dst", path: ["table"] }));
+  });
+
+  it("resolves an expression the editor checks while it is typed with defaults, or typed NULLs", () => {
+    expect(expressionAtDesignTime("aqi < {{params.limit}} AND city = {{params.city}}", declared)).toBe("aqi < CAST('100' AS number) AND city = CAST(NULL AS text)");
+    expect(compileExpression(expressionAtDesignTime("city = {{params.city}} AND aqi < {{params.limit}}", declared)!, COLUMNS).ok).toBe(true);
+    expect(expressionAtDesignTime("city = {{params.nope}}", declared)).toBeNull();
+    expect(expressionAtDesignTime("city = '{{params.city}}'", declared)).toBeNull();
   });
 });

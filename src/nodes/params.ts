@@ -291,6 +291,19 @@ export function substituteParams(
   return { config: walk(config, [], 0), problems };
 }
 
+const ONE_EXPRESSION: TExpressionPaths = new Set([""]);
+
+/**
+ * An expression as a run would see it with the stand-in values below: what the editor checks
+ * while it is typed. Null when a reference is wrong (undeclared, or inside quotes): that problem
+ * is the one to show, not the syntax errors it causes.
+ */
+export function expressionAtDesignTime(text: string, declared: readonly TParamDeclaration[]): string | null {
+  if (!text.includes("{{")) return text;
+  const resolved = substituteParams(text, { declared, values: designTimeValues(declared), expressions: ONE_EXPRESSION });
+  return resolved.problems.length === 0 && typeof resolved.config === "string" ? resolved.config : null;
+}
+
 /**
  * Stand-in values while a pipeline is edited or saved, before any run gives real ones: each
  * parameter's default, or none (a typed NULL in expressions), so types and references are

@@ -504,7 +504,7 @@ export function Field({ spec, path, value }: { spec: FieldSpec; path: FieldPath;
           case "columns":
             return <ColumnsPicker value={value} columns={form.columns(spec.port)} label={spec.title} onChange={set} />;
           case "expression":
-            return <ExpressionInput {...common} value={typeof value === "string" ? value : ""} columns={form.columns(spec.port)} onChange={(v) => set(v === "" ? undefined : v)} />;
+            return <ExpressionInput {...common} value={typeof value === "string" ? value : ""} columns={form.columns(spec.port)} params={form.params} onChange={(v) => set(v === "" ? undefined : v)} />;
           case "column-types":
             return <ColumnTypes value={value} columns={form.columns(spec.port)} types={spec.types} label={spec.title} onChange={set} />;
           case "values":

@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import type { Column } from "@/nodes/contract";
 import { compileExpression, type ExpressionError } from "@/nodes/expression/expression";
+import { expressionAtDesignTime, type TParamDeclaration } from "@/nodes/params";
 
 const inputClass =
   "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 font-mono text-sm text-slate-900 focus:border-sky-500 focus:outline-none aria-invalid:border-red-400";
@@ -30,19 +31,23 @@ function ErrorAt({ text, error }: { text: string; error: ExpressionError }) {
  * An expression editor. The expression is checked in the browser as it is typed (the same
  * compiler the server runs), once the input's columns are known.
  */
-export function ExpressionInput({ id, value, columns, onChange, ...aria }: {
+export function ExpressionInput({ id, value, columns, params, onChange, ...aria }: {
   id: string;
   value: string;
   columns: Column[] | undefined;
+  /** Declared run parameters: `{{params.name}}` is checked as the typed value a run puts there. */
+  params: readonly TParamDeclaration[];
   onChange: (value: string) => void;
   "aria-describedby": string | undefined;
   "aria-invalid": true | undefined;
 }) {
+  // Positions in the errors are in the resolved text, so that is the text they are shown in.
+  const checked = useMemo(() => expressionAtDesignTime(value, params), [value, params]);
   const errors = useMemo(() => {
-    if (!columns || value.trim() === "") return [];
-    const compiled = compileExpression(value, columns);
+    if (!columns || checked === null || checked.trim() === "") return [];
+    const compiled = compileExpression(checked, columns);
     return compiled.ok ? [] : compiled.errors;
-  }, [value, columns]);
+  }, [checked, columns]);
   return (
     <>
       <textarea
@@ -58,7 +63,7 @@ export function ExpressionInput({ id, value, columns, onChange, ...aria }: {
       {errors.length ? (
         <div role="alert" aria-label="Expression errors" className="space-y-1">
           {errors.map((error, i) => (
-            <ErrorAt key={i} text={value} error={error} />
+            <ErrorAt key={i} text={checked ?? value} error={error} />
           ))}
         </div>
       ) : null}

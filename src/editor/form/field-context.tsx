@@ -2,6 +2,7 @@
 
 import { createContext, useContext } from "react";
 import type { Column } from "@/nodes/contract";
+import type { TParamDeclaration } from "@/nodes/params";
 
 export type FieldPath = (string | number)[];
 
@@ -13,6 +14,8 @@ export interface FormContextValue {
   errorsAt(path: FieldPath): string[];
   /** Columns arriving on an input port (default: the first), or the node's own output for sources; undefined while unknown. */
   columns(port?: string): Column[] | undefined;
+  /** The pipeline's declared run parameters, which expressions may reference as `{{params.name}}`. */
+  params: readonly TParamDeclaration[];
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);

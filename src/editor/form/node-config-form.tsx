@@ -2,6 +2,7 @@
 
 import { useMemo } from "react";
 import type { NodeDefinition } from "@/nodes/contract";
+import type { TParamDeclaration } from "@/nodes/params";
 import { problemText } from "../format";
 import { useEditor, useEditorShallow, useEditorStore } from "../store-context";
 import { configFields, setIn } from "./fields";
@@ -9,6 +10,7 @@ import { FormContext, type FieldPath, type FormContextValue } from "./field-cont
 import { Field } from "./config-form";
 
 const EMPTY: Record<string, unknown> = {};
+const NO_PARAMS: TParamDeclaration[] = [];
 
 function samePath(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
   return a.length === b.length && a.every((part, i) => String(part) === String(b[i]));
@@ -20,6 +22,7 @@ export function NodeConfigForm({ nodeId, definition }: { nodeId: string; definit
   const config = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data.config ?? EMPTY);
   const problems = useEditor((s) => s.problems.byNode[nodeId]);
   const columns = useEditor((s) => s.columns);
+  const params = useEditor((s) => s.params ?? NO_PARAMS);
   const upstream = useEditorShallow((s) =>
     Object.fromEntries(s.edges.filter((e) => e.target === nodeId).map((e) => [e.targetHandle ?? "in", e.source])),
   );
@@ -32,15 +35,17 @@ export function NodeConfigForm({ nodeId, definition }: { nodeId: string; definit
         const current = store.getState().nodes.find((n) => n.id === nodeId)?.data.config ?? EMPTY;
         store.getState().updateConfig(nodeId, setIn(current, path, value) as Record<string, unknown>);
       },
-      errorsAt: (path) => (problems ?? []).filter((p) => (p.code === "config" || p.code === "columns") && samePath(p.path, path)).map(problemText),
+      errorsAt: (path) =>
+        (problems ?? []).filter((p) => (p.code === "config" || p.code === "columns" || p.code === "params") && samePath(p.path, path)).map(problemText),
       columns(port) {
         const name = port ?? definition.inputs[0]?.name;
         if (name === undefined) return columns[nodeId] ?? undefined;
         const source = upstream[name];
         return source !== undefined ? (columns[source] ?? undefined) : undefined;
       },
+      params,
     }),
-    [nodeId, store, problems, columns, upstream, definition],
+    [nodeId, store, problems, columns, upstream, definition, params],
   );
 
   return (
