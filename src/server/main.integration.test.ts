@@ -23,9 +23,10 @@ async function dataDir(): Promise<string> {
 }
 
 /** `npm run <command>` as a user runs it (without npm in between, so signals reach the process). */
-function sluice(command: "start" | "dev" | "worker", env: Record<string, string>) {
+function sluice(command: "start" | "dev" | "worker", env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", command], {
     cwd: ROOT,
+    detached: options.ownProcessGroup ?? false,
     env: { ...process.env, DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -77,6 +78,19 @@ describe("the sluice process", () => {
       expect(alive(pid!)).toBe(false);
       expect(await postmasterPid(dir)).toBeNull();
     }
+  }, 120_000);
+
+  it("stops on Ctrl-C without reporting the connections the stopping database cuts", async () => {
+    const dir = await dataDir();
+    // A terminal's Ctrl-C signals the whole foreground process group: the embedded PostgreSQL
+    // gets it at the same moment and cuts every connection while the pools are still closing.
+    const worker = sluice("worker", { SLUICE_DATA_DIR: dir }, { ownProcessGroup: true });
+    await worker.waitFor("worker running");
+    await new Promise((r) => setTimeout(r, 1_500));
+    process.kill(-worker.child.pid!, "SIGINT");
+    expect(await worker.exited).toBe(0);
+    expect(worker.output().stderr).toBe("");
+    expect(await postmasterPid(dir)).toBeNull();
   }, 120_000);
 
   it("starts again after being killed with kill -9, taking over from the database it left running", async () => {

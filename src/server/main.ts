@@ -14,10 +14,11 @@ import { MigrationError } from "./db/migrate";
 import { prepareDatabase } from "./db/prepare";
 import { readEnv } from "./env";
 import { startWorker } from "./jobs/worker";
+import { markStopping } from "./stopping";
 import { rotateSecretKey } from "./secrets";
 import { bootstrapOwnerFromEnv, createPasswordResetLink } from "./auth/accounts";
 import { frontDoor, frontDoorConfig } from "./http/front-door";
-import { getPrisma } from "./db/client";
+import { closeDatabaseClients, getPrisma } from "./db/client";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const command = process.argv[2] ?? "start";
@@ -29,6 +30,7 @@ let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    markStopping();
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => console.error(`sluice: while stopping: ${error instanceof Error ? error.message : String(error)}`));
     }
@@ -103,6 +105,8 @@ async function main() {
     process.env.DATABASE_URL = databaseUrl;
     log(`embedded PostgreSQL running, data in ${dataDir}`);
   }
+  // Before the embedded database stops, so its connections close instead of being cut.
+  cleanups.push(closeDatabaseClients);
   const applied = await prepareDatabase(databaseUrl);
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
 

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { reportConnectionError } from "../stopping";
 
 /**
  * Process-wide clients. They live on globalThis because Next.js bundles route handlers
@@ -28,8 +29,8 @@ function clients(): Clients {
   const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
   // A client losing its connection must not crash the process: an idle one is replaced by the
   // pool, a busy one's query rejects (and the node job retries, the error being transient).
-  pool.on("error", (error) => console.error(`[db] idle connection error: ${error.message}`));
-  pool.on("connect", (client) => client.on("error", (error) => console.error(`[db] connection error: ${error.message}`)));
+  pool.on("error", (error) => reportConnectionError("[db] idle connection error", error));
+  pool.on("connect", (client) => client.on("error", (error) => reportConnectionError("[db] connection error", error)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   globalClients.__sluiceClients = { url, pool, prisma };
   return globalClients.__sluiceClients;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import type pg from "pg";
+import { reportConnectionError } from "../stopping";
 import type { THeartbeatThreadData, THeartbeatThreadMessage } from "./heartbeat-thread";
 
 /**
@@ -14,7 +15,7 @@ export function startHeartbeat(pool: pg.Pool, options: { staleSeconds: number; c
   const processId = randomUUID();
   const beatEveryMs = Math.max(250, (options.staleSeconds * 1000) / 4);
 
-  const report = (error: unknown) => console.error(`[worker] heartbeat: ${error instanceof Error ? error.message : String(error)}`);
+  const report = (error: unknown) => reportConnectionError("[worker] heartbeat", error);
 
   const data: THeartbeatThreadData = { connectionString: options.connectionString, processId, beatEveryMs };
   // Threads do not inherit tsx's loader on Node 20: the thread registers it, then loads its TypeScript module.

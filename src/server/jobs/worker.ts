@@ -5,6 +5,7 @@ import { quietWorkerLogger } from "../db/prepare";
 import { setProcessCancellations, watchCancellations } from "./cancellation";
 import { startHeartbeat } from "./heartbeat";
 import { startScheduler } from "./scheduler";
+import { reportConnectionError } from "../stopping";
 import { cronItems, taskList } from "./tasks";
 
 export interface WorkerHandle {
@@ -27,8 +28,8 @@ export async function startWorker(options: {
   schedulerTickMs?: number;
 }): Promise<WorkerHandle> {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.concurrency + 4 });
-  pool.on("error", (error) => console.error(`[worker] idle connection error: ${error.message}`));
-  pool.on("connect", (client) => client.on("error", (error) => console.error(`[worker] connection error: ${error.message}`)));
+  pool.on("error", (error) => reportConnectionError("[worker] idle connection error", error));
+  pool.on("connect", (client) => client.on("error", (error) => reportConnectionError("[worker] connection error", error)));
   const heartbeat = startHeartbeat(pool, { staleSeconds: options.staleSeconds, connectionString: options.connectionString });
   const cancellations = watchCancellations(pool);
   setProcessCancellations(cancellations);
