@@ -191,6 +191,8 @@ describe("pipeline names", () => {
   });
 });
 
+const isDotSegment = (segment: string) => /^(\.|%2e){1,2}$/i.test(segment);
+
 describe("bad ids", () => {
   it("are refused or not found on every REST path that takes one", async () => {
     const routesWithIds = [
@@ -210,7 +212,11 @@ describe("bad ids", () => {
     for (const segment of BAD_ID_SEGMENTS) {
       for (const [method, route] of routesWithIds) {
         const result = await rest(method, route(segment), method === "GET" ? undefined : { record: {}, graph: { format: 1, name: "x", nodes: [], edges: [] } });
-        expectClearRefusal(result, `${method} ${route("…")} with ${segment.slice(0, 40)}`);
+        const context = `${method} ${route("…")} with ${segment.slice(0, 40)}`;
+        // URL parsing resolves an encoded ".." before routing: /runs/%2e%2e/quarantine is a request for
+        // /quarantine, which may exist; no id reached a route, so only a server error would be wrong.
+        if (isDotSegment(segment)) expect(result.status, context).toBeLessThan(500);
+        else expectClearRefusal(result, context);
       }
     }
   });
