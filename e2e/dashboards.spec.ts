@@ -56,7 +56,7 @@ async function editorPage(owner: Page, browser: Browser): Promise<Page> {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await page.goto(await link.inputValue());
-  await page.getByLabel("Your name").fill("Eddie Editor");
+  await page.getByLabel("Your name").fill("Dana Dashboards");
   await page.getByLabel("Email").fill(`eddie-${randomBytes(3).toString("hex")}@sluice.test`);
   await page.getByLabel("Password").first().fill("a long enough password for e2e");
   await page.getByLabel("Password again").fill("a long enough password for e2e");

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { APP_ORIGIN } from "./accounts";
 
 /**
  * The app shell: every section opens from the navigation, says what to do when empty,
@@ -9,7 +10,7 @@ const SECTIONS = [
   { link: "Pipelines", heading: "Pipelines", path: "/pipelines" },
   { link: "Runs", heading: "Runs", path: "/runs" },
   { link: "Quarantine", heading: "Quarantine", path: "/quarantine" },
-  { link: "Dashboards", heading: "Dashboards", path: "/dashboards" },
+  { link: "Dashboards", heading: "Control room", path: "/dashboards" },
   { link: "Settings", heading: "Settings", path: "/settings" },
 ] as const;
 
@@ -68,12 +69,15 @@ test("runs explain how runs start, and say when filters match nothing", async ({
   await expect(page.getByRole("status").getByText("“done” is not a run status")).toBeVisible();
 });
 
-test("dashboards say honestly that they are planned and point to runs", async ({ page }) => {
+test("the control room shows each pipeline's health and opens its dashboard", async ({ page }) => {
+  const created = await page.request.post("/api/trpc/pipelines.create", { data: { json: { name: "Shown in the control room" } }, headers: { origin: APP_ORIGIN } });
+  expect(created.ok()).toBe(true);
   await page.goto("/dashboards");
-  const empty = page.getByRole("region", { name: "Dashboards are not available yet" });
-  await expect(empty).toBeVisible();
-  await empty.getByRole("link", { name: "See runs" }).click();
-  await expect(page).toHaveURL(/\/runs$/);
+  const tile = page.getByRole("link", { name: /^Shown in the control room: / });
+  await expect(tile).toBeVisible();
+  await tile.click();
+  await expect(page).toHaveURL(/\/dashboards\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Shown in the control room" })).toBeVisible();
 });
 
 test("an unknown address and an unknown run get a way back", async ({ page }) => {

@@ -34,6 +34,8 @@ async function createLoadPipeline(request: APIRequestContext, name: string, csv:
       { id: "load", type: "destination.postgres", config: { table: `triggers_${Date.now()}`, mode: "append" }, position: { x: 300, y: 0 } },
     ],
     edges: [{ from: "src", to: "load" }],
+    // A webhook's JSON body becomes the run's parameters, which a pipeline must declare.
+    params: [{ name: "city", type: "string" }],
   };
   return ((await trpcCall(request, "pipelines.create", { name, graph })) as { id: string }).id;
 }
