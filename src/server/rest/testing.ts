@@ -69,3 +69,36 @@ export function streamingRequest(url: string, init: Omit<RequestInit, "body"> & 
   const withDuplex: StreamingRequestInit = { ...init, duplex: "half" };
   return new Request(url, withDuplex);
 }
+
+type THttpHandler = (request: Request) => Promise<Response>;
+
+/**
+ * Calls the API's route handlers with a bearer token, as a script does: `call` gives the
+ * Response, `json` its status and parsed body, `finished` polls a run until it has ended.
+ */
+export function restClient(token: string, handlers: Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", THttpHandler>>) {
+  const call = (method: keyof typeof handlers, route: string, body?: unknown): Promise<Response> => {
+    const handler = handlers[method];
+    if (!handler) throw new Error(`restClient was given no ${method} handler`);
+    return handler(
+      new Request(`http://localhost/api/v1${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+  };
+  const json = async <T>(method: keyof typeof handlers, route: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const response = await call(method, route, body);
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  const finished = async (runId: string) => {
+    for (let i = 0; i < 600; i++) {
+      const { body } = await json<{ status: string; [key: string]: unknown }>("GET", `/runs/${runId}`);
+      if (!["queued", "running"].includes(body.status)) return body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${runId} did not finish`);
+  };
+  return { call, json, finished };
+}

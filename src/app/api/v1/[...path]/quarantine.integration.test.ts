@@ -1,40 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeDatabaseClients } from "@/server/db/client";
+import { createEngineEnvironment } from "@/server/engine/testing/engine-harness";
 import { startWorker, type WorkerHandle } from "@/server/jobs/worker";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
+import { restClient } from "@/server/rest/testing";
 import { GET, POST } from "./route";
 
 const TOKEN = "quarantine-admin-token-0123456789";
-let db: TestDatabase;
+const client = restClient(TOKEN, { GET, POST });
+let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
 let worker: WorkerHandle;
-let dataDir: string;
 let sample: { pipelineId: string; runId: string; table: string };
-
-async function call(handler: (r: Request) => Promise<Response>, method: string, route: string, body?: unknown) {
-  return handler(
-    new Request(`http://localhost/api/v1${route}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-}
-async function api<T>(handler: (r: Request) => Promise<Response>, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await call(handler, method, route, body);
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-async function finished(runId: string) {
-  for (let i = 0; i < 600; i++) {
-    const { body } = await api<{ status: string }>(GET, "GET", `/runs/${runId}`);
-    if (!["queued", "running"].includes(body.status)) return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} did not finish`);
-}
 
 interface Page {
   records: { id: string; record: Record<string, string | null>; errors: { field: string; rule: string }[]; status: string }[];
@@ -43,73 +17,69 @@ interface Page {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(path.join(tmpdir(), "sluice-quarantine-api-"));
-  Object.assign(process.env, { DATABASE_URL: db.url, SLUICE_API_TOKEN: TOKEN, SLUICE_DATA_DIR: dataDir });
-  worker = await startWorker({ connectionString: db.url, concurrency: 2, staleSeconds: 5 });
-  sample = (await api<typeof sample>(POST, "POST", "/sample-pipeline")).body;
-  expect(await finished(sample.runId)).toMatchObject({ status: "succeeded" });
+  env = await createEngineEnvironment({ SLUICE_API_TOKEN: TOKEN });
+  worker = await startWorker({ connectionString: env.db.url, concurrency: 2, staleSeconds: 5 });
+  sample = (await client.json<typeof sample>("POST", "/sample-pipeline")).body;
+  expect(await client.finished(sample.runId)).toMatchObject({ status: "succeeded" });
 });
 afterAll(async () => {
   await worker?.stop();
-  await closeDatabaseClients();
-  await db?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 it("searches, groups and pages quarantined records across runs by the screen's filters", async () => {
-  const all = await api<Page>(GET, "GET", `/quarantine?pipelineId=${sample.pipelineId}&limit=2`);
+  const all = await client.json<Page>("GET", `/quarantine?pipelineId=${sample.pipelineId}&limit=2`);
   expect(all).toMatchObject({ status: 200, body: { total: 5 } });
   expect(all.body.records).toHaveLength(2);
-  const next = await api<Page>(GET, "GET", `/quarantine?pipelineId=${sample.pipelineId}&limit=2&cursor=${all.body.nextCursor}`);
+  const next = await client.json<Page>("GET", `/quarantine?pipelineId=${sample.pipelineId}&limit=2&cursor=${all.body.nextCursor}`);
   expect(next.body.records.map((r) => r.id)).not.toContain(all.body.records[0]!.id);
 
-  const typo = await api<Page>(GET, "GET", "/quarantine?field=max_temp_c&rule=max");
+  const typo = await client.json<Page>("GET", "/quarantine?field=max_temp_c&rule=max");
   expect(typo.body.records.map((r) => r.record.max_temp_c)).toEqual(["71.3"]);
-  const newest = await api<Page>(GET, "GET", "/quarantine?order=desc&status=review");
+  const newest = await client.json<Page>("GET", "/quarantine?order=desc&status=review");
   expect(newest.body.records.map((r) => Number(r.id))).toEqual([...newest.body.records.map((r) => Number(r.id))].sort((a, b) => b - a));
 
-  const groups = await api<{ groups: { field: string; rule: string; records: number }[] }>(GET, "GET", `/quarantine/groups?runId=${sample.runId}`);
+  const groups = await client.json<{ groups: { field: string; rule: string; records: number }[] }>("GET", `/quarantine/groups?runId=${sample.runId}`);
   expect(groups.body.groups.map((g) => `${g.field} ${g.rule} ${g.records}`).sort()).toEqual(
     ["date type 1", "max_temp_c max 1", "precipitation_mm min 1", "station_id required 1", "wind_speed_ms type 1"],
   );
 
-  const detail = await api<{ id: string; runId: string; history: unknown[] }>(GET, "GET", `/quarantine/${typo.body.records[0]!.id}`);
+  const detail = await client.json<{ id: string; runId: string; history: unknown[] }>("GET", `/quarantine/${typo.body.records[0]!.id}`);
   expect(detail).toMatchObject({ status: 200, body: { id: typo.body.records[0]!.id, runId: sample.runId, history: [] } });
-  expect((await api(GET, "GET", "/quarantine/999999999")).status).toBe(404);
+  expect((await client.json("GET", "/quarantine/999999999")).status).toBe(404);
 });
 
 it("previews and applies a bulk fix, discards with a reason and re-ingests everything fixed, as the screen does", async () => {
   const windTarget = { filter: { runId: sample.runId, field: "wind_speed_ms", rule: "type" } };
-  const preview = await api<{ records: number; sample: { before: string; after: string }[] }>(POST, "POST", "/quarantine/fixes/preview", {
+  const preview = await client.json<{ records: number; sample: { before: string; after: string }[] }>("POST", "/quarantine/fixes/preview", {
     target: windTarget,
     fix: { kind: "value", field: "wind_speed_ms", value: "0.0" },
   });
   expect(preview).toMatchObject({ status: 200, body: { records: 1, sample: [{ before: "calm", after: "0.0" }] } });
-  expect((await api<Page>(GET, "GET", "/quarantine?status=fixed")).body.total).toBe(0);
+  expect((await client.json<Page>("GET", "/quarantine?status=fixed")).body.total).toBe(0);
 
-  const typo = (await api<Page>(GET, "GET", "/quarantine?field=max_temp_c")).body.records[0]!;
-  const applied = await api(POST, "POST", "/quarantine/fixes", { target: windTarget, fix: { kind: "value", field: "wind_speed_ms", value: "0.0" } });
+  const typo = (await client.json<Page>("GET", "/quarantine?field=max_temp_c")).body.records[0]!;
+  const applied = await client.json("POST", "/quarantine/fixes", { target: windTarget, fix: { kind: "value", field: "wind_speed_ms", value: "0.0" } });
   expect(applied).toMatchObject({ status: 200, body: { records: 1 } });
-  const divided = await api(POST, "POST", "/quarantine/fixes", { target: { ids: [typo.id] }, fix: { kind: "expression", field: "max_temp_c", expression: "max_temp_c / 10 + 10.17" } });
+  const divided = await client.json("POST", "/quarantine/fixes", { target: { ids: [typo.id] }, fix: { kind: "expression", field: "max_temp_c", expression: "max_temp_c / 10 + 10.17" } });
   expect(divided).toMatchObject({ status: 200, body: { records: 1 } });
 
-  const noReason = await api<{ error: { message: string } }>(POST, "POST", "/quarantine/discard", { target: { filter: { field: "date" } }, reason: "  " });
+  const noReason = await client.json<{ error: { message: string } }>("POST", "/quarantine/discard", { target: { filter: { field: "date" } }, reason: "  " });
   expect(noReason.status).toBe(400);
   expect(noReason.body.error.message).toContain("Say why");
-  const discarded = await api(POST, "POST", "/quarantine/discard", { target: { filter: { field: "date" } }, reason: "30 November was meant; the station re-sends it" });
+  const discarded = await client.json("POST", "/quarantine/discard", { target: { filter: { field: "date" } }, reason: "30 November was meant; the station re-sends it" });
   expect(discarded).toMatchObject({ status: 200, body: { records: 1 } });
 
-  const reingest = await api<{ runId: string; records: number }>(POST, "POST", "/quarantine/reingest", { filter: { status: "fixed" } });
+  const reingest = await client.json<{ runId: string; records: number }>("POST", "/quarantine/reingest", { filter: { status: "fixed" } });
   expect(reingest).toMatchObject({ status: 202, body: { records: 2 } });
-  expect(await finished(reingest.body.runId)).toMatchObject({ status: "succeeded" });
-  const loaded = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${sample.table}`);
+  expect(await client.finished(reingest.body.runId)).toMatchObject({ status: "succeeded" });
+  const loaded = await env.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${sample.table}`);
   expect(loaded.rows[0]?.n).toBe(47);
-  expect((await api<Page>(GET, "GET", `/quarantine?runId=${sample.runId}&status=review`)).body.total).toBe(2);
+  expect((await client.json<Page>("GET", `/quarantine?runId=${sample.runId}&status=review`)).body.total).toBe(2);
 });
 
 it("exports the matching records as a streamed CSV", async () => {
-  const response = await call(GET, "GET", `/quarantine.csv?runId=${sample.runId}&status=review`);
+  const response = await client.call("GET", `/quarantine.csv?runId=${sample.runId}&status=review`);
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
   const lines = (await response.text()).trim().split(/\r?\n/);
@@ -128,9 +98,9 @@ it("refuses malformed targets, fixes and filters with the reason and changes not
     ["GET", "/quarantine?from=last%20week", undefined],
     ["GET", "/quarantine/0", undefined],
   ] as const) {
-    const refused = await api<{ error: { code: string; message: string } }>(method === "GET" ? GET : POST, method, route, body);
+    const refused = await client.json<{ error: { code: string; message: string } }>(method, route, body);
     expect([400, 404], `${method} ${route} ${JSON.stringify(body)}`).toContain(refused.status);
     expect(refused.body.error.message.length).toBeGreaterThan(0);
   }
-  expect((await api<Page>(GET, "GET", `/quarantine?runId=${sample.runId}&status=review`)).body.total).toBe(2);
+  expect((await client.json<Page>("GET", `/quarantine?runId=${sample.runId}&status=review`)).body.total).toBe(2);
 });
