@@ -25,6 +25,8 @@ export interface ResponseSpec {
   description: string;
   /** The body as the handler returns it; Dates and BigInts are written as ISO strings and numbers. */
   schema?: z.ZodType;
+  /** A body that is not JSON (a CSV download): documented as a string of this media type. */
+  mediaType?: string;
 }
 export type Responses = Record<number, ResponseSpec>;
 

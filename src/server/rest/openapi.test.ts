@@ -51,6 +51,12 @@ describe("OpenAPI document", () => {
     expect(create?.responses["401"]).toBeDefined();
   });
 
+  it("documents CSV downloads as text/csv, not JSON", () => {
+    for (const path of ["/audit.csv", "/quarantine.csv"]) {
+      expect(document.paths[path]?.get?.responses["200"]?.content, path).toEqual({ "text/csv": { schema: { type: "string" } } });
+    }
+  });
+
   it("marks public endpoints as needing no token", () => {
     const open = defineEndpoint({
       method: "GET",

@@ -61,6 +61,10 @@ const ERROR_RESPONSES: Record<string, string> = {
 function operationOf(endpoint: Endpoint): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(endpoint.responses)) {
+    if (spec.mediaType) {
+      responses[status] = { description: spec.description, content: { [spec.mediaType]: { schema: { type: "string" } } } };
+      continue;
+    }
     const schema = spec.schema ? schemaOf(spec.schema, "output") : Number(status) >= 400 ? ERROR_REF : undefined;
     responses[status] = schema ? { description: spec.description, content: { "application/json": { schema } } } : { description: spec.description };
   }

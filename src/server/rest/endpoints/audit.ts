@@ -34,6 +34,6 @@ export const exportAuditEndpoint = defineEndpoint({
   tags,
   role: "owner",
   query: ZAuditQuery.omit({ before: true, limit: true }),
-  responses: { 200: { description: "text/csv: id, at, actor, action, target, details, ip_address" } },
+  responses: { 200: { description: "Columns id, at, actor, action, target, details, ip_address", mediaType: "text/csv" } },
   handler: async ({ ctx, query }) => auditCsvResponse(ctx, query),
 });

@@ -172,7 +172,7 @@ export const exportQuarantineEndpoint = defineEndpoint({
   tags,
   role: "viewer",
   query: ZQueryFilter,
-  responses: { 200: { description: "text/csv, streamed" } },
+  responses: { 200: { description: "Streamed as it is read", mediaType: "text/csv" } },
   handler: async ({ ctx, query }) => csvDownload(await exportQuarantineCsv(ctx, query), `quarantine-${new Date().toISOString().slice(0, 10)}.csv`),
 });
 
