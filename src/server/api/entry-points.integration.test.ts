@@ -40,6 +40,8 @@ const VALID_BODIES: Record<string, unknown> = {
   "PUT /pipelines/:id/dependencies": { upstreamIds: [] },
   "PATCH /quarantine/:id": { record: { city: "Bergen" } },
   "PATCH /members/:id": { role: "viewer" },
+  "PATCH /alert-rules/:id": { enabled: false },
+  "PATCH /connections/:id": { name: "taken over" },
 };
 /** One below each role, for the 403 check. */
 const BELOW: Partial<Record<TRole, TRole>> = { editor: "viewer", owner: "editor" };

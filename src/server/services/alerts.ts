@@ -161,7 +161,8 @@ export const ZRuleInput = z.object({
 });
 export type TRuleInput = z.input<typeof ZRuleInput>;
 
-export const ZRuleUpdate = ZRuleInput.omit({ pipelineId: true, kind: true }).partial();
+// `enabled` loses its default here: a change that does not mention it must not re-enable a disabled rule.
+export const ZRuleUpdate = ZRuleInput.omit({ pipelineId: true, kind: true }).extend({ enabled: z.boolean() }).partial();
 export type TRuleUpdate = z.input<typeof ZRuleUpdate>;
 
 export interface TRuleInfo {

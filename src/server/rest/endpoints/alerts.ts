@@ -10,11 +10,13 @@ import {
   listRules,
   RULE_KINDS,
   testChannel,
+  updateRule,
   ZChannelInput,
   ZHistoryQuery,
   ZRuleInput,
+  ZRuleUpdate,
 } from "../../services/alerts";
-import { createConnection, deleteConnection, listConnections, testConnection, ZConnectionInput } from "../../services/connections";
+import { createConnection, deleteConnection, listConnections, testConnection, updateConnection, ZConnectionInput, ZConnectionUpdate } from "../../services/connections";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 
 const tags = ["Alerts"];
@@ -51,6 +53,22 @@ export const listConnectionsEndpoint = defineEndpoint({
   role: "owner",
   responses: { 200: { description: "The connections", schema: z.array(ZConnection) } },
   handler: async ({ ctx }) => reply(200, await listConnections(ctx)),
+});
+
+export const updateConnectionEndpoint = defineEndpoint({
+  method: "PATCH",
+  path: "/connections/:id",
+  summary: "Change a connection's name, config or secrets",
+  description:
+    "`config` replaces the whole config of the connection's type. `secrets` sets the secrets named (null removes one); secrets not named stay as they are, " +
+    "so a password need not be sent again to rename a connection. The answer lists which secrets are set, never their values.",
+  tags: ["Connections"],
+  role: "owner",
+  resource: "Connection",
+  params: ZUuidParams,
+  body: { kind: "json", schema: ZConnectionUpdate },
+  responses: { 200: { description: "The connection as saved", schema: ZConnection } },
+  handler: async ({ ctx, params, body }) => reply(200, await updateConnection(ctx, params.id, body)),
 });
 
 export const deleteConnectionEndpoint = defineEndpoint({
@@ -184,6 +202,22 @@ export const listAlertRulesEndpoint = defineEndpoint({
   query: z.object({ pipelineId: z.uuid().optional().describe("Only the rules watching this pipeline (its own and the workspace-wide ones)") }),
   responses: { 200: { description: "The rules", schema: z.array(ZRule) } },
   handler: async ({ ctx, query }) => reply(200, await listRules(ctx, query)),
+});
+
+export const updateAlertRuleEndpoint = defineEndpoint({
+  method: "PATCH",
+  path: "/alert-rules/:id",
+  summary: "Change an alert rule: enable or disable it, its settings or its channels",
+  description:
+    "A rule's pipeline and kind stay as made (remove it and add another to change them). Fields not sent keep their value; " +
+    "`channelIds` replaces the whole list. The settings are checked against the kind as on creation.",
+  tags,
+  role: "editor",
+  resource: "Alert rule",
+  params: ZUuidParams,
+  body: { kind: "json", schema: ZRuleUpdate },
+  responses: { 200: { description: "The rule as saved", schema: ZRule } },
+  handler: async ({ ctx, params, body }) => reply(200, await updateRule(ctx, params.id, body)),
 });
 
 export const deleteAlertRuleEndpoint = defineEndpoint({

@@ -12,6 +12,8 @@ import {
   listConnectionsEndpoint,
   testAlertChannelEndpoint,
   testConnectionEndpoint,
+  updateAlertRuleEndpoint,
+  updateConnectionEndpoint,
 } from "./alerts";
 import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
 import { controlRoomEndpoint, createShareEndpoint, listSharesEndpoint, pipelineDashboardEndpoint, revokeShareEndpoint } from "./dashboards";
@@ -88,6 +90,7 @@ export const endpoints: readonly Endpoint[] = [
   recordLineageFacetEndpoint,
   createConnectionEndpoint,
   listConnectionsEndpoint,
+  updateConnectionEndpoint,
   deleteConnectionEndpoint,
   testConnectionEndpoint,
   createAlertChannelEndpoint,
@@ -96,6 +99,7 @@ export const endpoints: readonly Endpoint[] = [
   testAlertChannelEndpoint,
   createAlertRuleEndpoint,
   listAlertRulesEndpoint,
+  updateAlertRuleEndpoint,
   deleteAlertRuleEndpoint,
   alertHistoryEndpoint,
   listAuditEndpoint,
