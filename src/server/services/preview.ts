@@ -25,7 +25,7 @@ import { inspectCsv, SAMPLE_ROWS } from "../engine/csv";
 import { validateInSql } from "../engine/validate/validate-in-sql";
 import { uploadPath } from "../storage";
 import { NotFoundError, PreviewUnavailableError } from "../errors";
-import { JsonSampleError, sampleJsonFile } from "./preview-json";
+import { JsonSampleError, sampleJsonFile } from "../engine/json/sample";
 import { loadUploadCatalog, type UploadCatalogEntry } from "../engine/uploads-catalog";
 
 interface Ctx {

@@ -8,9 +8,9 @@ import { isUtf8 } from "node:buffer";
 import type { Column } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
 import { showValue, TYPE_NOUNS, valueProblem, violationMessage } from "@/nodes/values";
-import { RAW_RECORD_KEY, type TViolation } from "../engine/csv/quarantine";
-import { bodyStart } from "../engine/json/inspect";
-import { textPosition } from "../engine/json/position";
+import { RAW_RECORD_KEY, type TViolation } from "../csv/quarantine";
+import { bodyStart } from "./inspect";
+import { textPosition } from "./position";
 import {
   columnTrie,
   decodeJsonString,
@@ -25,8 +25,8 @@ import {
   VALUE_NULL,
   VALUE_OBJECT,
   VALUE_STRING,
-} from "../engine/json/scanner";
-import { INSPECT_BYTES, readFileStart } from "../engine/staging/file-start";
+} from "./scanner";
+import { INSPECT_BYTES, readFileStart } from "../staging/file-start";
 
 export interface TJsonSample {
   /** Per record: the columns' values as text (NULL as null), in column order. */
