@@ -154,9 +154,6 @@ function PreviewBody({ nodeId }: { nodeId: string }) {
   );
 }
 
-/** Nodes whose panel also shows what their runs loaded. */
-const LOADS_TABLES = new Set(["destination.postgres"]);
-
 type View = "preview" | "loaded";
 
 function ViewTab({ view, current, onSelect, children }: { view: View; current: View; onSelect: (view: View) => void; children: string }) {
@@ -189,7 +186,8 @@ export function PreviewPanel() {
   });
   const nodeType = useEditor((s) => (selected ? s.nodes.find((n) => n.id === selected)?.data.nodeType : undefined));
   const title = nodeType ? (registry.get(nodeType)?.ui.title ?? nodeType) : null;
-  const loads = nodeType !== undefined && LOADS_TABLES.has(nodeType);
+  // Nodes that load a table also show what their runs loaded.
+  const loads = nodeType !== undefined && registry.get(nodeType)?.capabilities?.loadsTable === true;
   const shown: View = loads ? view : "preview";
   return (
     <section aria-label="Data preview" className={`flex shrink-0 flex-col border-t border-slate-200 bg-white ${open ? "h-64" : ""}`}>

@@ -93,15 +93,23 @@ export interface CompileArgs<TConfig> {
 
 /**
  * How the engine executes a node.
- * - `source`: the engine's stager for this type streams data into a staging table.
+ * - `source`: its runner (src/server/engine/runners) streams data into a staging table.
  * - `sql`: `compile` returns one SELECT over the inputs producing the output columns
  *   followed by {@link LINEAGE_COLUMN}. Row-wise nodes (one output row per input row at
  *   most, no ordering or grouping) become views, so chains of them fuse into the one
  *   statement that finally reads them.
- * - `validate` and `destination`: executed by the engine's dedicated runners.
+ * - `validate` and `destination`: executed by the node type's runner.
  */
 export type NodeExecution<TConfig> =
-  | { kind: "source" }
+  | {
+      kind: "source";
+      /**
+       * When its only consumer is a validate node, the source's runner checks that node's
+       * per-field rules while records stream through Node (the fastest path measured,
+       * PERFORMANCE.md); the validate node then applies only its set rules. Default: false.
+       */
+      fusesValidate?: boolean;
+    }
   | { kind: "validate" }
   | { kind: "destination" }
   | {
@@ -114,6 +122,30 @@ export type NodeExecution<TConfig> =
       passThrough?: boolean;
       compile: (args: CompileArgs<TConfig>) => Sql;
     };
+
+/**
+ * A kind of uploaded file a source reads. The server picks an upload's kind by its file
+ * name and has the source's runner inspect it (`inspectUpload` in its runner).
+ */
+export interface UploadKind {
+  /** Stored as the upload's `inspection.kind`. */
+  kind: string;
+  /** How messages name the format ("could not be read as CSV"). */
+  label: string;
+  /** Lower-case file name endings with their dot, e.g. ".csv"; the longest matching one wins. */
+  extensions: readonly string[];
+}
+
+/**
+ * What the editor and the server may rely on about a node type without naming it. Plain
+ * data: the browser reads it from the same module. Every field defaults to "no".
+ */
+export interface NodeCapabilities {
+  /** The node writes rows into a table the editor can show ("Loaded rows"), named by its config's `schema` and `table`. */
+  loadsTable?: boolean;
+  /** The uploaded files this source reads (its `file` setting). */
+  acceptsUploads?: readonly UploadKind[];
+}
 
 /** A database table a node's config names, so the server can refuse ones pipelines may not touch. */
 export interface TableUse {
@@ -139,6 +171,7 @@ export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
   migrations?: Record<number, (old: unknown) => unknown>;
   outputSchema: (args: OutputSchemaArgs<z.output<TSchema>>) => Column[];
   execution: NodeExecution<z.output<TSchema>>;
+  capabilities?: NodeCapabilities;
   /** The tables the node reads or writes outside the run's own relations. Default: none. */
   tables?: (config: z.output<TSchema>) => TableUse[];
   /** Example config, shown in docs and used by the registry test. */

@@ -63,6 +63,7 @@ export default defineNode({
     return [];
   },
   execution: { kind: "destination" },
+  capabilities: { loadsTable: true },
   tables: (config) => [{ schema: config.schema, table: config.table, access: "write", path: ["table"] }],
   example: { table: "air_quality", mode: "upsert", key: ["station", "measured_at"] },
 });

@@ -49,6 +49,7 @@ export default defineNode({
       (c): Column => ({ name: c.name, type: overrides[c.name] ?? c.type }),
     ).filter((c) => !c.name.startsWith(RESERVED_COLUMN_PREFIX));
   },
-  execution: { kind: "source" },
+  execution: { kind: "source", fusesValidate: true },
+  capabilities: { acceptsUploads: [{ kind: "csv", label: "CSV", extensions: [".csv", ".tsv", ".txt"] }] },
   example: { file: "upload:00000000-0000-0000-0000-000000000000", delimiter: ",", header: true },
 });

@@ -115,5 +115,6 @@ export default defineNode({
     return jsonSourceColumns(info.columns, config, report);
   },
   execution: { kind: "source" },
+  capabilities: { acceptsUploads: [{ kind: "json", label: "JSON", extensions: [".json", ".ndjson", ".jsonl"] }] },
   example: { file: "upload:00000000-0000-0000-0000-000000000000", format: "ndjson", flatten: true },
 });

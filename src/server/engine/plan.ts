@@ -16,7 +16,7 @@ export interface PlannedNode {
   output: Column[];
   attempts: number;
   /**
-   * On a CSV source whose only consumer is a validate node: that node. Its per-field
+   * On a source whose execution `fusesValidate` (CSV) and whose only consumer is a validate node: that node. Its per-field
    * rules then run while the file streams through Node, the fastest path measured
    * (PERFORMANCE.md); the validate job only applies set rules (unique, references).
    */
@@ -49,7 +49,8 @@ export function buildPlan(checked: CheckedGraph): ExecutionPlan {
     for (const upstream of Object.values(node.inputs)) plan.get(upstream)?.consumers.push(node.id);
   }
   for (const node of plan.values()) {
-    if (node.definition.type !== "source.csv" || node.consumers.length !== 1) continue;
+    const execution = node.definition.execution;
+    if (execution.kind !== "source" || !execution.fusesValidate || node.consumers.length !== 1) continue;
     const consumer = plan.get(node.consumers[0]!);
     if (consumer?.definition.execution.kind === "validate") {
       node.fusedValidate = consumer.id;

@@ -2,21 +2,15 @@ import type pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { checkGraph, type CheckedGraph } from "@/nodes/graph";
-import { uploadIdOf, type TPipelineGraph } from "@/nodes/pipeline";
+import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { ident, join, sql, type Sql } from "@/nodes/sql";
 import { query, relationExists, transaction } from "../db/query";
-import postgresDestination from "@/nodes/destinations/postgres";
-import csvSource from "@/nodes/sources/csv";
 import aggregate, { groupKeyDigest } from "@/nodes/transform/aggregate";
-import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
-import { csvFormatOf } from "../engine/csv-format";
-import { readJsonRecord } from "../engine/json/read-record";
-import { readCsvRecordAtLine } from "../engine/lineage/read-record";
 import { nodeRelation } from "../engine/plan";
-import { uploadPath } from "../storage";
 import { NotFoundError } from "../errors";
-import { loadUploadCatalog, type UploadCatalogEntry } from "../engine/uploads-catalog";
+import { runnerOf } from "../engine/runners/registry";
+import { loadUploadCatalog } from "../engine/uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -34,39 +28,6 @@ export interface TLineageSource {
   line?: number;
   /** JSON array: the element's 0-based position. */
   index?: number;
-}
-
-interface SourceRecordFound {
-  /** File name and the record's position in it: `line` (CSV, NDJSON) or `index` (JSON array, 0-based). */
-  where: { file: string | null; uploadId: string | null; line?: number; index?: number };
-  record: { fields: Record<string, unknown>; raw: string } | null;
-}
-
-/** Reads the source record back from its uploaded file, the way each source type numbers its records. */
-async function readSourceRecord(
-  workspaceId: string,
-  type: string,
-  config: unknown,
-  upload: (id: string) => UploadCatalogEntry | undefined,
-  ordinal: number,
-): Promise<SourceRecordFound> {
-  if (type === "source.json") {
-    const parsed = jsonSource.config.parse(config);
-    const file = upload(uploadIdOf(parsed.file) ?? "");
-    const format = ZJsonFormat.catch("ndjson").parse(parsed.format ?? file?.format.format);
-    const where = { file: file?.filename ?? null, uploadId: file?.id ?? null, ...(format === "array" ? { index: ordinal } : { line: ordinal }) };
-    const found = file ? await readJsonRecord(uploadPath(workspaceId, file.id), format, ordinal).catch(() => null) : null;
-    const value = found?.value;
-    const fields = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-    return { where, record: found ? { fields, raw: found.raw } : null };
-  }
-  const parsed = csvSource.config.parse(config);
-  const file = upload(uploadIdOf(parsed.file) ?? "");
-  const where = { file: file?.filename ?? null, uploadId: file?.id ?? null, line: ordinal };
-  const found = file
-    ? await readCsvRecordAtLine(uploadPath(workspaceId, file.id), csvFormatOf(parsed, file), file.columns.map((c) => c.name), ordinal).catch(() => null)
-    : null;
-  return { where, record: found };
 }
 
 /** `agg:<run>:<aggregate node>:<md5 of the group key>` (see transform.aggregate). */
@@ -168,15 +129,8 @@ async function stepsFrom(
       stopped = true;
       continue;
     }
-    let relation = nodeRelation(dataRunId, n.node.id);
-    let key: Parameters<typeof rowByLineage>[3];
-    if (n.definition.type === "destination.postgres") {
-      const config = postgresDestination.config.parse(n.node.config);
-      relation = sql`${ident(config.schema, config.table)}`;
-      // An upserted table is unique on its key: find the row the record became by it.
-      if (config.mode === "upsert" && previous) key = { columns: config.key ?? [], values: previous };
-    }
-    const row = await rowByLineage(ctx.pool, relation, lineageId, key);
+    const loaded = runnerOf(n.definition.type, "destination")?.loadedRow(n.node.config, previous);
+    const row = await rowByLineage(ctx.pool, loaded?.relation ?? nodeRelation(dataRunId, n.node.id), lineageId, loaded?.key);
     if (row === undefined) {
       steps.push({ ...base, status: "not-available", note: "this node's output is no longer kept (retention) or was never written" });
     } else if (row === null) {
@@ -220,7 +174,18 @@ export async function getLineage(ctx: Ctx, lineageId: string) {
   if (!sourceNode) throw new NotFoundError("Lineage record", lineageId);
   const ordinal = Number(ordinalText);
 
-  const source = await readSourceRecord(ctx.workspaceId, sourceNode.node.type, sourceNode.node.config, upload, ordinal);
+  const runner = runnerOf(sourceNode.definition.type, "source");
+  if (!runner) throw new NotFoundError("Lineage record", lineageId);
+  const source = await runner.readRecord({
+    config: sourceNode.node.config,
+    workspaceId: ctx.workspaceId,
+    pool: ctx.pool,
+    runId,
+    nodeId: sourceNodeId,
+    lineageId,
+    ordinal,
+    upload,
+  });
   const raw = source.record;
 
   const steps = await stepsFrom(ctx, checked, runId, lineageId, sourceNodeId, (base) =>

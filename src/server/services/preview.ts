@@ -1,10 +1,10 @@
 /**
  * The editor's preview of one node: the first rows of its output, computed the way a run
- * computes them but on a sample. Sources read only the start of their file (inspectCsv
- * and sampleJsonFile read at most 1 MB, so any file previews instantly); the sample is loaded into
- * temporary tables and every node up to the previewed one runs through its real
- * execution path (`compile` for SQL nodes, the SQL validator for validate nodes) inside
- * a transaction that is always rolled back.
+ * computes them but on a sample. Each source's runner samples only the start of its input
+ * (the file sources read at most 1 MB, so any file previews instantly); the sample is loaded
+ * into temporary tables and every node up to the previewed one runs through its real
+ * execution path (`compile` for SQL nodes, the validate runner's SQL check for validate
+ * nodes) inside a transaction that is always rolled back.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
@@ -13,20 +13,15 @@ import { raisedErrorMessage } from "@/nodes/expression/conversions";
 import { checkGraph, type CheckedNode, type GraphProblem } from "@/nodes/graph";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
-import csvSource from "@/nodes/sources/csv";
-import jsonSource, { ZJsonFormat } from "@/nodes/sources/json";
 import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
-import validateNode from "@/nodes/validate/validate";
-import { PG_TYPES, valueProblem } from "@/nodes/values";
+import { PG_TYPES } from "@/nodes/values";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { query, queryArrays, transaction } from "../db/query";
-import { csvFormatOf } from "../engine/csv-format";
-import { inspectCsv, SAMPLE_ROWS } from "../engine/csv";
-import { validateInSql } from "../engine/validate/validate-in-sql";
-import { uploadPath } from "../storage";
+import { SAMPLE_ROWS } from "../engine/csv";
+import type { TSourceSample } from "../engine/runners/contract";
+import { runnerOf } from "../engine/runners/registry";
 import { NotFoundError, PreviewUnavailableError } from "../errors";
-import { JsonSampleError, sampleJsonFile } from "../engine/json/sample";
-import { loadUploadCatalog, type UploadCatalogEntry } from "../engine/uploads-catalog";
+import { loadUploadCatalog } from "../engine/uploads-catalog";
 
 interface Ctx {
   prisma: PrismaClient;
@@ -78,74 +73,6 @@ function problemsOf(problems: GraphProblem[], ids: Set<string>): string {
   return relevant.map((p) => p.message).join("; ");
 }
 
-interface SourceSample {
-  columns: Column[];
-  /** Per sample record: the output columns' texts. */
-  rows: (string | null)[][];
-  /** Per sample record: its lineage ordinal (CSV: line; JSON: array index or NDJSON line). */
-  lines: number[];
-  /** Records a run quarantines at the source: they never reach the next node. */
-  rejected: TPreview["rejected"];
-  note: string;
-}
-
-type UploadLookup = (id: string) => UploadCatalogEntry | undefined;
-
-function uploadOf(node: CheckedNode, file: string, upload: UploadLookup): { uploadId: string; entry: UploadCatalogEntry } {
-  const uploadId = uploadIdOf(file);
-  const entry = uploadId ? upload(uploadId) : undefined;
-  if (!uploadId || !entry) throw new PreviewUnavailableError(`${node.node.id}: the file is not uploaded yet (or was deleted): upload it again`);
-  return { uploadId, entry };
-}
-
-async function sampleCsv(ctx: Ctx, node: CheckedNode, upload: UploadLookup): Promise<SourceSample> {
-  const config = csvSource.config.parse(node.config);
-  const { uploadId, entry } = uploadOf(node, config.file, upload);
-  const inspection = await inspectCsv(uploadPath(ctx.workspaceId, uploadId), csvFormatOf(config, entry));
-  const fileIndex = new Map(inspection.columns.map((c, i) => [c.name, i]));
-  const columns = node.output ?? [];
-  const indexes = columns.map((c) => {
-    const index = fileIndex.get(c.name);
-    if (index === undefined) throw new PreviewUnavailableError(`${node.node.id}: the file has no column "${c.name}" any more: it was replaced`);
-    return index;
-  });
-  const rows = inspection.sampleRows.map((row) => indexes.map((i) => row[i] ?? null));
-  return { columns, rows, lines: inspection.sampleLines, rejected: csvRejects(columns, rows), note: `The first ${rows.length} records of the file.` };
-}
-
-async function sampleJson(ctx: Ctx, node: CheckedNode, upload: UploadLookup): Promise<SourceSample> {
-  const config = jsonSource.config.parse(node.config);
-  const { uploadId, entry } = uploadOf(node, config.file, upload);
-  const detected = ZJsonFormat.safeParse(entry.format.format);
-  // The format a run reads the file as (see executeJsonSource).
-  const format = config.format ?? (detected.success ? detected.data : undefined);
-  if (!format) throw new PreviewUnavailableError(`${node.node.id}: ${entry.filename} was not inspected as JSON when it was uploaded: upload it again, or set the format`);
-  const columns = node.output ?? [];
-  try {
-    const sample = await sampleJsonFile(uploadPath(ctx.workspaceId, uploadId), { format, flatten: config.flatten ?? true, columns, limit: PREVIEW_ROWS });
-    const what = format === "array" ? "records of the array" : "records (lines) of the file";
-    const note = sample.firstRecordTooLong
-      ? "The first record is longer than the 1 MB a preview reads: no sample to show (a run reads it whole)."
-      : `The first ${sample.rows.length} ${what}.`;
-    return { columns, rows: sample.rows, lines: sample.ordinals, rejected: sample.rejected, note };
-  } catch (error) {
-    if (error instanceof JsonSampleError) throw new PreviewUnavailableError(`${node.node.id}: ${entry.filename} cannot be read as ${format}: ${error.message}`);
-    throw error;
-  }
-}
-
-/** Sample cells that do not fit their column's type: a run quarantines those records at the source. */
-function csvRejects(columns: Column[], rows: (string | null)[][]): TPreview["rejected"] {
-  return rows.flatMap((row, index) => {
-    const violations = columns.flatMap((column, i): PreviewViolation[] => {
-      const value = row[i] ?? null;
-      const problem = valueProblem(column.type, value);
-      return problem ? [{ field: column.name, rule: "type", value, message: `${column.name}: ${problem}` }] : [];
-    });
-    return violations.length ? [{ row: index, violations }] : [];
-  });
-}
-
 /** Reads up to PREVIEW_ROWS rows of a relation as text, with their lineage ids. */
 async function readRows(client: pg.ClientBase, relation: Sql, columns: Column[]) {
   const r = ident("r");
@@ -155,7 +82,7 @@ async function readRows(client: pg.ClientBase, relation: Sql, columns: Column[])
 }
 
 /** Loads a source's sample into a temporary table typed like a staged source; rows a run quarantines are left out. */
-async function loadSample(client: pg.ClientBase, table: Sql, nodeId: string, sample: SourceSample): Promise<void> {
+async function loadSample(client: pg.ClientBase, table: Sql, nodeId: string, sample: TSourceSample): Promise<void> {
   await query(
     client,
     sql`CREATE TABLE ${table} (${join([
@@ -202,16 +129,13 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
     throw new PreviewUnavailableError(`Fix these first: ${details || broken.map((n) => `${n.node.id} has problems`).join("; ")}`);
   }
 
-  const samples = new Map<string, SourceSample>();
+  const samples = new Map<string, TSourceSample>();
   for (const node of chain) {
     if (node.definition.execution.kind !== "source") continue;
-    const sample =
-      node.definition.type === csvSource.type
-        ? sampleCsv(ctx, node, upload)
-        : node.definition.type === jsonSource.type
-          ? sampleJson(ctx, node, upload)
-          : Promise.reject(new PreviewUnavailableError(`${node.node.id}: previews of ${node.definition.ui.title} sources are not available`));
-    samples.set(node.node.id, await sample);
+    const runner = runnerOf(node.definition.type, "source");
+    if (!runner) throw new PreviewUnavailableError(`${node.node.id}: previews of ${node.definition.ui.title} sources are not available`);
+    const sample = await runner.sample({ config: node.config, workspaceId: ctx.workspaceId, nodeId: node.node.id, output: node.output ?? [], upload, limit: PREVIEW_ROWS });
+    samples.set(node.node.id, sample);
   }
 
   if (kind === "source") {
@@ -247,8 +171,9 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
             await queryArrays(client, sql`CREATE TABLE ${table} AS ${select}`, { literalValues: true });
           } else if (execution.kind === "validate") {
             const runId = randomUUID();
-            const config = validateNode.config.parse(node.config);
-            await validateInSql({ client, input: inputs.in!, config, target: table, quarantine: { workspaceId: ctx.workspaceId, runId, nodeId: id } });
+            const runner = runnerOf(node.definition.type, "validate");
+            if (!runner) throw new PreviewUnavailableError(`${id}: previews of ${node.definition.ui.title} nodes are not available`);
+            await runner.check({ client, input: inputs.in!, config: node.config, target: table, quarantine: { workspaceId: ctx.workspaceId, runId, nodeId: id } });
             if (node === target) {
               // Show every arriving row, and which of them the rules send to quarantine.
               const arriving = await readRows(client, inputs.in!.relation, inputs.in!.columns);

@@ -9,6 +9,7 @@ import { insertRun, type TRunTrigger } from "../engine/runs";
 import { GraphInvalidError, InvalidSettingError, NotFoundError, RunStateError } from "../errors";
 import { resolveRunParams, type TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
+import { registry } from "@/nodes/registry";
 import { getPipeline, validateGraph } from "./pipelines";
 
 interface Ctx {
@@ -229,7 +230,7 @@ export async function listRuns(ctx: Ctx, input: ListRunsInput) {
       pipelineName: pipeline.name,
       version: version.number,
       rowsRejected: nodeRuns.reduce((sum, n) => sum + n.rowsRejected, 0n),
-      rowsLoaded: nodeRuns.filter((n) => n.nodeType.startsWith("destination.")).reduce((sum, n) => sum + n.rowsOut, 0n),
+      rowsLoaded: nodeRuns.filter((n) => registry.get(n.nodeType)?.execution.kind === "destination").reduce((sum, n) => sum + n.rowsOut, 0n),
     })),
     nextCursor: runs.length > input.limit ? page.at(-1)?.id : undefined,
   };

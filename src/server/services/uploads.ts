@@ -4,13 +4,11 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Column } from "@/nodes/contract";
-import type { TJsonFormat } from "@/nodes/sources/json";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
 import { UploadRejectedError, UploadTooLargeError } from "../errors";
-import { inspectCsv, type TCsvFormat } from "../engine/csv";
-import { inspectJson } from "../engine/json";
+import type { TInspectedUpload } from "../engine/runners/contract";
+import { uploadFormatOf, uploadFormats } from "../engine/runners/registry";
 import { uploadPath } from "../storage";
 import { UploadTextDecoder, type TUtf16Encoding } from "./upload-text";
 
@@ -19,57 +17,31 @@ interface Ctx {
   workspaceId: string;
 }
 
-/** What an upload's bytes are, decided by its file name. */
-export type TUploadKind = "csv" | "json";
-
-const KIND_BY_EXTENSION: Record<string, TUploadKind> = {
-  ".csv": "csv",
-  ".tsv": "csv",
-  ".txt": "csv",
-  ".json": "json",
-  ".ndjson": "json",
-  ".jsonl": "json",
-};
-
-/** What the server learnt about an upload when it arrived (stored in Upload.inspection). */
-export type TUploadInspection = (
-  | { kind: "csv"; format: TCsvFormat; columns: Column[] }
-  | { kind: "json"; format: { format: TJsonFormat }; columns: Column[] }
-) & {
+/** What the server learnt about an upload when it arrived (stored in Upload.inspection): its kind, and what the source's runner found. */
+export type TUploadInspection = TInspectedUpload & {
+  /** The upload kind its file name says (a source's `capabilities.acceptsUploads`). */
+  kind: string;
   /** The file arrived in UTF-16 (said by its byte order mark) and is stored decoded into UTF-8. */
   decodedFrom?: TUtf16Encoding;
 };
 
-export function uploadKind(filename: string): TUploadKind | undefined {
-  return KIND_BY_EXTENSION[path.extname(filename).toLowerCase()];
-}
-
 /**
- * Reads what sources need to know about a stored file: its format and columns.
+ * Reads what sources need to know about a stored file: its format and columns, as the
+ * runner of the source that accepts its kind inspects it.
  */
 export async function inspectUpload(filePath: string, filename: string): Promise<TUploadInspection> {
-  const kind = uploadKind(filename);
-  if (kind === "json") {
-    try {
-      const inspected = await inspectJson(filePath);
-      return { kind: "json", format: { format: inspected.format }, columns: inspected.columns };
-    } catch (error) {
-      throw new UploadRejectedError(`${filename} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  const format = uploadFormatOf(filename);
+  if (!format) throw new UploadRejectedError(unsupportedMessage(filename));
+  try {
+    const inspected = await format.inspect(filePath);
+    return { kind: format.kind, format: inspected.format, columns: inspected.columns };
+  } catch (error) {
+    throw new UploadRejectedError(`${filename} could not be read as ${format.label}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (kind === "csv") {
-    try {
-      const inspected = await inspectCsv(filePath);
-      return { kind: "csv", format: inspected.options, columns: inspected.columns };
-    } catch (error) {
-      throw new UploadRejectedError(`${filename} could not be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  throw new UploadRejectedError(unsupportedMessage(filename));
 }
 
 function unsupportedMessage(filename: string): string {
-  return `${filename} is not a supported file type: upload a ${Object.keys(KIND_BY_EXTENSION).join(", ")} file`;
+  return `${filename} is not a supported file type: upload a ${uploadFormats.flatMap((f) => f.extensions).join(", ")} file`;
 }
 
 export interface SaveUploadInput {
@@ -89,7 +61,7 @@ export interface SaveUploadInput {
 export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
   const filename = path.basename(input.filename.replaceAll("\\", "/")).trim();
   if (!filename) throw new UploadRejectedError("The upload has no file name; send one in the multipart part's filename");
-  if (!uploadKind(filename)) throw new UploadRejectedError(unsupportedMessage(filename));
+  if (!uploadFormatOf(filename)) throw new UploadRejectedError(unsupportedMessage(filename));
 
   const id = randomUUID();
   const finalPath = uploadPath(ctx.workspaceId, id);
