@@ -4,9 +4,9 @@
  */
 import type { UploadKind } from "@/nodes/contract";
 import type { Runner, TInspectedUpload } from "./contract";
-import postgresDestination from "./destination-postgres";
-import csvSource from "./source-csv";
-import jsonSource from "./source-json";
+import postgresDestination from "./destination.postgres";
+import csvSource from "./source.csv";
+import jsonSource from "./source.json";
 import validate from "./validate";
 
 export interface RunnerRegistry {
