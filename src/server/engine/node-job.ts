@@ -8,10 +8,11 @@ import type { Column, CompileInput } from "@/nodes/contract";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { sql, type Sql } from "@/nodes/sql";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
-import { nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
+import { keptRecordsRelation, nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
 import type { TReingestInstruction } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
 import { createStagingTable, indexLineage, type TStagingRun } from "./staging/stage-file";
+import { createKeptRecordsTable } from "./staging/stage-records";
 import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
 import type { UploadCatalogEntry } from "./uploads-catalog";
@@ -62,6 +63,8 @@ export interface TSourceStaging<TCheckpoint, TResult> {
   load: readonly Column[];
   /** A validate node fused into the source: it owns the quarantined records, and shows progress too. */
   fusedValidate?: PlannedNode;
+  /** The source cannot be read again: lineage reads its raw records from where the run keeps them (staging.keptRecords). Default: false. */
+  keepsRecords?: boolean;
   /** The stored checkpoint, when staging can resume after it; null to start over. */
   resumable: (stored: unknown) => TCheckpoint | null;
   stage: (staging: TStagingRun<TCheckpoint>) => Promise<TResult>;
@@ -80,6 +83,7 @@ export async function stageSource<TCheckpoint extends TStagedCounts, TResult>(jo
   const validate = source.fusedValidate;
   const quarantineNodeId = validate?.id ?? node.id;
   const target = nodeRelation(runId, node.id);
+  const kept = source.keepsRecords ? keptRecordsRelation(runId, node.id) : undefined;
   await withConnection(job.pool, async (client) => {
     const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
     let resumeFrom = source.resumable(stored.rows[0]?.checkpoint);
@@ -92,6 +96,10 @@ export async function stageSource<TCheckpoint extends TStagedCounts, TResult>(jo
       await inTransaction(client, async () => {
         await query(client, sql`DROP TABLE IF EXISTS ${target}`);
         await createStagingTable(client, target, source.load);
+        if (kept) {
+          await query(client, sql`DROP TABLE IF EXISTS ${kept}`);
+          await createKeptRecordsTable(client, kept);
+        }
         await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, quarantineNodeId]);
         await client.query("UPDATE node_runs SET checkpoint = NULL WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
       });
@@ -101,6 +109,7 @@ export async function stageSource<TCheckpoint extends TStagedCounts, TResult>(jo
       target,
       lineagePrefix: `${runId}:${node.id}:`,
       quarantine: { workspaceId: job.workspaceId, runId, nodeId: quarantineNodeId },
+      ...(kept ? { keptRecords: kept } : {}),
       resumeFrom,
       chunkRows: readEnv().SLUICE_CHUNK_ROWS,
       saveCheckpoint: async (c, checkpoint) => {

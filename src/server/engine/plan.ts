@@ -69,3 +69,11 @@ export function runSchemaName(runId: string): string {
 export function nodeRelation(runId: string, nodeId: string): Sql {
   return sql`${ident(runSchemaName(runId), nodeId)}`;
 }
+
+/**
+ * Where a source that cannot be read again keeps its raw records for lineage in a run
+ * (see TSourceStaging.keepsRecords). `#` never occurs in a node id, so it cannot be a node's relation.
+ */
+export function keptRecordsRelation(runId: string, nodeId: string): Sql {
+  return sql`${ident(runSchemaName(runId), `${nodeId}#records`)}`;
+}

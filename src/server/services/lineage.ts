@@ -26,8 +26,10 @@ export interface TLineageSource {
   uploadId: string | null;
   /** CSV and NDJSON: the physical line the record starts on. */
   line?: number;
-  /** JSON array: the element's 0-based position. */
+  /** JSON array: the element's 0-based position; with `page`, the position in that page. */
   index?: number;
+  /** APIs read page by page: the page the record came on. */
+  page?: number;
 }
 
 /** `agg:<run>:<aggregate node>:<md5 of the group key>` (see transform.aggregate). */

@@ -33,7 +33,7 @@ function storable(text: string): string {
 }
 
 /** A field of COPY's text format: backslash, tab, CR and LF escaped. */
-function copyText(text: string): string {
+export function copyText(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 

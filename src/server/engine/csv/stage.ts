@@ -16,7 +16,7 @@ import type { TViolation } from "./quarantine";
 import { CsvScanner } from "./scanner";
 import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
 import { firstInvalidUtf8 } from "../staging/utf8";
-import { requireUtf8Database, stageChunks, withFileWindow, type TStageFileArgs } from "../staging/stage-file";
+import { requireUtf8Database, stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
 
 export { DEFAULT_CHUNK_ROWS } from "../staging/record-stager";
 export { createStagingTable } from "../staging/stage-file";
@@ -87,7 +87,7 @@ export async function stageCsv(args: TStageCsvArgs): Promise<TStageCsvResult> {
   });
 }
 
-class CsvStager extends RecordStager<TCsvCheckpoint> {
+class CsvStager extends RecordStager implements TFileStager<TCsvCheckpoint> {
   private readonly scanner: CsvScanner;
   private readonly latin1: boolean;
   private readonly encoding: BufferEncoding;

@@ -14,7 +14,7 @@ import { MAX_RECORD_BYTES, RecordTooLongError, type FileWindow } from "../csv/fi
 import type { TViolation } from "../csv/quarantine";
 import { fnv1a } from "../staging/fnv1a";
 import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
-import { requireUtf8Database, stageChunks, withFileWindow, type TStageFileArgs } from "../staging/stage-file";
+import { requireUtf8Database, stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
 import { bodyStart } from "./inspect";
 import { filePosition } from "./position";
 import {
@@ -147,7 +147,7 @@ export async function stageJson(args: TStageJsonArgs): Promise<TStageJsonResult>
   });
 }
 
-class JsonStager extends RecordStager<TJsonCheckpoint> {
+class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
   private readonly parser: JsonRecordParser;
   private readonly format: TJsonFormat;
   private readonly names: string[];

@@ -58,8 +58,10 @@ export interface TSourceWhere {
   uploadId: string | null;
   /** CSV and NDJSON: the physical line the record starts on. */
   line?: number;
-  /** JSON array: the element's 0-based position. */
+  /** JSON array: the element's 0-based position; with `page`, the position in that page. */
   index?: number;
+  /** APIs read page by page: the page (as the source numbers them) the record came on. */
+  page?: number;
 }
 
 export interface TSourceRecordFound {

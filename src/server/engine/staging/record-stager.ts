@@ -1,15 +1,15 @@
 /**
  * The per-record bookkeeping every file stager shares: counts, the order-independent
  * checksum of the good records, their lineage ids written as bytes into the binary COPY
- * row, and quarantining the bad ones. A format's stager extends it with its reading;
- * `stageChunks` (./stage-file.ts) drives it chunk by chunk.
+ * row, and quarantining the bad ones. A format's stager extends it with its reading:
+ * `stageChunks` (./stage-file.ts) drives a file stager chunk by chunk, `stageRecords`
+ * (./stage-records.ts) one fed records by a source.
  */
 import { z } from "zod";
 import { CopyBuffer, writeHeader } from "../csv/binary-copy";
-import type { FileWindow } from "../csv/file-reader";
-import { QuarantineBatch, RAW_RECORD_KEY, type TViolation } from "../csv/quarantine";
+import type { Column } from "@/nodes/contract";
+import { QuarantineBatch, RAW_RECORD_KEY, type TQuarantineOwner, type TViolation } from "../csv/quarantine";
 import { FNV_OFFSET_BASIS, FNV_PRIME } from "./fnv1a";
-import type { TStageFileArgs } from "./stage-file";
 
 /** The counts in every staging checkpoint and result. */
 export const ZStagedCounts = z.object({
@@ -33,8 +33,18 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
 
+/** What a {@link RecordStager} takes from its staging run (see TStagingRun in ./stage-file.ts). */
+export interface TRecordStagerArgs {
+  lineagePrefix: string;
+  quarantine: TQuarantineOwner;
+  /** Records per chunk. Default {@link DEFAULT_CHUNK_ROWS}. */
+  chunkRows?: number;
+  /** Columns to load, in staging table order. */
+  load: readonly Column[];
+}
+
 /** The per-record work, kept in one object so the hot loop reads fields, not closures. */
-export abstract class RecordStager<TCheckpoint> {
+export abstract class RecordStager {
   readonly out = new CopyBuffer();
   readonly quarantine: QuarantineBatch;
   protected rowsIn: number;
@@ -51,7 +61,7 @@ export abstract class RecordStager<TCheckpoint> {
   private readonly prefix: Buffer;
   private readonly lineagePrefix: string;
 
-  constructor(args: Pick<TStageFileArgs<TCheckpoint>, "lineagePrefix" | "quarantine" | "chunkRows" | "load">, resume: TStagedCounts | null) {
+  constructor(args: TRecordStagerArgs, resume: TStagedCounts | null) {
     if (args.lineagePrefix.includes("\u0000")) throw new Error("The lineage prefix cannot contain a NUL character");
     this.lineagePrefix = args.lineagePrefix;
     this.prefix = Buffer.from(args.lineagePrefix, "utf8");
@@ -65,12 +75,6 @@ export abstract class RecordStager<TCheckpoint> {
     this.sumHigh = Number.parseInt(checksum.slice(0, 8), 16);
     this.sumLow = Number.parseInt(checksum.slice(8), 16);
   }
-
-  /** Stages the complete records in the window. Returns true when the chunk is full (see {@link chunkFull}). */
-  abstract stageAvailable(window: FileWindow): boolean;
-
-  /** Where the run stands, `byteOffset` being the file offset of the next unread byte. */
-  abstract checkpoint(byteOffset: number): TCheckpoint;
 
   startChunk(): void {
     this.chunkRowsIn = 0;
@@ -137,7 +141,7 @@ export abstract class RecordStager<TCheckpoint> {
     return { rowsIn: this.rowsIn, rowsOut: this.rowsOut, rowsRejected: this.rowsRejected, checksum: this.checksum() };
   }
 
-  private lineageId(ordinal: number, hash: number): string {
+  protected lineageId(ordinal: number, hash: number): string {
     return `${this.lineagePrefix}${ordinal}:${hex8(hash)}`;
   }
 

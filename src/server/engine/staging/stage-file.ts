@@ -20,6 +20,14 @@ import { FileWindow } from "../csv/file-reader";
 import { QUARANTINE_COPY, type TQuarantineOwner } from "../csv/quarantine";
 import type { RecordStager } from "./record-stager";
 
+/** A {@link RecordStager} that reads its records from a file window. */
+export interface TFileStager<TCheckpoint> extends RecordStager {
+  /** Stages the complete records in the window. Returns true when the chunk is full. */
+  stageAvailable(window: FileWindow): boolean;
+  /** Where the run stands, `byteOffset` being the file offset of the next unread byte. */
+  checkpoint(byteOffset: number): TCheckpoint;
+}
+
 /** Where a stager's rows go, and how it commits: what a source's run gives every stager. */
 export interface TStagingRun<TCheckpoint> {
   /** A dedicated connection: the stager runs BEGIN/COMMIT on it, one transaction per chunk. */
@@ -32,6 +40,11 @@ export interface TStagingRun<TCheckpoint> {
    */
   lineagePrefix: string;
   quarantine: TQuarantineOwner;
+  /**
+   * Set when the source asked to keep its raw records (TSourceStaging.keepsRecords): the
+   * table for them, created like the staging table (see createKeptRecordsTable in ./stage-records.ts).
+   */
+  keptRecords?: Sql;
   /** The last saved checkpoint, to resume after it; null to start from the beginning. */
   resumeFrom: TCheckpoint | null;
   /** Called inside each chunk's transaction, before COMMIT. */
@@ -105,7 +118,7 @@ export async function withFileWindow<T>(
 export async function stageChunks<TCheckpoint>(
   args: TStageFileArgs<TCheckpoint>,
   window: FileWindow,
-  stager: RecordStager<TCheckpoint>,
+  stager: TFileStager<TCheckpoint>,
 ): Promise<void> {
   const { client, signal } = args;
   const copyStatement = render(
@@ -156,7 +169,7 @@ export async function stageChunks<TCheckpoint>(
  * 'error' without destroying the stream, at any moment: the listener is attached from
  * the start, and every step checks for it.
  */
-class CopyIn {
+export class CopyIn {
   private error: Error | null = null;
   private readonly done: Promise<void>;
 
