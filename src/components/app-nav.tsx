@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { UserMenu } from "./user-menu";
-import { DashboardIcon, LogoIcon, PipelineIcon, QuarantineIcon, RunIcon, SettingsIcon } from "./icons";
+import { AlertIcon, DashboardIcon, LogoIcon, PipelineIcon, QuarantineIcon, RunIcon, SettingsIcon } from "./icons";
 
 const SECTIONS = [
   { href: "/pipelines", label: "Pipelines", Icon: PipelineIcon },
   { href: "/runs", label: "Runs", Icon: RunIcon },
   { href: "/quarantine", label: "Quarantine", Icon: QuarantineIcon },
   { href: "/dashboards", label: "Dashboards", Icon: DashboardIcon },
+  { href: "/alerts", label: "Alerts", Icon: AlertIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ] as const;
 

@@ -3,6 +3,7 @@ import { PageBody, PageHeader } from "@/components/page-header";
 import { currentCaller } from "@/server/auth/next";
 import { ApiTokens } from "./api-tokens";
 import { AuditLog } from "./audit-log";
+import { Connections } from "./connections";
 import { Members } from "./members";
 import { RetentionSetting } from "./retention";
 
@@ -13,7 +14,7 @@ export default async function SettingsPage() {
   if (caller?.role !== "owner") {
     return (
       <PageBody>
-        <PageHeader title="Settings" description="Members, API tokens, data retention and the audit log of this workspace." />
+        <PageHeader title="Settings" description="Members, API tokens, connections, data retention and the audit log of this workspace." />
         <p className="max-w-3xl rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">
           You are {caller?.role ? `a ${caller.role}` : "not a member"} in this workspace. Only owners manage members, API tokens and settings: ask one of
           them for what you need.
@@ -52,6 +53,18 @@ export default async function SettingsPage() {
           </p>
         </div>
         <ApiTokens />
+      </section>
+      <section aria-labelledby="connections-heading" className="mt-10 space-y-4">
+        <div>
+          <h2 id="connections-heading" className="text-lg font-semibold text-slate-900">
+            Connections
+          </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            The servers Sluice reaches with this workspace&apos;s credentials: the SMTP server email alerts and invitations go through. Passwords are
+            stored sealed and never shown again; Test connects and signs in as a send would.
+          </p>
+        </div>
+        <Connections />
       </section>
       <section aria-labelledby="retention-heading" className="mt-10 space-y-4">
         <div>

@@ -237,7 +237,7 @@ describe("REST endpoints", () => {
 
 describe("pages anyone may open", () => {
   it("are only the listed ones", () => {
-    const pages = ["/sign-in", "/setup", "/reset-password", "/invite", "/share", "/pipelines", "/dashboards", "/runs", "/quarantine", "/settings", "/lineage"];
+    const pages = ["/sign-in", "/setup", "/reset-password", "/invite", "/share", "/pipelines", "/dashboards", "/runs", "/quarantine", "/settings", "/lineage", "/alerts"];
     expect(pages.filter(isPublicPage)).toEqual(["/sign-in", "/setup", "/reset-password", "/invite", "/share"]);
     expect(isPublicPage("/share/anything")).toBe(true);
     expect(isPublicPage("/shares")).toBe(false);
