@@ -1,9 +1,11 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import { useId, useRef, useState, type ReactNode } from "react";
 import { registry } from "@/nodes/registry";
+import { useTRPC } from "@/trpc/react";
 import { fromPipelineGraph, toPipelineGraph } from "./graph";
 import { ShortcutList } from "./help-popover";
 import { downloadPipeline, parseImportedPipeline } from "./import-export";
@@ -190,6 +192,7 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl, trigger
           </svg>
           Triggers
         </button>
+        <AlertRulesLink />
         {readOnly ? null : (
           <>
             <Divider />
@@ -229,5 +232,22 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl, trigger
       </Popover>
       {importErrors ? <ImportErrors errors={importErrors} onClose={() => setImportErrors(null)} /> : null}
     </header>
+  );
+}
+
+/** How many rules watch this pipeline (its own and the workspace-wide ones), linking to them on the Alerts page. */
+function AlertRulesLink() {
+  const trpc = useTRPC();
+  const pipelineId = useEditor((s) => s.pipelineId);
+  const rules = useQuery(trpc.alerts.rules.queryOptions({ pipelineId }));
+  const count = rules.data?.length;
+  return (
+    <Link
+      href={`/alerts?pipeline=${pipelineId}`}
+      title="The alert rules that watch this pipeline"
+      className="flex h-8 items-center rounded-md px-2.5 text-sm font-medium whitespace-nowrap text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+    >
+      {count === undefined ? "Alert rules" : `${count} alert rule${count === 1 ? "" : "s"}`}
+    </Link>
   );
 }
