@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { APP_ORIGIN } from "./accounts";
 
@@ -66,6 +68,8 @@ async function editorPage(owner: Page, browser: Browser): Promise<Page> {
 }
 
 test("an editor shares a dashboard; an anonymous browser sees its numbers and no controls, then that the link was revoked", async ({ page, browser }) => {
+  // Two real runs, an invitation and three browsers: more than the default minute on a busy machine.
+  test.slow();
   const pipeline = await pipelineWithTwoRuns(page.request);
   const editor = await editorPage(page, browser);
 
@@ -111,4 +115,72 @@ test("an editor shares a dashboard; an anonymous browser sees its numbers and no
   await expect(shared.getByText(pipeline.name)).toHaveCount(0);
   await anonymous.close();
   await editor.context().close();
+});
+
+/** A site of its own (a loopback port: another origin) whose page shows `page.html`: where a link gets embedded. */
+async function site(): Promise<{ origin: string; server: Server; page: { html: string } }> {
+  const page = { html: "" };
+  const server = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><title>Wiki</title>${page.html}`));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, page };
+}
+
+test("the control room shared live without links into the app, and embeddable on the listed site only", async ({ page, browser }) => {
+  test.slow();
+  const pipeline = await pipelineWithTwoRuns(page.request);
+  const allowedSite = await site();
+  const otherSite = await site();
+
+  await page.goto("/dashboards");
+  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByLabel("Embed on these sites (optional)").fill(`${allowedSite.origin}/`);
+  await page.getByRole("button", { name: "Create link" }).click();
+  const url = await page.getByLabel("Share link").inputValue();
+  expect(url).toMatch(/\/share\/[A-Za-z0-9_-]{43}$/);
+  const snippet = await page.getByLabel("Embed snippet").inputValue();
+  expect(snippet).toBe(`<iframe src="${url}" title="Sluice control room" width="100%" height="720" style="border:0" loading="lazy" referrerpolicy="no-referrer" allow="fullscreen"></iframe>`);
+  await expect(page.getByRole("row").filter({ hasText: allowedSite.origin })).toContainText("active");
+
+  const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const shared = await anonymous.newPage();
+  const requests: string[] = [];
+  shared.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  await shared.goto(url);
+  await expect(shared.getByRole("heading", { level: 1, name: /^Control room · / })).toBeVisible();
+  const tile = shared.getByRole("article", { name: new RegExp(`^${pipeline.name}: Healthy`) });
+  await expect(tile).toContainText("Success, 7 days100%2 runs");
+  await expect(tile).toContainText("Open quarantine8");
+  await expect(shared.getByRole("navigation")).toHaveCount(0);
+  await expect(shared.locator("a[href]")).toHaveCount(0);
+  await expect(shared.getByRole("button", { name: /share|run|revoke|edit|save|delete|create|fix|re-ingest/i })).toHaveCount(0);
+
+  // Live: a pipeline created meanwhile appears without a reload.
+  const later = `Later pipeline ${randomBytes(3).toString("hex")}`;
+  await trpc(page.request, "pipelines.create", { name: later, graph: { format: 1, name: later, nodes: [], edges: [] } });
+  await expect(shared.getByRole("article", { name: new RegExp(`^${later}: Healthy`) })).toBeVisible();
+  expect(requests.filter((p) => p.startsWith("/api/"))).toEqual([]);
+  expect(await shared.content()).not.toContain(pipeline.id);
+
+  // The listed site's page shows the link in a frame; any other site's is refused by the browser.
+  allowedSite.page.html = snippet;
+  otherSite.page.html = snippet;
+  const embedder = await anonymous.newPage();
+  const framed = embedder.waitForResponse((response) => response.url() === url);
+  await embedder.goto(`${allowedSite.origin}/`);
+  const framedHeaders = (await framed).headers();
+  expect(framedHeaders["content-security-policy"]).toContain(`frame-ancestors ${allowedSite.origin};`);
+  expect(framedHeaders["x-frame-options"]).toBeUndefined();
+  await expect(embedder.frameLocator("iframe").getByRole("heading", { level: 1, name: /^Control room · / })).toBeVisible();
+
+  const refused = embedder.waitForResponse((response) => response.url() === url);
+  await embedder.goto(`${otherSite.origin}/`);
+  expect((await refused).headers()["content-security-policy"]).toContain(`frame-ancestors ${allowedSite.origin};`);
+  await expect.poll(() => embedder.frames().find((frame) => frame !== embedder.mainFrame())?.url()).toBe("chrome-error://chromewebdata/");
+
+  await page.getByRole("row").filter({ hasText: allowedSite.origin }).getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("row").filter({ hasText: allowedSite.origin })).toContainText("revoked");
+  await expect(shared.getByRole("heading", { level: 1, name: "This link was revoked" })).toBeVisible();
+  await anonymous.close();
+  allowedSite.server.close();
+  otherSite.server.close();
 });

@@ -19,6 +19,7 @@ import { rotateSecretKey } from "./secrets";
 import { bootstrapOwnerFromEnv, createPasswordResetLink } from "./auth/accounts";
 import { frontDoor, frontDoorConfig } from "./http/front-door";
 import { closeDatabaseClients, getPrisma } from "./db/client";
+import { sharePageEmbedOrigins } from "./services/shares";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const command = process.argv[2] ?? "start";
@@ -165,7 +166,7 @@ async function main() {
   const handle = app.getRequestHandler();
   let ready = false;
   const server = createServer(
-    frontDoor(frontDoorConfig(env, { dev }), (request, response) => {
+    frontDoor({ ...frontDoorConfig(env, { dev }), embedOriginsFor: (requestPath) => sharePageEmbedOrigins(getPrisma, requestPath) }, (request, response) => {
       if (!ready) {
         response.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Sluice is starting…");
         return;

@@ -12,7 +12,9 @@ import { createMember, sessionCookieFor, type TTestMember } from "@/server/testi
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import { serveRoute } from "@/server/testing/route-server";
 import { multipartHeaders, multipartStream, csvChunks } from "@/server/rest/testing";
-import type { TFrontDoorConfig } from "@/server/http/front-door";
+import { frontDoorConfig, type TFrontDoorConfig } from "@/server/http/front-door";
+import { readEnv } from "@/server/env";
+import { createControlRoomShare, createShare, revokeShare, sharePageEmbedOrigins } from "@/server/services/shares";
 
 /**
  * The front door main.ts puts before Next.js, in front of the real route handlers: requests for
@@ -26,6 +28,7 @@ let owner: TTestMember;
 let cookie: string;
 let app: Awaited<ReturnType<typeof serveRoute>>;
 let port: number;
+let workspaceId: string;
 
 /** Every route handler the browser calls, behind one door as in production. */
 function routes(request: Request): Promise<Response> {
@@ -35,6 +38,7 @@ function routes(request: Request): Promise<Response> {
   if (pathname === "/api/uploads") return uploadPost(request);
   if (pathname.startsWith("/api/v1/")) return restPost(request);
   if (pathname === "/echo") return Promise.resolve(Response.json(Object.fromEntries(request.headers)));
+  if (pathname.startsWith("/share/") || pathname === "/dashboards") return Promise.resolve(new Response("<!doctype html><title>a page</title>", { headers: { "content-type": "text/html" } }));
   return Promise.resolve(new Response("not here", { status: 404 }));
 }
 
@@ -42,14 +46,14 @@ function routes(request: Request): Promise<Response> {
 function send(
   url: string,
   opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<{ status: number; text: string; json: () => unknown }> {
+): Promise<{ status: number; text: string; json: () => unknown; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: opts.method ?? "GET", headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) as unknown });
+        resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) as unknown, headers: res.headers });
       });
     });
     req.on("error", reject);
@@ -74,6 +78,7 @@ beforeAll(async () => {
   prisma = getPrisma();
   const workspace = await prisma.workspace.create({ data: { name: "Doors" } });
   owner = await createMember(prisma, workspace.id, "owner", "door owner");
+  workspaceId = workspace.id;
   cookie = await sessionCookieFor(owner);
   app = await serveRoute(routes);
   port = Number(new URL(app.url).port);
@@ -194,6 +199,34 @@ describe("forwarded headers", () => {
       expect((await send(`${proxied.url}/echo`, { headers: { host: "127.0.0.1", "x-forwarded-host": "attacker.example" } })).status).toBe(421);
     } finally {
       await proxied.close();
+    }
+  });
+});
+
+describe("framing", () => {
+  it("lets only the origins a share link lists frame its page; nothing else is framed by anyone", async () => {
+    const framing = await serveRoute(routes, { ...frontDoorConfig(readEnv()), embedOriginsFor: (path) => sharePageEmbedOrigins(getPrisma, path) });
+    try {
+      const ctx = { prisma, pool: db.pool, workspaceId, actor: "door owner" };
+      const embeddable = await createControlRoomShare(ctx, { embedOrigins: ["https://wiki.example.com", "http://localhost:8080"] });
+      const plain = await createShare(ctx, (await prisma.pipeline.create({ data: { workspaceId, name: "framed?" } })).id, {});
+      const headersOf = async (path: string) => (await send(`${framing.url}${path}`)).headers;
+      const pathOf = (url: string) => new URL(url).pathname;
+
+      const allowed = await headersOf(pathOf(embeddable.url));
+      expect(allowed["content-security-policy"]).toContain("frame-ancestors https://wiki.example.com http://localhost:8080;");
+      expect(allowed["x-frame-options"]).toBeUndefined();
+      expect((await headersOf(`${pathOf(embeddable.url)}?_rsc=abc`))["content-security-policy"]).toContain("frame-ancestors https://wiki.example.com http://localhost:8080;");
+
+      for (const path of [pathOf(plain.url), `/share/${"A".repeat(43)}`, "/dashboards", "/api/v1/openapi.json"]) {
+        const refused = await headersOf(path);
+        expect(refused["content-security-policy"], path).toContain("frame-ancestors 'none'");
+        expect(refused["x-frame-options"], path).toBe("DENY");
+      }
+      await revokeShare(ctx, embeddable.id);
+      expect((await headersOf(pathOf(embeddable.url)))["content-security-policy"]).toContain("frame-ancestors 'none'");
+    } finally {
+      await framing.close();
     }
   });
 });

@@ -66,6 +66,7 @@ let ids: {
   invitation: string;
   token: string;
   share: string;
+  controlRoomShare: string;
 };
 
 /** Calls a procedure by its dotted path, the way the HTTP adapter would, with `input`. */
@@ -97,6 +98,7 @@ beforeAll(async () => {
   const invitation = await prisma.invitation.create({ data: { workspaceId: home, role: "editor", tokenHash: "home-invitation-hash", createdBy: "home owner", expiresAt: new Date(Date.now() + 86_400_000) } });
   const token = await createApiToken({ prisma, workspaceId: home, userId: members.viewer!.id, role: "viewer" }, { name: "home token" });
   const share = await prisma.dashboardShare.create({ data: { workspaceId: home, pipelineId: pipeline.id, tokenHash: "home-share-hash", createdBy: "home editor" } });
+  const controlRoomShare = await prisma.dashboardShare.create({ data: { workspaceId: home, pipelineId: null, tokenHash: "home-control-room-hash", createdBy: "home editor" } });
   ids = {
     pipeline: pipeline.id,
     run: run.id,
@@ -109,6 +111,7 @@ beforeAll(async () => {
     invitation: invitation.id,
     token: token.id,
     share: share.id,
+    controlRoomShare: controlRoomShare.id,
   };
 });
 
@@ -159,14 +162,14 @@ describe("tRPC procedures", () => {
   });
 
   it("give a member of another workspace nothing of this one's, whatever procedure they call with its ids", async () => {
-    const homeThings = [ids.pipeline, ids.run, ids.channel, ids.rule, ids.connection, ids.lineage, ids.member, ids.invitation, ids.token, "home pipeline", "home channel", "home smtp", "home token"];
+    const homeThings = [ids.pipeline, ids.run, ids.channel, ids.rule, ids.connection, ids.lineage, ids.member, ids.invitation, ids.token, ids.share, ids.controlRoomShare, "home pipeline", "home channel", "home smtp", "home token"];
     const leaks: string[] = [];
     for (const [name, p] of procedures) {
       if (declared(p) === "public") continue;
       const inputs = [
         { id: ids.pipeline, pipelineId: ids.pipeline },
         { id: ids.run, runId: ids.run, pipelineId: ids.pipeline },
-        ...[ids.channel, ids.rule, ids.connection, ids.invitation, ids.token].map((id) => ({ id })),
+        ...[ids.channel, ids.rule, ids.connection, ids.invitation, ids.token, ids.share, ids.controlRoomShare].map((id) => ({ id })),
         { userId: ids.member },
         { id: ids.quarantined, ids: [ids.quarantined], recordIds: [ids.quarantined], lineageId: ids.lineage },
       ];
@@ -248,7 +251,7 @@ describe("pages anyone may open", () => {
     const secret = made.url.split("/share/")[1]!;
     expect((await viewShare({ prisma, pool: getPool() }, secret)).state).toBe("active");
     const hash = (await prisma.dashboardShare.findUniqueOrThrow({ where: { id: made.id } })).tokenHash;
-    for (const attempt of [made.id, ids.share, ids.pipeline, hash, "home-share-hash", "A".repeat(43), `${secret}x`, secret.slice(1)])
+    for (const attempt of [made.id, ids.share, ids.controlRoomShare, ids.pipeline, hash, "home-share-hash", "home-control-room-hash", "A".repeat(43), `${secret}x`, secret.slice(1)])
       expect((await viewShare({ prisma, pool: getPool() }, attempt)).state, attempt).toBe("unknown");
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, REQUEST_PATH_HEADER } from "../auth/client-address";
 import { bodyLimitFor, declaredTooLarge, tooLarge } from "./body-limit";
-import { applySecurityHeaders } from "./security-headers";
+import { applyEmbeddableHeaders, applySecurityHeaders } from "./security-headers";
 
 /**
  * The checks every HTTP request passes before Next.js sees it (main.ts puts this in front of
@@ -14,7 +14,8 @@ import { applySecurityHeaders } from "./security-headers";
  *   a proxy in front is trusted to set them; untrusted, they are removed.
  * - Size: a body whose Content-Length is over the path's limit is refused before it is read.
  * - Addresses with NUL or non-UTF-8 escapes are refused before any route decodes them.
- * - Every answer, refusals included, carries the security headers (security-headers.ts).
+ * - Every answer, refusals included, carries the security headers (security-headers.ts); a page
+ *   that may be embedded (`embedOriginsFor`) names the origins that may frame it.
  */
 
 export interface TFrontDoorConfig {
@@ -24,6 +25,11 @@ export interface TFrontDoorConfig {
   trustProxy: boolean;
   /** The Next.js dev server, whose hot reload needs a looser script policy. */
   dev?: boolean | undefined;
+  /**
+   * For a path that some sites may frame (a share link's page): the origins that may. Null for
+   * every other path, which no site may frame. A lookup that fails frames nothing.
+   */
+  embedOriginsFor?: ((path: string) => Promise<readonly string[]> | null) | undefined;
 }
 
 export interface TRefusal {
@@ -186,7 +192,18 @@ export function frontDoor(config: TFrontDoorConfig, next: (request: IncomingMess
       return;
     }
     normalizeForwardedHeaders(request, config);
-    next(request, response);
+    const embedOrigins = config.embedOriginsFor?.(request.url ?? "/");
+    if (!embedOrigins) {
+      next(request, response);
+      return;
+    }
+    embedOrigins.then(
+      (origins) => {
+        applyEmbeddableHeaders(response, origins, { dev: config.dev === true });
+        next(request, response);
+      },
+      () => next(request, response),
+    );
   };
 }
 

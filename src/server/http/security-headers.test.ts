@@ -15,6 +15,13 @@ describe("the security headers", () => {
     expect(contentSecurityPolicy({ dev: true })).toContain("script-src 'self' 'unsafe-inline' 'unsafe-eval';");
   });
 
+  it("let a page be framed only by the origins given, and by none without them", () => {
+    expect(contentSecurityPolicy({ dev: false, frameAncestors: ["https://wiki.example.com", "http://localhost:8080"] })).toContain(
+      "frame-ancestors https://wiki.example.com http://localhost:8080;",
+    );
+    expect(contentSecurityPolicy({ dev: false, frameAncestors: [] })).toContain("frame-ancestors 'none';");
+  });
+
   it("forbid framing, sniffing, full referrers and device access", () => {
     expect(securityHeaders({ dev: false })).toMatchObject({
       "x-frame-options": "DENY",

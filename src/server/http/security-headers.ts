@@ -8,12 +8,14 @@ import type { ServerResponse } from "node:http";
  *   Next.js inlines its bootstrap scripts and React Flow positions nodes with inline styles,
  *   hence 'unsafe-inline'; the dev server's hot reload evaluates code, hence 'unsafe-eval'
  *   in development only.
- * - frame-ancestors / X-Frame-Options: no other site can frame Sluice to trick clicks.
+ * - frame-ancestors / X-Frame-Options: no other site can frame Sluice to trick clicks. The one
+ *   exception is a share link whose sharer listed origins to embed it on (embeddableHeaders).
  * - nosniff: a downloaded CSV or JSON is never run as a script or page.
  * - Referrer-Policy: run and pipeline ids in URLs do not leak to other sites.
  * - Permissions-Policy: Sluice needs no camera, microphone, location or payment.
  */
-export function contentSecurityPolicy(options: { dev: boolean }): string {
+export function contentSecurityPolicy(options: { dev: boolean; frameAncestors?: readonly string[] }): string {
+  const ancestors = options.frameAncestors?.length ? options.frameAncestors.join(" ") : "'none'";
   return [
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${options.dev ? " 'unsafe-eval'" : ""}`,
@@ -21,7 +23,7 @@ export function contentSecurityPolicy(options: { dev: boolean }): string {
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${ancestors}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -40,6 +42,17 @@ export function securityHeaders(options: { dev: boolean }): Record<string, strin
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy": PERMISSIONS_POLICY,
   };
+}
+
+/**
+ * A page that the listed origins (already normalised `scheme://host[:port]`, see ZEmbedOrigin)
+ * may frame: frame-ancestors names them, and X-Frame-Options, which can only say DENY or
+ * SAMEORIGIN, is left out (browsers that know frame-ancestors ignore it anyway).
+ */
+export function applyEmbeddableHeaders(response: ServerResponse, frameAncestors: readonly string[], options: { dev: boolean }): void {
+  if (frameAncestors.length === 0) return;
+  response.setHeader("content-security-policy", contentSecurityPolicy({ ...options, frameAncestors }));
+  response.removeHeader("x-frame-options");
 }
 
 /** Set before the app writes anything: a route that sets one of these itself still wins. */

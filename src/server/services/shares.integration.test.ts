@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineEnvironment } from "../engine/testing/engine-harness";
 import { recordRunStats } from "../engine/run-stats";
-import { createShare, listShares, revokeShare, viewShare } from "./shares";
+import { createControlRoomShare, createShare, listControlRoomShares, listShares, revokeShare, sharePageEmbedOrigins, viewShare } from "./shares";
 
 let env: Awaited<ReturnType<typeof createEngineEnvironment>>;
 let shared: string;
@@ -43,7 +43,7 @@ describe("share links", () => {
   it("show that pipeline's dashboard only, without record values unless samples were included, and note the view", async () => {
     const share = await createShare(env.ctx, shared, {});
     const view = await viewShare(env.ctx, secretOf(share.url));
-    if (view.state !== "active") throw new Error(view.state);
+    if (view.state !== "active" || view.kind !== "pipeline") throw new Error(view.state);
     expect(view.dashboard.pipeline.name).toBe("Shared pipeline");
     expect(view.dashboard.runsInRange).toBe(1);
     expect(view.dashboard.backlog.open).toBe(1);
@@ -55,7 +55,7 @@ describe("share links", () => {
 
     const withSamples = await createShare(env.ctx, shared, { includeSamples: true });
     const sampled = await viewShare(env.ctx, secretOf(withSamples.url));
-    if (sampled.state !== "active") throw new Error(sampled.state);
+    if (sampled.state !== "active" || sampled.kind !== "pipeline") throw new Error(sampled.state);
     expect(sampled.samples?.map((s) => s.record)).toEqual([{ station: "secret value of Shared pipeline" }]);
   });
 
@@ -81,5 +81,79 @@ describe("share links", () => {
     const share = await createShare(env.ctx, shared, {});
     await expect(revokeShare(outsider, share.id)).rejects.toThrow(/does not exist/);
     expect((await viewShare(env.ctx, secretOf(share.url))).state).toBe("active");
+  });
+});
+
+describe("control room links", () => {
+  it("show every pipeline's health and counts, but no ids, run errors or record values, and nothing of another workspace", async () => {
+    const { prisma, workspaceId } = env.ctx;
+    const failing = await env.pipeline({ nodes: [], edges: [] }, "Failing pipeline");
+    const version = await prisma.pipelineVersion.findFirstOrThrow({ where: { pipelineId: failing.id } });
+    const run = await prisma.run.create({
+      data: { workspaceId, pipelineId: failing.id, versionId: version.id, status: "failed", error: "invalid input syntax for type integer: \"secret value 42\"", startedAt: new Date(Date.now() - 3000), finishedAt: new Date() },
+    });
+    const client = await env.db.pool.connect();
+    await recordRunStats(client, run.id).finally(() => client.release());
+    const other = await prisma.workspace.create({ data: { name: "Other workspace" } });
+    await prisma.pipeline.create({ data: { workspaceId: other.id, name: "Other workspace's pipeline" } });
+
+    const share = await createControlRoomShare(env.ctx, {});
+    expect(share).toMatchObject({ dashboard: "control-room", pipelineId: null, includeSamples: false, embedOrigins: [] });
+    const view = await viewShare(env.ctx, secretOf(share.url));
+    if (view.state !== "active" || view.kind !== "control-room") throw new Error(view.state);
+    expect(view.pipelines.map((p) => p.name)).toEqual(["Failing pipeline", "Neighbour pipeline", "Shared pipeline"]);
+    expect(view.pipelines[0]).toMatchObject({ health: "failing", reason: "The last run failed", lastRun: { status: "failed" }, runs7d: 1, successRate7d: 0 });
+    expect(view.pipelines.find((p) => p.name === "Shared pipeline")).toMatchObject({ health: "healthy", openQuarantine: 1, successRate7d: 100 });
+    const text = JSON.stringify(view);
+    for (const hidden of [failing.id, shared, neighbour, run.id, "secret value", "Other workspace"]) expect(text, hidden).not.toContain(hidden);
+    // The same link opens no pipeline's dashboard, whatever range is asked for.
+    expect("dashboard" in view).toBe(false);
+  });
+
+  it("are listed apart from the pipelines' links and revoked like them", async () => {
+    const share = await createControlRoomShare(env.ctx, { expiresAt: new Date(Date.now() + 86_400_000) });
+    expect((await listControlRoomShares(env.ctx)).map((s) => s.id)).toContain(share.id);
+    expect((await listShares(env.ctx, shared)).map((s) => s.id)).not.toContain(share.id);
+    await viewShare(env.ctx, secretOf(share.url));
+    expect((await listControlRoomShares(env.ctx)).find((s) => s.id === share.id)).toMatchObject({ createdBy: "test", lastViewedAt: expect.any(Date), state: "active" });
+    await revokeShare(env.ctx, share.id);
+    expect((await viewShare(env.ctx, secretOf(share.url))).state).toBe("revoked");
+    const other = await env.ctx.prisma.workspace.create({ data: { name: "Elsewhere too" } });
+    expect(await listControlRoomShares({ ...env.ctx, workspaceId: other.id })).toEqual([]);
+  });
+});
+
+describe("embedding a link", () => {
+  const frameable = (secret: string) => sharePageEmbedOrigins(() => env.ctx.prisma, `/share/${secret}`);
+
+  it("is allowed on the listed origins only, normalised, and on none by default or once the link is off", async () => {
+    const share = await createControlRoomShare(env.ctx, { embedOrigins: ["https://Wiki.Example.com/", "http://localhost:8080", "https://wiki.example.com"] });
+    expect(share.embedOrigins).toEqual(["https://wiki.example.com", "http://localhost:8080"]);
+    expect(await frameable(secretOf(share.url))).toEqual(["https://wiki.example.com", "http://localhost:8080"]);
+    expect(await sharePageEmbedOrigins(() => env.ctx.prisma, `/share/${secretOf(share.url)}?_rsc=1`)).toEqual(["https://wiki.example.com", "http://localhost:8080"]);
+    expect(await frameable(secretOf((await createShare(env.ctx, shared, {})).url))).toEqual([]);
+    await revokeShare(env.ctx, share.id);
+    expect(await frameable(secretOf(share.url))).toEqual([]);
+    expect(await frameable("A".repeat(43))).toEqual([]);
+    for (const path of ["/dashboards", "/share", `/share/${secretOf(share.url)}/x`, "/api/v1/shares"]) expect(sharePageEmbedOrigins(() => env.ctx.prisma, path), path).toBeNull();
+  });
+
+  it("refuses anything that is not a plain http(s) origin, so nothing else reaches the header", async () => {
+    for (const origin of [
+      "*",
+      "'none'",
+      "https://*.example.com",
+      "wiki.example.com",
+      "https://wiki.example.com/page",
+      "https://wiki.example.com?x=1",
+      "https://user:pw@wiki.example.com",
+      "javascript:alert(1)",
+      "data:text/html,x",
+      "https://wiki.example.com; script-src *",
+      "https://wiki.example.com https://evil.example",
+    ]) {
+      await expect(createControlRoomShare(env.ctx, { embedOrigins: [origin] }), origin).rejects.toThrow(/not an origin/);
+    }
+    await expect(createControlRoomShare(env.ctx, { embedOrigins: Array.from({ length: 11 }, (_, i) => `https://site${i}.example`) })).rejects.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { CONTROL_ROOM_REFRESH_MS, ControlRoomWall } from "@/components/dashboards/control-room";
 import { PipelineDashboard } from "@/components/dashboards/pipeline-dashboard";
 import { RefreshEvery } from "@/components/dashboards/refresh-every";
 import { ShareSamples } from "@/components/dashboards/share-samples";
@@ -18,7 +19,13 @@ const UNAVAILABLE = {
   unknown: { title: "This link is not valid", text: "Check that the whole link was copied; otherwise ask whoever shared it for a new one." },
 } as const;
 
-/** A shared pipeline dashboard: no account, no navigation, no controls; it refreshes itself. */
+const BRAND = (
+  <span className="flex items-center gap-1.5 text-sm font-semibold text-sky-700 dark:text-sky-400">
+    <LogoIcon className="size-4" /> Sluice
+  </span>
+);
+
+/** A shared pipeline dashboard or control room: no account, no navigation, no controls; it refreshes itself. */
 export default async function SharedDashboardPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const view = await viewShare({ prisma: getPrisma(), pool: getPool() }, token);
@@ -34,7 +41,25 @@ export default async function SharedDashboardPage({ params }: { params: Promise<
       </DashboardSurface>
     );
   }
-  const { dashboard, samples, expiresAt } = view;
+  const until = view.expiresAt ? ` The link works until ${formatDateTime(view.expiresAt)}.` : "";
+  if (view.kind === "control-room") {
+    return (
+      <DashboardSurface>
+        <DashboardHeader
+          title={`Control room · ${view.workspace}`}
+          description={<>A read-only overview shared from Sluice: every pipeline&apos;s health, worst first, refreshed every few seconds.{until}</>}
+          actions={BRAND}
+        />
+        {view.pipelines.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-300">This workspace has no pipelines yet.</p>
+        ) : (
+          <ControlRoomWall pipelines={view.pipelines} status={`Live · updated ${view.updatedAt.toLocaleTimeString("en-GB", { timeZone: "UTC" })} UTC`} links={false} />
+        )}
+        <RefreshEvery ms={CONTROL_ROOM_REFRESH_MS} />
+      </DashboardSurface>
+    );
+  }
+  const { dashboard, samples } = view;
   return (
     <DashboardSurface>
       <DashboardHeader
@@ -42,14 +67,10 @@ export default async function SharedDashboardPage({ params }: { params: Promise<
         description={
           <>
             A read-only dashboard shared from Sluice: the last 30 days of runs, refreshed every 30 seconds.
-            {expiresAt ? ` The link works until ${formatDateTime(expiresAt)}.` : ""}
+            {until}
           </>
         }
-        actions={
-          <span className="flex items-center gap-1.5 text-sm font-semibold text-sky-700 dark:text-sky-400">
-            <LogoIcon className="size-4" /> Sluice
-          </span>
-        }
+        actions={BRAND}
       />
       <PipelineDashboard data={dashboard} links={false} />
       {samples ? <ShareSamples samples={samples} /> : null}

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { createShare, listShares, revokeShare, ZShareInput } from "../../services/shares";
+import { createControlRoomShare, createShare, listControlRoomShares, listShares, revokeShare, ZControlRoomShareInput, ZShareInput } from "../../services/shares";
 import { createTRPCRouter, editorProcedure } from "../trpc";
 import { mapServiceErrors } from "./pipelines";
 
@@ -11,5 +11,8 @@ export const sharesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => mapServiceErrors(() => createShare(ctx, input.pipelineId, input))),
   /** The pipeline's links with who made them, when, and when each was last opened. */
   list: editorProcedure.input(z.object({ pipelineId: z.uuid() })).query(({ ctx, input }) => mapServiceErrors(() => listShares(ctx, input.pipelineId))),
+  /** A new read-only link to the control room (every pipeline's health); the link is in this answer only. */
+  createForControlRoom: editorProcedure.input(ZControlRoomShareInput).mutation(({ ctx, input }) => mapServiceErrors(() => createControlRoomShare(ctx, input))),
+  listForControlRoom: editorProcedure.query(({ ctx }) => listControlRoomShares(ctx)),
   revoke: editorProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => mapServiceErrors(() => revokeShare(ctx, input.id))),
 });

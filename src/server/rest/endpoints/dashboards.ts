@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { controlRoom, MAX_CHARTED_RUNS, pipelineDashboard, ZDashboardRange, ZPipelineDashboard, ZPipelineHealth } from "../../services/dashboards";
-import { createShare, listShares, revokeShare, ZShare, ZShareInput } from "../../services/shares";
+import { createControlRoomShare, createShare, listControlRoomShares, listShares, MAX_EMBED_ORIGINS, revokeShare, ZControlRoomShareInput, ZShare, ZShareInput } from "../../services/shares";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 
 const tags = ["Dashboards"];
+const ZCreatedShare = ZShare.extend({ url: z.url().describe("The link, with its secret") });
+const EMBEDDING =
+  `\`embedOrigins\` (at most ${MAX_EMBED_ORIGINS}, such as \`https://wiki.example.com\`) lists the sites whose pages may show the link in an iframe; ` +
+  "the page's Content-Security-Policy `frame-ancestors` allows exactly those, and no site may frame it when the list is empty (the default).";
 
 export const pipelineDashboardEndpoint = defineEndpoint({
   method: "GET",
@@ -41,13 +45,14 @@ export const createShareEndpoint = defineEndpoint({
   summary: "Create a read-only link to a pipeline's dashboard",
   description:
     "Anyone with the link sees the dashboard (counts, rates, rule names; record values only with `includeSamples`) and nothing else of the workspace. " +
-    "The link holds a 256-bit secret that is returned here only; Sluice keeps its SHA-256. Revoke it with DELETE /shares/:id.",
+    "The link holds a 256-bit secret that is returned here only; Sluice keeps its SHA-256. Revoke it with DELETE /shares/:id. " +
+    EMBEDDING,
   tags,
   role: "editor",
   resource: "Pipeline",
   params: ZUuidParams,
   body: { kind: "json", schema: ZShareInput },
-  responses: { 201: { description: "Created", schema: ZShare.extend({ url: z.url().describe("The link, with its secret") }) } },
+  responses: { 201: { description: "Created", schema: ZCreatedShare } },
   handler: async ({ ctx, params, body }) => reply(201, await createShare(ctx, params.id, body)),
 });
 
@@ -62,6 +67,32 @@ export const listSharesEndpoint = defineEndpoint({
   params: ZUuidParams,
   responses: { 200: { description: "The links", schema: z.array(ZShare) } },
   handler: async ({ ctx, params }) => reply(200, await listShares(ctx, params.id)),
+});
+
+export const createControlRoomShareEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/dashboards/control-room/shares",
+  summary: "Create a read-only link to the control room",
+  description:
+    "Anyone with the link sees every pipeline's name and health, last and next run, 7-day success rate and open quarantine count, refreshed every few seconds; " +
+    "no ids, no run error texts, no record values, and nothing else of the workspace. The link holds a 256-bit secret that is returned here only. " +
+    EMBEDDING,
+  tags,
+  role: "editor",
+  body: { kind: "json", schema: ZControlRoomShareInput },
+  responses: { 201: { description: "Created", schema: ZCreatedShare } },
+  handler: async ({ ctx, body }) => reply(201, await createControlRoomShare(ctx, body)),
+});
+
+export const listControlRoomSharesEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/dashboards/control-room/shares",
+  summary: "List the control room's share links (without their secrets)",
+  description: "Newest first, revoked and expired ones included, with who created each, when, and when it was last viewed.",
+  tags,
+  role: "editor",
+  responses: { 200: { description: "The links", schema: z.array(ZShare) } },
+  handler: async ({ ctx }) => reply(200, await listControlRoomShares(ctx)),
 });
 
 export const revokeShareEndpoint = defineEndpoint({

@@ -16,7 +16,15 @@ import {
   updateConnectionEndpoint,
 } from "./alerts";
 import { exportAuditEndpoint, listAuditEndpoint } from "./audit";
-import { controlRoomEndpoint, createShareEndpoint, listSharesEndpoint, pipelineDashboardEndpoint, revokeShareEndpoint } from "./dashboards";
+import {
+  controlRoomEndpoint,
+  createControlRoomShareEndpoint,
+  createShareEndpoint,
+  listControlRoomSharesEndpoint,
+  listSharesEndpoint,
+  pipelineDashboardEndpoint,
+  revokeShareEndpoint,
+} from "./dashboards";
 import { getLineageEndpoint } from "./lineage";
 import {
   createInvitationEndpoint,
@@ -120,6 +128,8 @@ export const endpoints: readonly Endpoint[] = [
   controlRoomEndpoint,
   createShareEndpoint,
   listSharesEndpoint,
+  createControlRoomShareEndpoint,
+  listControlRoomSharesEndpoint,
   revokeShareEndpoint,
 ];
 
