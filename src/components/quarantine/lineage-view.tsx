@@ -139,7 +139,7 @@ export function LineageView({ lineageId }: { lineageId: string }) {
 
 function StepCard({ step, before, record }: { step: TStep; before: Record<string, unknown> | undefined; record: Record<string, unknown> | undefined }) {
   const tone =
-    step.status === "passed" || step.status === "reingested"
+    step.status === "passed" || step.status === "reingested" || step.status === "remembered"
       ? "border-emerald-200"
       : step.status === "quarantined"
         ? "border-rose-300"
@@ -150,10 +150,11 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
     passed: "passed",
     quarantined: "quarantined here",
     reingested: "quarantined here, fixed and re-ingested",
+    remembered: "rejected here, loaded with the fix quarantine remembered from an earlier run",
     dropped: "dropped here",
     "not-available": "not available",
   }[step.status];
-  const wasQuarantined = step.status === "quarantined" || step.status === "reingested";
+  const wasQuarantined = step.status === "quarantined" || step.status === "reingested" || step.status === "remembered";
   const errors = wasQuarantined && Array.isArray(step.errors) ? step.errors.map(asRecord).filter((e) => e !== undefined) : [];
   const failing = new Set(errors.map((e) => String(e.field)));
   const removed = before && record ? Object.keys(before).filter((key) => !(key in record)) : [];

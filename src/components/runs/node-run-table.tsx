@@ -88,6 +88,14 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
                   </td>
                   <td className={`px-3 py-2.5 text-right tabular-nums ${node.rowsRejected > 0n ? "font-medium text-rose-700" : ""}`}>
                     {formatCount(node.rowsRejected)}
+                    {node.rowsKnown > 0n ? (
+                      <div className="text-xs font-normal text-slate-500">
+                        {formatCount(node.rowsKnown)} already in quarantine, {formatCount(node.rowsRejected - node.rowsKnown)} new
+                      </div>
+                    ) : null}
+                    {node.rowsRemembered > 0n ? (
+                      <div className="text-xs font-normal text-emerald-700">{formatCount(node.rowsRemembered)} loaded with a remembered fix</div>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(durationMs(node.startedAt, node.finishedAt, now))}</td>
                   <td className="max-w-32 px-3 py-2.5">

@@ -71,6 +71,8 @@ export function RunDetail({ id }: { id: string }) {
   const now = new Date();
   const active = isActiveStatus(data.status);
   const rowsRejected = data.nodes.reduce((sum, n) => sum + n.rowsRejected, 0n);
+  const rowsKnown = data.nodes.reduce((sum, n) => sum + n.rowsKnown, 0n);
+  const rowsRemembered = data.nodes.reduce((sum, n) => sum + n.rowsRemembered, 0n);
   const rowsLoaded = data.nodes.filter((n) => n.nodeType.startsWith("destination.")).reduce((sum, n) => sum + n.rowsOut, 0n);
   const timelineNodes = data.nodes.map((n) => ({ ...n, label: labels.get(n.nodeId) ?? n.nodeId }));
 
@@ -119,7 +121,13 @@ export function RunDetail({ id }: { id: string }) {
           <Fact term="Rows loaded">{formatCount(rowsLoaded)}</Fact>
           <Fact term="Rows rejected">
             <span className={rowsRejected > 0n ? "text-rose-700" : undefined}>{formatCount(rowsRejected)}</span>
+            {rowsKnown > 0n ? (
+              <span className="block text-xs text-slate-500">
+                {formatCount(rowsKnown)} already in quarantine, {formatCount(rowsRejected - rowsKnown)} new
+              </span>
+            ) : null}
           </Fact>
+          {rowsRemembered > 0n ? <Fact term="Loaded with a remembered fix">{formatCount(rowsRemembered)}</Fact> : null}
         </dl>
         <RunParams params={data.params} />
         {data.error ? (

@@ -7,6 +7,7 @@ import type pg from "pg";
 import type { Column, CompileInput } from "@/nodes/contract";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { sql, type Sql } from "@/nodes/sql";
+import { settleQuarantine, withSettled } from "./quarantine-memory";
 import { completeNode, recordProgress, type NodeResult, type RunTopology } from "./lifecycle";
 import { keptRecordsRelation, nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
 import type { TReingestInstruction } from "./reingest";
@@ -121,7 +122,13 @@ export async function stageSource<TCheckpoint extends TStagedCounts, TResult>(jo
       signal: job.signal,
     });
     await indexLineage(client, target, `${node.id}_lineage`);
-    await inTransaction(client, async () => completeNode(client, job.topology, runId, node.id, await source.complete(result, client)));
+    await inTransaction(client, async () => {
+      const completed = await source.complete(result, client);
+      // Fused, the validate node settles the records it owns, after its set rules.
+      if (validate) return completeNode(client, job.topology, runId, node.id, completed);
+      const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target });
+      return completeNode(client, job.topology, runId, node.id, withSettled(completed, settled));
+    });
   });
 }
 

@@ -36,7 +36,7 @@ export type TReingestInstruction = z.infer<typeof ZReingestInstruction>;
  * node's own, plus a type check for every field arriving as text whose type the
  * upstream fixed (the fused streaming path checks those types too).
  */
-function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateConfig {
+export function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateConfig {
   const own: TValidateConfig =
     entry.definition.execution.kind === "validate" ? validateNode.config.parse(entry.config) : { rules: [], unknownFields: "keep" };
   const rules = new Map<string, TRule>(own.rules.map((r) => [r.field, r]));

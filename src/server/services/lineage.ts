@@ -54,7 +54,28 @@ export type TLineageStep =
       history: unknown;
       reingestRunId: string;
     }
+  | {
+      nodeId: string;
+      nodeType: string;
+      title: string;
+      status: "remembered";
+      /** The record quarantine holds for this source record: it was fixed in an earlier run, and this run loaded the same fix. */
+      quarantineId: string;
+      errors: unknown;
+      record: Record<string, unknown>;
+    }
   | { nodeId: string; nodeType: string; title: string; status: "dropped" | "not-available"; note: string };
+
+/** The quarantined record whose remembered fix loaded this run's record at this node, if one did (see engine/quarantine-memory). */
+async function rememberedFixOf(pool: pg.Pool, runId: string, nodeId: string, lineageId: string) {
+  const found = await pool.query<{ id: string; errors: unknown }>(
+    `SELECT q.id::text, q.errors FROM quarantined_records AS q
+      WHERE q.pipeline_id = (SELECT r.pipeline_id FROM runs AS r WHERE r.id = $1) AND q.node_id = $2 AND q.history @> $3::jsonb
+      LIMIT 1`,
+    [runId, nodeId, JSON.stringify([{ action: "rememberedFix", runId, lineageId, outcome: "passed" }])],
+  );
+  return found.rows[0];
+}
 
 /**
  * The row of `relation` with the lineage id; with `key` (columns of a unique index, and
@@ -147,7 +168,8 @@ async function stepsFrom(
       if (n.definition.execution.kind !== "destination") stopped = true;
     } else {
       delete row[LINEAGE_COLUMN];
-      steps.push({ ...base, status: "passed", record: row });
+      const owner = n.definition.execution.kind === "validate" ? await rememberedFixOf(ctx.pool, dataRunId, n.node.id, lineageId) : undefined;
+      steps.push(owner ? { ...base, status: "remembered", quarantineId: owner.id, errors: owner.errors, record: row } : { ...base, status: "passed", record: row });
       previous = row;
     }
   }

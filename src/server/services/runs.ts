@@ -185,6 +185,8 @@ export async function getRun(ctx: Ctx, runId: string) {
       rowsIn: n.rowsIn,
       rowsOut: n.rowsOut,
       rowsRejected: n.rowsRejected,
+      rowsKnown: n.rowsKnown,
+      rowsRemembered: n.rowsRemembered,
       rowsTotal: n.rowsTotal,
       checksum: n.checksum,
       error: n.error,

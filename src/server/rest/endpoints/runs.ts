@@ -17,6 +17,8 @@ const ZNodeRun = z.object({
   rowsIn: z.bigint(),
   rowsOut: z.bigint(),
   rowsRejected: z.bigint(),
+  rowsKnown: z.bigint().describe("Of the rejected rows: records already in quarantine from an earlier run (seen again, not added)"),
+  rowsRemembered: z.bigint().describe("Rows loaded with the fix quarantine remembered for the same source record from an earlier run"),
   rowsTotal: z.bigint().nullable().describe("Rows expected in total, when the node knows up front"),
   checksum: z.string().nullable(),
   error: z.string().nullable(),

@@ -10,6 +10,7 @@ import { query } from "../../../db/query";
 import { ZCsvCheckpoint } from "../../csv/stage";
 import { atomically, inputOf, tableChecksum } from "../../node-job";
 import { nodeRelation } from "../../plan";
+import { settleQuarantine, withSettled } from "../../quarantine-memory";
 import { applySetRules, validateInSql } from "../../validate/validate-in-sql";
 import { defineRunner } from "../contract";
 
@@ -28,15 +29,17 @@ export default defineRunner("validate", {
         const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.fusedInto]);
         const stats = ZFusedStats.parse(stored.rows[0]?.checkpoint);
         const rowsRejected = await applySetRules({ client, table: source, config, quarantine });
+        const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target: source });
         await query(client, sql`DROP VIEW IF EXISTS ${target}`);
         await query(client, sql`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
-        return {
+        const counts = {
           rowsIn: stats.rowsIn,
           rowsOut: stats.rowsOut - rowsRejected,
           rowsRejected: stats.rowsRejected + rowsRejected,
-          checksum: rowsRejected === 0 ? stats.checksum : null,
+          checksum: rowsRejected === 0 && settled.remembered === 0 ? stats.checksum : null,
           logs: [`per-field rules checked while the file streamed; ${rowsRejected} more rejected by unique/reference rules`],
         };
+        return withSettled(counts, settled);
       });
       return;
     }
@@ -44,7 +47,8 @@ export default defineRunner("validate", {
       await query(client, sql`DROP TABLE IF EXISTS ${target}`);
       await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
       const result = await validateInSql({ client, input: inputOf(job), config, target, quarantine });
-      return { ...result, checksum: await tableChecksum(client, target) };
+      const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target });
+      return { ...withSettled(result, settled), checksum: await tableChecksum(client, target) };
     });
   },
   check: ({ client, config, input, target, quarantine }) => validateInSql({ client, input, config, target, quarantine }),
