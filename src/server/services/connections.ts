@@ -1,12 +1,13 @@
 /**
  * Connections: the servers a workspace lets Sluice talk to, each a type, a shown config and
  * sealed secrets. Secrets go in and never come back out: answers list only which secrets
- * are set. Today the one type is SMTP (email alerts); database and API kinds join it.
+ * are set. Types: SMTP (email alerts) and HTTP (API sources); database kinds join them.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { recordAudit } from "../audit/record";
+import { testHttpConnection, ZHttpConfig, ZHttpSecrets } from "../connections/http";
 import { describeSmtpFailure, smtpTransport, ZSmtpConfig, ZSmtpSecrets, type TSmtpConfig, type TSmtpSecrets } from "../connections/smtp";
 import { toJson } from "../db/json";
 import { ConflictError, InvalidSettingError, NotFoundError } from "../errors";
@@ -24,6 +25,7 @@ const ZName = z.string().trim().min(1).max(200);
 
 export const ZConnectionInput = z.discriminatedUnion("type", [
   z.object({ name: ZName, type: z.literal("smtp"), config: ZSmtpConfig, secrets: ZSmtpSecrets.default({}) }),
+  z.object({ name: ZName, type: z.literal("http"), config: ZHttpConfig, secrets: ZHttpSecrets.default({}) }),
 ]);
 export type TConnectionInput = z.input<typeof ZConnectionInput>;
 
@@ -34,8 +36,8 @@ export const ZConnectionUpdate = z.object({
 });
 export type TConnectionUpdate = z.infer<typeof ZConnectionUpdate>;
 
-const CONFIG_OF = { smtp: ZSmtpConfig } as const;
-const SECRETS_OF = { smtp: ZSmtpSecrets } as const;
+const CONFIG_OF = { smtp: ZSmtpConfig, http: ZHttpConfig } as const;
+const SECRETS_OF = { smtp: ZSmtpSecrets, http: ZHttpSecrets } as const;
 type TConnectionType = keyof typeof CONFIG_OF;
 
 export interface TConnectionInfo {
@@ -111,12 +113,12 @@ export async function updateConnection(ctx: ConnectionCtx, id: string, raw: TCon
   const row = await ctx.prisma.connection.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
   if (!row) throw new NotFoundError("Connection", id);
   if (update.name !== undefined) await nameTaken(ctx, update.name, id);
-  const config = update.config === undefined ? undefined : parseOrRefuse(CONFIG_OF[row.type], update.config, "config");
+  const config = update.config === undefined ? undefined : parseOrRefuse<unknown>(CONFIG_OF[row.type], update.config, "config");
   let secrets: string | null | undefined;
   if (update.secrets !== undefined) {
     const merged: Record<string, unknown> = { ...openSecrets(id, row.secrets), ...update.secrets };
     for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
-    secrets = sealSecrets(id, parseOrRefuse(SECRETS_OF[row.type], merged, "secrets"));
+    secrets = sealSecrets(id, parseOrRefuse<Record<string, unknown>>(SECRETS_OF[row.type], merged, "secrets"));
   }
   const saved = await ctx.prisma.connection.update({
     where: { id },
@@ -142,8 +144,14 @@ export async function loadSmtpConnection(prisma: PrismaClient, workspaceId: stri
   return { name: row.name, config: ZSmtpConfig.parse(row.config), secrets: ZSmtpSecrets.parse(openSecrets(id, row.secrets)) };
 }
 
-/** Connects and signs in as the connection would to send (nodemailer `verify`); the answer says what failed. */
+/**
+ * Connects and signs in as the connection would when used (SMTP: nodemailer `verify`; HTTP: one
+ * authenticated GET of the base URL); the answer says what failed.
+ */
 export async function testConnection(ctx: ConnectionCtx, id: string): Promise<{ ok: boolean; message: string }> {
+  const row = await ctx.prisma.connection.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
+  if (!row) throw new NotFoundError("Connection", id);
+  if (row.type === "http") return testHttpConnection(row.name, ZHttpConfig.parse(row.config), ZHttpSecrets.parse(openSecrets(id, row.secrets)));
   const { config, secrets } = await loadSmtpConnection(ctx.prisma, ctx.workspaceId, id);
   const transport = smtpTransport(config, secrets);
   try {

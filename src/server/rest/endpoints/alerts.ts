@@ -24,7 +24,7 @@ const tags = ["Alerts"];
 const ZConnection = z.object({
   id: z.uuid(),
   name: z.string(),
-  type: z.enum(["smtp"]),
+  type: z.enum(["smtp", "http"]),
   config: z.record(z.string(), z.unknown()),
   secretsSet: z.array(z.string()).describe("Which secrets are set; their values are never returned"),
   createdAt: z.date(),
@@ -34,9 +34,11 @@ const ZConnection = z.object({
 export const createConnectionEndpoint = defineEndpoint({
   method: "POST",
   path: "/connections",
-  summary: "Add a connection (SMTP for email alerts)",
+  summary: "Add a connection (SMTP for email alerts, HTTP for API sources)",
   description:
     "smtp config: `{ host, port (587), security: starttls|tls|none (starttls), username?, from, ca? }`, secrets `{ password? }`. " +
+    "http config: `{ baseUrl?, auth: { type: none|bearer|basic|header|query|oauth2, name? (header/query), username? (basic), tokenUrl?, clientId?, scope? (oauth2) } }`, " +
+    "secrets `{ token (bearer) | password (basic) | value (header/query) | clientSecret (oauth2) }`. " +
     "Secrets are sealed at rest and never returned by any endpoint.",
   tags: ["Connections"],
   role: "owner",
@@ -91,7 +93,9 @@ export const testConnectionEndpoint = defineEndpoint({
   method: "POST",
   path: "/connections/:id/test",
   summary: "Check that Sluice can reach and sign in to a connection's server",
-  description: "For smtp: connects, upgrades to TLS as configured and signs in. `message` says which step failed (DNS, refused, TLS, authentication).",
+  description:
+    "For smtp: connects, upgrades to TLS as configured and signs in. For http: fetches an OAuth2 token if configured, then one authenticated GET of the base URL " +
+    "(404/405 there still count as reached). `message` says which step failed (DNS, refused, TLS, authentication, HTTP status), never a secret.",
   tags: ["Connections"],
   role: "owner",
   resource: "Connection",

@@ -5,7 +5,7 @@
  * told on 429 + Retry-After. Whatever finally fails throws an HttpSourceError naming the request.
  */
 import { HttpSourceError } from "./errors";
-import { describeNetworkFailure } from "./network-failure";
+import { describeNetworkFailure, type NetworkFailure } from "./network-failure";
 
 export interface TransportLimits {
   /** One request, headers and body, in milliseconds. */
@@ -142,28 +142,16 @@ export class Transport {
       await this.waitForTurn();
       const request = await build();
       const describe = this.mask(`${request.method} ${request.url.href}`);
-      let answer: HttpAnswer;
-      const timeout = AbortSignal.timeout(this.limits.timeoutMs);
-      try {
-        const response = await fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          redirect: "follow",
-          signal: this.signal ? AbortSignal.any([this.signal, timeout]) : timeout,
-        });
-        answer = { status: response.status, headers: response.headers, url: new URL(response.url || request.url.href), body: await readCapped(response, this.cap, describe) };
-      } catch (error) {
-        if (this.signal?.aborted) throw this.signal.reason;
-        if (error instanceof HttpSourceError) throw error;
-        const failure = describeNetworkFailure(error, request.url, this.limits.timeoutMs);
-        if (failure.retryable && retry < this.limits.retries) {
+      const tried = await this.attempt(request, describe);
+      if ("failure" in tried) {
+        if (tried.failure.retryable && retry < this.limits.retries) {
           await abortable(this.backoffMs(retry++), this.signal);
           continue;
         }
         const tries = retry + 1;
-        throw new HttpSourceError(this.mask(`${describe}: ${failure.message}${tries > 1 ? ` (${tries} tries)` : ""}`));
+        throw new HttpSourceError(this.mask(`${describe}: ${tried.failure.message}${tries > 1 ? ` (${tries} tries)` : ""}`));
       }
+      const answer = tried.answer;
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 401 && !renewed && renewCredentials?.()) {
         renewed = true;
@@ -178,6 +166,32 @@ export class Transport {
         continue;
       }
       throw new HttpSourceError(this.mask(this.statusMessage(describe, answer, retry + 1)));
+    }
+  }
+
+  /** One try, whatever status it answers; a network failure throws, described. */
+  async sendOnce(request: OutgoingRequest): Promise<HttpAnswer> {
+    const describe = this.mask(`${request.method} ${request.url.href}`);
+    const tried = await this.attempt(request, describe);
+    if ("failure" in tried) throw new HttpSourceError(this.mask(`${describe}: ${tried.failure.message}`));
+    return tried.answer;
+  }
+
+  private async attempt(request: OutgoingRequest, describe: string): Promise<{ answer: HttpAnswer } | { failure: NetworkFailure }> {
+    const timeout = AbortSignal.timeout(this.limits.timeoutMs);
+    try {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: "follow",
+        signal: this.signal ? AbortSignal.any([this.signal, timeout]) : timeout,
+      });
+      return { answer: { status: response.status, headers: response.headers, url: new URL(response.url || request.url.href), body: await readCapped(response, this.cap, describe) } };
+    } catch (error) {
+      if (this.signal?.aborted) throw this.signal.reason;
+      if (error instanceof HttpSourceError) throw error;
+      return { failure: describeNetworkFailure(error, request.url, this.limits.timeoutMs) };
     }
   }
 

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ConnectionType" ADD VALUE 'http';
