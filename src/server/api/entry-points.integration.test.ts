@@ -36,6 +36,7 @@ const SELF_CHECKING_ROUTES = ["auth/[...all]", "health", "hooks/[pipelineId]", "
  */
 const VALID_BODIES: Record<string, unknown> = {
   "PUT /pipelines/:id": { graph: { format: 1, name: "taken over", nodes: [], edges: [] } },
+  "PATCH /pipelines/:id": { name: "taken over" },
   "PUT /pipelines/:id/schedule": { cron: "5 * * * *", timezone: "Europe/Oslo" },
   "PUT /pipelines/:id/dependencies": { upstreamIds: [] },
   "PATCH /quarantine/:id": { record: { city: "Bergen" } },

@@ -46,7 +46,17 @@ import {
   reingestEndpoint,
   searchQuarantineEndpoint,
 } from "./quarantine";
-import { createPipelineEndpoint, getPipelineEndpoint, listPipelinesEndpoint, startRunEndpoint, updatePipelineEndpoint } from "./pipelines";
+import {
+  createPipelineEndpoint,
+  deletePipelineEndpoint,
+  duplicatePipelineEndpoint,
+  getPipelineEndpoint,
+  listPipelinesEndpoint,
+  pipelineDeletionImpactEndpoint,
+  renamePipelineEndpoint,
+  startRunEndpoint,
+  updatePipelineEndpoint,
+} from "./pipelines";
 import { cancelRunEndpoint, getRunEndpoint, listRunsEndpoint, listRunQuarantineEndpoint, retryRunEndpoint } from "./runs";
 import {
   deleteScheduleEndpoint,
@@ -69,6 +79,10 @@ export const endpoints: readonly Endpoint[] = [
   createPipelineEndpoint,
   getPipelineEndpoint,
   updatePipelineEndpoint,
+  renamePipelineEndpoint,
+  duplicatePipelineEndpoint,
+  pipelineDeletionImpactEndpoint,
+  deletePipelineEndpoint,
   startRunEndpoint,
   createSamplePipelineEndpoint,
   listRunsEndpoint,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZPipelineGraph } from "@/nodes/pipeline";
-import { createPipeline, getPipeline, listPipelines, updatePipeline } from "../../services/pipelines";
+import { createPipeline, deletePipeline, duplicatePipeline, getPipeline, listPipelines, pipelineDeletionImpact, renamePipeline, updatePipeline } from "../../services/pipelines";
 import { startRun, ZRunParams } from "../../services/runs";
 import { defineEndpoint, reply, ZUuidParams } from "../endpoint";
 import { ZPipelineDetail, ZPipelineName, ZPipelineRef, ZRunStatus } from "../schemas";
@@ -104,4 +104,83 @@ export const startRunEndpoint = defineEndpoint({
   },
   handler: async ({ ctx, params, body }) =>
     reply(202, await startRun(ctx, { pipelineId: params.id, version: body.version, params: body.params, trigger: "api" })),
+});
+
+export const renamePipelineEndpoint = defineEndpoint({
+  method: "PATCH",
+  path: "/pipelines/:id",
+  summary: "Rename a pipeline",
+  description:
+    "Changes the name without saving a new version (runs and versions stay as they are). Names are unique in a workspace, " +
+    "ignoring case and surrounding spaces: a taken name is a 409.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  body: { kind: "json", schema: z.object({ name: ZPipelineName }) },
+  responses: {
+    200: { description: "Renamed", schema: z.object({ id: z.uuid(), name: z.string() }) },
+    409: { description: "Another pipeline of the workspace has this name" },
+  },
+  handler: async ({ ctx, params, body }) => reply(200, await renamePipeline(ctx, params.id, body.name)),
+});
+
+export const duplicatePipelineEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/pipelines/:id/duplicate",
+  summary: "Duplicate a pipeline",
+  description:
+    "Creates “Copy of <name>” (numbered when taken) whose version 1 is the latest version's graph. Nothing else is copied: " +
+    "no runs, schedule, webhook, dependencies, alert rules or share links.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  responses: { 201: { description: "The copy", schema: z.object({ id: z.uuid(), name: z.string(), version: z.number().int().positive() }) } },
+  handler: async ({ ctx, params }) => reply(201, await duplicatePipeline(ctx, params.id)),
+});
+
+const ZDeletionImpact = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  runs: z.number().int().describe("Runs deleted with the pipeline"),
+  activeRuns: z.number().int().describe("Queued or running: deleting is refused while this is above 0"),
+  quarantined: z.number().int().describe("Quarantined records of those runs, deleted with them"),
+  schedule: z.boolean(),
+  webhook: z.boolean(),
+  shares: z.number().int().describe("Live share links, revoked by deleting"),
+  downstreams: z.number().int().describe("Pipelines that run after this one; they lose the dependency"),
+  alertRules: z.number().int(),
+  keptTables: z.array(z.string()).describe("Destination tables (schema.table) of the latest version: kept"),
+});
+
+export const pipelineDeletionImpactEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/pipelines/:id/deletion-impact",
+  summary: "What deleting a pipeline would remove",
+  description: "Counts what `DELETE /pipelines/{id}` takes with it, and the destination tables it keeps.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  responses: { 200: { description: "What would go and what stays", schema: ZDeletionImpact } },
+  handler: async ({ ctx, params }) => reply(200, await pipelineDeletionImpact(ctx, params.id)),
+});
+
+export const deletePipelineEndpoint = defineEndpoint({
+  method: "DELETE",
+  path: "/pipelines/:id",
+  summary: "Delete a pipeline",
+  description:
+    "Deletes the pipeline, its versions, runs (with their data and quarantined records), schedule, webhook, dependencies, " +
+    "alert rules and share links. Destination tables are kept. Refused (409) while a run is queued or running.",
+  tags,
+  role: "editor",
+  resource: "Pipeline",
+  params: ZUuidParams,
+  responses: {
+    200: { description: "Deleted, with what went", schema: z.object({ id: z.uuid(), name: z.string(), runs: z.number().int(), quarantined: z.number().int() }) },
+    409: { description: "A run of the pipeline is queued or running" },
+  },
+  handler: async ({ ctx, params }) => reply(200, await deletePipeline(ctx, params.id)),
 });
