@@ -113,6 +113,7 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
   const helpRef = useRef<HTMLDivElement>(null);
   const { checking } = useValidation();
   const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
+  const renameMutation = useMutation(trpc.pipelines.rename.mutationOptions());
   const readOnly = useEditor((s) => s.readOnly);
   const pipelineId = useEditor((s) => s.pipelineId);
   const [triggersOpen, setTriggersOpen] = useState(false);
@@ -146,6 +147,22 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
     }
   }, [store, saveMutation, queryClient, trpc]);
 
+  const rename = useCallback(
+    async (name: string) => {
+      const state = store.getState();
+      try {
+        const renamed = await renameMutation.mutateAsync({ id: state.pipelineId, name });
+        store.getState().rename(renamed.name);
+        store.getState().notify(`Renamed to “${renamed.name}”.`, "info");
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.pathKey() });
+      } catch (error) {
+        store.getState().notify(`Could not rename: ${(error as Error).message}`);
+        throw error;
+      }
+    },
+    [store, renameMutation, queryClient, trpc],
+  );
+
   const shortcutActions = useMemo(() => ({ save: () => void save(), toggleHelp: () => helpRef.current?.togglePopover() }), [save]);
   useShortcuts(shortcutActions);
 
@@ -162,6 +179,7 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
     <div className="flex h-full min-h-0 flex-col">
       <Toolbar
         onSave={() => void save()}
+        onRename={rename}
         saving={saveMutation.isPending}
         checking={checking}
         helpRef={helpRef}

@@ -89,6 +89,7 @@ export interface EditorState extends GraphSnapshot {
   removeEdge(id: string): void;
   updateConfig(nodeId: string, config: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string): void;
+  /** The name the server now has (renames are saved at once, not with the next version): no undo step, not unsaved. */
   rename(name: string): void;
   /** Replaces the declared run parameters (one undo step per burst of edits). */
   setParams(params: TParamDeclaration[]): void;
@@ -323,8 +324,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
 
       rename(name) {
         if (!editable()) return;
-        record("name");
-        set({ name, dirty: true });
+        set({ name });
       },
 
       setParams(params) {
@@ -382,6 +382,8 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
         if (!previous || state.readOnly) return;
         set({
           ...previous,
+          // The name is saved the moment it changes: undo steps through the graph, not renames.
+          name: state.name,
           past: state.past.slice(0, -1),
           future: [snapshotOf(state), ...state.future],
           dirty: true,
@@ -396,6 +398,7 @@ export function createEditorStore(init: EditorStoreInit): EditorStore {
         if (!next || state.readOnly) return;
         set({
           ...next,
+          name: state.name,
           past: [...state.past, snapshotOf(state)],
           future: state.future.slice(1),
           dirty: true,

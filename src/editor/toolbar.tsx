@@ -63,8 +63,67 @@ function ImportErrors({ errors, onClose }: { errors: string[]; onClose: () => vo
   );
 }
 
-export function Toolbar({ onSave, saving, checking, helpRef, runControl, triggersOpen, onToggleTriggers }: {
+/**
+ * The pipeline's name, renamed in place: Enter or leaving the field saves it at once (no new
+ * version), Escape puts the saved name back. A name the server refuses (empty, taken) is
+ * reverted with the reason.
+ */
+function NameField({ onRename }: { onRename: (name: string) => Promise<void> }) {
+  const store = useEditorStore();
+  const name = useEditor((s) => s.name);
+  const readOnly = useEditor((s) => s.readOnly);
+  // What is being typed; null while not editing, so the field shows the saved name.
+  const [draft, setDraft] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const nameId = useId();
+  const cancelled = useRef(false);
+
+  const commit = async () => {
+    if (cancelled.current) {
+      cancelled.current = false;
+      setDraft(null);
+      return;
+    }
+    const trimmed = (draft ?? name).trim();
+    if (!trimmed) store.getState().notify("A pipeline needs a name: the old one is kept.");
+    if (trimmed && trimmed !== name) {
+      setPending(true);
+      // A refusal is told by onRename; the saved name comes back either way.
+      await onRename(trimmed).catch(() => undefined);
+      setPending(false);
+    }
+    setDraft(null);
+  };
+
+  return (
+    <>
+      <label htmlFor={nameId} className="sr-only">
+        Pipeline name
+      </label>
+      <input
+        id={nameId}
+        value={draft ?? name}
+        readOnly={readOnly || pending}
+        maxLength={200}
+        title={name}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => void commit()}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") e.currentTarget.blur();
+          if (e.key === "Escape") {
+            cancelled.current = true;
+            e.currentTarget.blur();
+          }
+        }}
+        className="w-56 min-w-0 truncate rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 hover:border-slate-200 focus:border-sky-500 focus:outline-none"
+      />
+    </>
+  );
+}
+
+export function Toolbar({ onSave, onRename, saving, checking, helpRef, runControl, triggersOpen, onToggleTriggers }: {
   onSave: () => void;
+  onRename: (name: string) => Promise<void>;
   saving: boolean;
   checking: boolean;
   helpRef: React.RefObject<HTMLDivElement | null>;
@@ -74,7 +133,6 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl, trigger
 }) {
   const store = useEditorStore();
   const { fitView } = useReactFlow();
-  const name = useEditor((s) => s.name);
   const dirty = useEditor((s) => s.dirty);
   const baseVersion = useEditor((s) => s.baseVersion);
   const readOnly = useEditor((s) => s.readOnly);
@@ -84,7 +142,6 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl, trigger
   const fileInput = useRef<HTMLInputElement>(null);
   const historyRef = useRef<HTMLDivElement>(null);
   const [importErrors, setImportErrors] = useState<string[] | null>(null);
-  const nameId = useId();
   const ids = useId();
   const historyId = `${ids}-history`;
   const helpId = `${ids}-help`;
@@ -107,17 +164,7 @@ export function Toolbar({ onSave, saving, checking, helpRef, runControl, trigger
       <Link href="/pipelines" aria-label="Back to pipelines" className="rounded-md px-1.5 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900">
         ←
       </Link>
-      <label htmlFor={nameId} className="sr-only">
-        Pipeline name
-      </label>
-      <input
-        id={nameId}
-        value={name}
-        readOnly={readOnly}
-        maxLength={200}
-        onChange={(e) => store.getState().rename(e.target.value)}
-        className="w-56 min-w-0 rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 hover:border-slate-200 focus:border-sky-500 focus:outline-none"
-      />
+      <NameField onRename={onRename} />
       <span className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-500" role="status">
         {readOnly ? (
           <>Version {baseVersion} · read-only</>

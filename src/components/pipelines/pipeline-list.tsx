@@ -10,6 +10,8 @@ import { RelativeTime } from "../relative-time";
 import { TableSkeleton } from "../skeleton";
 import { StatusBadge } from "../status-badge";
 import { errorMessage } from "../trpc-error";
+import { RoleGate } from "../caller-context";
+import { PipelineRowMenu } from "./pipeline-actions";
 import { NewPipelineButton } from "./new-pipeline-dialog";
 import { SamplePipelineButton } from "./sample-pipeline-button";
 
@@ -69,12 +71,15 @@ export function PipelineList() {
             <th scope="col" className="px-4 py-3">
               Updated
             </th>
+            <th scope="col" className="w-12 px-2 py-3">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {pipelines.data.map((pipeline) => (
             <tr key={pipeline.id} className="hover:bg-slate-50">
-              <td className="px-4 py-3">
+              <td className="max-w-md px-4 py-3 break-words">
                 <Link href={`/pipelines/${pipeline.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline">
                   {pipeline.name}
                 </Link>
@@ -95,6 +100,11 @@ export function PipelineList() {
               </td>
               <td className="px-4 py-3 text-slate-600">
                 <RelativeTime date={pipeline.updatedAt} />
+              </td>
+              <td className="px-2 py-3 text-right">
+                <RoleGate role="editor">
+                  <PipelineRowMenu pipeline={pipeline} />
+                </RoleGate>
               </td>
             </tr>
           ))}
