@@ -65,6 +65,8 @@ export function QuarantineReview() {
 
   const [openId, setOpenId] = useState<string | undefined>(undefined);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Every record the filter matches, loaded or not: bulk actions then target the filter, not ids.
+  const [allMatching, setAllMatching] = useState(false);
   const [dialog, setDialog] = useState<{ kind: "fix" | "discard"; target: TQuarantineTargetInput; label: string } | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [following, setFollowing] = useState(false);
@@ -96,6 +98,7 @@ export function QuarantineReview() {
 
   function applyFilters(next: QuarantineFilters) {
     setSelected(new Set());
+    setAllMatching(false);
     setOpenId(undefined);
     router.replace(`${pathname}${quarantineFiltersToSearch(next)}`, { scroll: false });
   }
@@ -108,6 +111,7 @@ export function QuarantineReview() {
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   function toggle(id: string) {
+    setAllMatching(false);
     const next = new Set(selected);
     if (next.has(id)) next.delete(id);
     else next.add(id);
@@ -116,12 +120,15 @@ export function QuarantineReview() {
 
   const total = count.data ? `${formatCount(count.data.count)}${count.data.capped ? "+" : ""}` : undefined;
   const filterTarget: TQuarantineTargetInput = { filter };
-  const selectedTarget: TQuarantineTargetInput = { ids: [...selected] };
-  const selectedLabel = `the ${formatCount(selected.size)} selected record${selected.size === 1 ? "" : "s"}`;
   const filterLabel = `all ${total ?? ""} records matching the current filters`.replace("  ", " ");
+  const selectedTarget: TQuarantineTargetInput = allMatching ? filterTarget : { ids: [...selected] };
+  const selectedLabel = allMatching ? filterLabel : `the ${formatCount(selected.size)} selected record${selected.size === 1 ? "" : "s"}`;
+  const selectedCount = allMatching ? (count.data?.count ?? selected.size) : selected.size;
+  const moreThanLoaded = count.data !== undefined && count.data.count > rows.length;
 
   const done = (verb: string) => (records: number) => {
     setSelected(new Set());
+    setAllMatching(false);
     setNotice(`${formatCount(records)} record${records === 1 ? "" : "s"} ${verb}.`);
     refresh();
   };
@@ -155,7 +162,7 @@ export function QuarantineReview() {
         {canFix && selected.size > 0 ? (
           <>
             <button type="button" className={buttonStyles.secondary} onClick={() => setDialog({ kind: "fix", target: selectedTarget, label: selectedLabel })}>
-              Fix {formatCount(selected.size)} selected
+              Fix {allMatching ? total : formatCount(selected.size)} selected
             </button>
             <button type="button" className={buttonStyles.secondary} onClick={() => setDialog({ kind: "discard", target: selectedTarget, label: selectedLabel })}>
               Discard selected…
@@ -176,12 +183,33 @@ export function QuarantineReview() {
           Export CSV
         </a>
       </div>
+      {canFix && selected.size > 0 && selected.size === rows.length && moreThanLoaded ? (
+        <p role="status" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          {allMatching ? (
+            <>
+              All <strong>{total}</strong> matching records are selected, loaded or not.
+              <button type="button" className={buttonStyles.link} onClick={() => setAllMatching(false)}>
+                Select only the {formatCount(rows.length)} loaded
+              </button>
+            </>
+          ) : (
+            <>
+              The {formatCount(rows.length)} loaded records are selected.
+              <button type="button" className={buttonStyles.link} onClick={() => setAllMatching(true)}>
+                Select all {total} matching records
+              </button>
+            </>
+          )}
+        </p>
+      ) : null}
       {canFix ? (
       <ReingestControls
         filter={filter}
         selectedIds={[...selected]}
+        selection={allMatching ? { target: filterTarget, count: selectedCount } : undefined}
         onStarted={() => {
           setSelected(new Set());
+          setAllMatching(false);
           setFollowing(true);
           setTimeout(() => setFollowing(false), FOLLOW_MS);
           refresh();
@@ -282,7 +310,10 @@ export function QuarantineReview() {
               columns={fields}
               selected={selected}
               onToggle={toggle}
-              onToggleAll={(checked) => setSelected(checked ? new Set(rows.map((r) => r.id)) : new Set())}
+              onToggleAll={(checked) => {
+                setAllMatching(false);
+                setSelected(checked ? new Set(rows.map((r) => r.id)) : new Set());
+              }}
               onOpen={(row: TQuarantineListRow) => setOpenId(row.id)}
               openId={openId}
               hasMore={hasNextPage}

@@ -10,6 +10,9 @@ import { errorMessage } from "../trpc-error";
 
 type TFilterInput = Extract<RouterInputs["quarantine"]["reingest"]["target"], { filter: unknown }>["filter"];
 
+/** More records than this at once are re-ingested only after a confirmation naming the count. */
+export const CONFIRM_ABOVE = 100;
+
 /**
  * One click re-ingest: the selected records, or every fixed record of the current filter,
  * go back through the pipeline from the node that rejected them, as new runs linked to
@@ -18,17 +21,25 @@ type TFilterInput = Extract<RouterInputs["quarantine"]["reingest"]["target"], { 
 export function ReingestControls({
   filter,
   selectedIds,
+  selection,
   onStarted,
 }: {
   filter: TFilterInput;
   selectedIds: string[];
+  /** "All matching" is selected: the filter is the target, `count` how many it matches. */
+  selection?: { target: { filter: TFilterInput }; count: number };
   onStarted: () => void;
 }) {
   const trpc = useTRPC();
   const versionId = useId();
   const [version, setVersion] = useState<"pinned" | "current">("pinned");
   const reingest = useMutation(trpc.quarantine.reingest.mutationOptions({ onSuccess: () => onStarted() }));
-  const selected = selectedIds.length;
+  const selected = selection ? selection.count : selectedIds.length;
+  const [confirming, setConfirming] = useState(false);
+  const start = () => {
+    setConfirming(false);
+    reingest.mutate({ target: selection ? selection.target : { ids: selectedIds }, version });
+  };
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -48,11 +59,22 @@ export function ReingestControls({
         <button
           type="button"
           disabled={reingest.isPending}
-          onClick={() => reingest.mutate({ target: { ids: selectedIds }, version })}
+          onClick={() => (selected > CONFIRM_ABOVE ? setConfirming(true) : start())}
           className={buttonStyles.primary}
         >
           Re-ingest {formatCount(selected)} selected
         </button>
+      ) : null}
+      {confirming && selected > 0 ? (
+        <span role="alertdialog" aria-label="Confirm re-ingest" className="flex items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm text-amber-950">
+          Send {formatCount(selected)} records back through the pipeline?
+          <button type="button" className={buttonStyles.primary} onClick={start}>
+            Re-ingest {formatCount(selected)}
+          </button>
+          <button type="button" className={buttonStyles.secondary} onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </span>
       ) : null}
       <button
         type="button"

@@ -48,7 +48,7 @@ describe("renaming a pipeline", () => {
 
     expect(await renamePipeline(env.ctx, orders.id, "Orders 2026")).toEqual({ id: orders.id, name: "Orders 2026" });
     const renamed = await getPipeline(env.ctx, orders.id);
-    expect(renamed).toMatchObject({ name: "Orders 2026", latestVersion: 1 });
+    expect(renamed).toMatchObject({ name: "Orders 2026", latestVersion: 1, graph: { name: "Orders 2026" } });
     expect(await listPipelineVersions(env.ctx, orders.id)).toHaveLength(1);
     expect(await auditActions(orders.id)).toContain("pipeline.renamed");
 

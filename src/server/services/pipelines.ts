@@ -114,7 +114,8 @@ export async function getPipeline(ctx: Ctx, id: string, version?: number) {
     name: pipeline.name,
     version: pinned.number,
     latestVersion: pipeline.latestVersion,
-    graph: pinned.graph as TPipelineGraph,
+    // A rename saves no version: the pipeline's name wins over the one the version was saved with.
+    graph: { ...(pinned.graph as TPipelineGraph), name: pipeline.name },
     createdAt: pipeline.createdAt,
     updatedAt: pipeline.updatedAt,
     versionCreatedAt: pinned.createdAt,
