@@ -19,8 +19,8 @@ async function trpc<T>(request: APIRequestContext, procedure: string, input: unk
 }
 
 /** A pipeline source → validate → destination over a fresh upload, run once: the setup a user would click together. */
-async function failedValidationRun(request: APIRequestContext): Promise<string> {
-  const upload = await request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) } }, headers: { origin: APP_ORIGIN } });
+async function failedValidationRun(request: APIRequestContext, csv = CSV): Promise<string> {
+  const upload = await request.post("/api/uploads", { multipart: { file: { name: "air.csv", mimeType: "text/csv", buffer: Buffer.from(csv) } }, headers: { origin: APP_ORIGIN } });
   expect(upload.ok(), await upload.text()).toBe(true);
   const { id: uploadId }: { id: string } = await upload.json();
   const name = `Air quality ${randomBytes(3).toString("hex")}`;
@@ -121,6 +121,28 @@ test("a failed-validation run's error group is bulk-fixed, re-ingested, and land
   await started.getByRole("link", { name: /^run / }).click();
   await expect(page.getByText("Succeeded").first()).toBeVisible({ timeout: 30_000 });
   await expect(destinationRowsOut(page)).toHaveText("3");
+});
+
+test("everything the filter matches is selected, beyond the loaded page, and a big re-ingest asks first", async ({ page }) => {
+  // 150 readings above the maximum: more than one page (100) and more than the confirmation threshold.
+  const rows = Array.from({ length: 150 }, (_, i) => `ST${String(i).padStart(3, "0")},900,1`);
+  const runId = await failedValidationRun(page.request, ["station,aqi,pm25", ...rows].join("\n"));
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByText("Succeeded").first()).toBeVisible({ timeout: 30_000 });
+  await page.goto(`/quarantine?runId=${runId}`);
+  await expect(page.getByRole("status", { name: "Matching records" })).toContainText("150 records");
+
+  await page.getByRole("checkbox", { name: "Select all loaded records" }).check();
+  await expect(page.getByRole("button", { name: "Re-ingest 100 selected" })).toBeVisible();
+  await page.getByRole("button", { name: "Select all 150 matching records" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "All 150 matching records are selected" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Fix 150 selected" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Re-ingest 150 selected" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm re-ingest" });
+  await expect(confirm).toContainText("Send 150 records back through the pipeline?");
+  await confirm.getByRole("button", { name: "Re-ingest 150" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Re-ingesting 150 records" })).toBeVisible();
 });
 
 test("the quarantine screen tells a new user what it is for when nothing matches", async ({ page }) => {
