@@ -216,9 +216,9 @@ describe("pipelines", () => {
   });
 
   it("answers 405 for a wrong method and 404 for an unknown path", async () => {
-    const wrong = await call(DELETE, "DELETE", "/pipelines/3f1c2a4e-8a0b-4c1d-9e2f-0a1b2c3d4e5f");
+    const wrong = await call(DELETE, "DELETE", "/runs/3f1c2a4e-8a0b-4c1d-9e2f-0a1b2c3d4e5f");
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get("allow")).toBe("GET, PUT");
+    expect(wrong.headers.get("allow")).toBe("GET");
     const unknown = await call(GET, "GET", "/nothing/here");
     expect(unknown.status).toBe(404);
     expect((await json<ErrorBody>(unknown)).error.code).toBe("not_found");
