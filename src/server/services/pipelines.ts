@@ -114,8 +114,8 @@ export async function getPipeline(ctx: Ctx, id: string, version?: number) {
     name: pipeline.name,
     version: pinned.number,
     latestVersion: pipeline.latestVersion,
-    // A rename saves no version: the pipeline's name wins over the one the version was saved with.
-    graph: { ...(pinned.graph as TPipelineGraph), name: pipeline.name },
+    // A rename saves no version: the latest version opens under the pipeline's name; older ones keep the name they were saved with.
+    graph: pinned.number === pipeline.latestVersion ? { ...(pinned.graph as TPipelineGraph), name: pipeline.name } : (pinned.graph as TPipelineGraph),
     createdAt: pipeline.createdAt,
     updatedAt: pipeline.updatedAt,
     versionCreatedAt: pinned.createdAt,
