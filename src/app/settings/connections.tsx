@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { fieldStyles } from "@/components/field-styles";
+import { ConfirmDelete, smallButton } from "@/components/confirm-delete";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { buttonStyles } from "@/components/page-header";
@@ -161,14 +162,7 @@ function ConnectionItem({ connection, onChanged }: { connection: TConnection; on
           )}
         </div>
         {confirming ? (
-          <div role="group" aria-label={`Confirm deleting ${connection.name}`} className="flex gap-2">
-            <button type="button" onClick={() => remove.mutate({ id: connection.id })} disabled={remove.isPending} className="rounded-md bg-rose-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-rose-800 disabled:opacity-60">
-              {remove.isPending ? "Deleting…" : "Yes, delete"}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)} className={smallButton}>
-              Cancel
-            </button>
-          </div>
+          <ConfirmDelete what={connection.name} pending={remove.isPending} onConfirm={() => remove.mutate({ id: connection.id })} onCancel={() => setConfirming(false)} />
         ) : null}
       </div>
     </li>
@@ -290,4 +284,3 @@ function SmtpForm({ connection, pending, error, onSubmit, onCancel }: { connecti
   );
 }
 
-const smallButton = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";

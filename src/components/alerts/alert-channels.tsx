@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useCan } from "@/components/caller-context";
+import { ConfirmDelete, smallButton } from "@/components/confirm-delete";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { buttonStyles } from "@/components/page-header";
@@ -239,17 +240,14 @@ function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () =
           ) : null}
         </div>
         {confirming ? (
-          <div role="group" aria-label={`Confirm deleting ${channel.name}`} className="mt-2 flex flex-col items-end gap-2">
-            <p className="text-right text-xs text-slate-700">Its rules stop sending here, and its delivery history goes with it.</p>
-            <div className="flex gap-2">
-              <button type="button" onClick={() => remove.mutate({ id: channel.id })} disabled={remove.isPending} className="rounded-md bg-rose-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-rose-800 disabled:opacity-60">
-                {remove.isPending ? "Deleting…" : "Yes, delete"}
-              </button>
-              <button type="button" onClick={() => setConfirming(false)} className={smallButton}>
-                Cancel
-              </button>
-            </div>
-          </div>
+          <ConfirmDelete
+            what={channel.name}
+            note={<p className="text-right text-xs text-slate-700">Its rules stop sending here, and its delivery history goes with it.</p>}
+            pending={remove.isPending}
+            onConfirm={() => remove.mutate({ id: channel.id })}
+            onCancel={() => setConfirming(false)}
+            className="mt-2 flex flex-col items-end gap-2"
+          />
         ) : null}
         {remove.isError ? (
           <p role="alert" className="mt-2 text-right text-xs text-rose-700">
@@ -271,4 +269,3 @@ function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () =
   );
 }
 
-const smallButton = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";

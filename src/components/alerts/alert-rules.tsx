@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useCan } from "@/components/caller-context";
+import { ConfirmDelete, smallButton } from "@/components/confirm-delete";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { buttonStyles } from "@/components/page-header";
@@ -181,14 +182,13 @@ function RuleItem({ rule, channels, onChanged }: { rule: TRule; channels: TChann
             )}
           </div>
           {confirming ? (
-            <div role="group" aria-label={`Confirm deleting ${rule.description}`} className="flex gap-2">
-              <button type="button" onClick={() => remove.mutate({ id: rule.id })} disabled={remove.isPending} className="rounded-md bg-rose-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-rose-800 disabled:opacity-60">
-                {remove.isPending ? "Deleting…" : "Yes, delete the rule"}
-              </button>
-              <button type="button" onClick={() => setConfirming(false)} className={smallButton}>
-                Cancel
-              </button>
-            </div>
+            <ConfirmDelete
+              what={rule.description}
+              confirmLabel="Yes, delete the rule"
+              pending={remove.isPending}
+              onConfirm={() => remove.mutate({ id: rule.id })}
+              onCancel={() => setConfirming(false)}
+            />
           ) : null}
         </div>
       ) : null}
@@ -320,4 +320,3 @@ function RuleForm({ rule, channels, defaultPipelineId, onDone }: { rule?: TRule;
   );
 }
 
-const smallButton = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";

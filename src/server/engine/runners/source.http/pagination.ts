@@ -43,17 +43,35 @@ function sameBodyGuard(kind: string, param: string) {
 }
 
 /** The next URL a server gave (in the body or the Link header), resolved against the page it came with; only http(s) on the first request's origin, so credentials never go to another host. */
-function followedUrl(raw: string, page: FetchedPage, origin: string, seen: Set<string>, said: string): URL {
-  let next: URL;
-  try {
-    next = new URL(raw, page.url);
-  } catch {
-    throw new HttpSourceError(`${said} "${raw}" is not a URL`);
-  }
-  if (next.origin !== origin) throw new HttpSourceError(`${said} ${next.origin} is another origin than ${origin}: the source only follows pages on the host it started on, so credentials stay there`);
-  if (seen.has(next.href)) throw new HttpSourceError(`Pagination loop: ${said} ${next.href} was already read in this run`);
-  seen.add(next.href);
-  return next;
+/**
+ * Pagination that follows links the API hands out (a next URL in the body, a Link header):
+ * only on the origin the first request went to, so credentials stay there, and never to a page
+ * already read. `nextLink` gives the raw link of a page, or null on the last one.
+ */
+function linkFollower(said: string, nextLink: (page: FetchedPage) => string | null): Pager {
+  const seen = new Set<string>();
+  let origin = "";
+  return {
+    first(url) {
+      origin = url.origin;
+      seen.add(url.href);
+      return url;
+    },
+    next(page) {
+      const raw = nextLink(page);
+      if (raw === null) return null;
+      let next: URL;
+      try {
+        next = new URL(raw, page.url);
+      } catch {
+        throw new HttpSourceError(`${said} "${raw}" is not a URL`);
+      }
+      if (next.origin !== origin) throw new HttpSourceError(`${said} ${next.origin} is another origin than ${origin}: the source only follows pages on the host it started on, so credentials stay there`);
+      if (seen.has(next.href)) throw new HttpSourceError(`Pagination loop: ${said} ${next.href} was already read in this run`);
+      seen.add(next.href);
+      return next;
+    },
+  };
 }
 
 export function pager(pagination: THttpPagination): Pager {
@@ -103,44 +121,22 @@ export function pager(pagination: THttpPagination): Pager {
         },
       };
     }
-    case "next_url": {
-      const seen = new Set<string>();
-      let origin = "";
-      return {
-        first(url) {
-          origin = url.origin;
-          seen.add(url.href);
-          return url;
-        },
-        next(page) {
-          const raw = readPath(page.body, pagination.nextPath);
-          if (raw === null || raw === undefined || raw === "") return null;
-          if (typeof raw !== "string") throw new HttpSourceError(`${page.url.href}: the next URL at "${pagination.nextPath}" is a ${typeof raw}, not a string`);
-          return followedUrl(raw, page, origin, seen, `the next URL at "${pagination.nextPath}"`);
-        },
-      };
-    }
-    case "link_header": {
-      const seen = new Set<string>();
-      let origin = "";
-      return {
-        first(url) {
-          origin = url.origin;
-          seen.add(url.href);
-          return url;
-        },
-        next(page) {
-          const header = page.headers.get("link");
-          if (!header) return null;
-          let next: string | undefined;
-          try {
-            next = Link.parse(header).rel("next")[0]?.uri;
-          } catch (error) {
-            throw new HttpSourceError(`${page.url.href}: the Link header cannot be read (${error instanceof Error ? error.message : String(error)}): ${header.slice(0, 300)}`);
-          }
-          return next === undefined ? null : followedUrl(next, page, origin, seen, 'the Link header\'s rel="next"');
-        },
-      };
-    }
+    case "next_url":
+      return linkFollower(`the next URL at "${pagination.nextPath}"`, (page) => {
+        const raw = readPath(page.body, pagination.nextPath);
+        if (raw === null || raw === undefined || raw === "") return null;
+        if (typeof raw !== "string") throw new HttpSourceError(`${page.url.href}: the next URL at "${pagination.nextPath}" is a ${typeof raw}, not a string`);
+        return raw;
+      });
+    case "link_header":
+      return linkFollower('the Link header\'s rel="next"', (page) => {
+        const header = page.headers.get("link");
+        if (!header) return null;
+        try {
+          return Link.parse(header).rel("next")[0]?.uri ?? null;
+        } catch (error) {
+          throw new HttpSourceError(`${page.url.href}: the Link header cannot be read (${error instanceof Error ? error.message : String(error)}): ${header.slice(0, 300)}`);
+        }
+      });
   }
 }
