@@ -53,7 +53,7 @@ export default defineConfig({
     // `npm start` without npm in between (npm leaves its child behind when killed).
     command: "node --max-semi-space-size=4 --import tsx src/server/main.ts start",
     url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGINT", timeout: 20_000 },
     stdout: "pipe",
