@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { getLineage } from "../services/lineage";
-import { discardQuarantined, editQuarantinedRecord } from "../services/quarantine";
+import { countQuarantine, discardQuarantined, editQuarantinedRecord, listQuarantine } from "../services/quarantine";
 import { startReingest } from "../services/reingest";
 import { startRun } from "../services/runs";
 import { createEngineEnvironment } from "./testing/engine-harness";
@@ -75,6 +75,10 @@ describe.each(["fused", "sql"] as const)("quarantine remembers records across ru
     expect(second.nodes.find((n) => n.nodeId === "val")).toMatchObject({ rowsRejected: 4n, rowsKnown: 4n, rowsRemembered: 0n });
     const logs = second.nodes.find((n) => n.nodeId === "val")?.logs as { message: string }[];
     expect(logs.map((l) => l.message)).toContain("4 rejected: 4 already in quarantine, 0 new");
+
+    // The rerun's page links to its quarantined records: the ones it met again are among them.
+    expect(await countQuarantine(env.ctx, { runId: second.id })).toEqual({ count: 4, capped: false });
+    expect((await listQuarantine(env.ctx, { runId: second.id, limit: 10 })).records).toHaveLength(4);
   });
 
   it("loads a fixed record with its remembered fix on the next run, keeps a discarded one discarded, and treats a changed line as new", async () => {

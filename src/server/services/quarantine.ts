@@ -60,12 +60,15 @@ export interface ListQuarantineInput {
   status?: QuarantineStatus;
 }
 
-/** A run's quarantined records in the order they were rejected, keyset-paginated on id. */
+/**
+ * A run's quarantined records in the order they were rejected, keyset-paginated on id: those it
+ * rejected first and those it met again (a rerun's known rejects stay one record each).
+ */
 export async function listQuarantine(ctx: Ctx, input: ListQuarantineInput) {
   const run = await ctx.prisma.run.findFirst({ where: { id: input.runId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!run) throw new NotFoundError("Run", input.runId);
   const rows = await ctx.prisma.quarantinedRecord.findMany({
-    where: { runId: input.runId, workspaceId: ctx.workspaceId, ...(input.status ? { status: input.status } : {}), ...(input.cursor !== undefined ? { id: { gt: input.cursor } } : {}) },
+    where: { OR: [{ runId: input.runId }, { lastSeenRunId: input.runId }], workspaceId: ctx.workspaceId, ...(input.status ? { status: input.status } : {}), ...(input.cursor !== undefined ? { id: { gt: input.cursor } } : {}) },
     orderBy: { id: "asc" },
     take: input.limit + 1,
     select: FIELDS,
@@ -146,7 +149,7 @@ const Q = sql`quarantined_records AS q`;
 
 function filterSql(ctx: Ctx, filter: TQuarantineFilter): Sql {
   const parts: Sql[] = [sql`q.workspace_id = ${ctx.workspaceId}::uuid`];
-  if (filter.runId) parts.push(sql`q.run_id = ${filter.runId}::uuid`);
+  if (filter.runId) parts.push(sql`(q.run_id = ${filter.runId}::uuid OR q.last_seen_run_id = ${filter.runId}::uuid)`);
   if (filter.pipelineId) {
     parts.push(sql`q.run_id IN (SELECT r.id FROM runs AS r WHERE r.pipeline_id = ${filter.pipelineId}::uuid AND r.workspace_id = ${ctx.workspaceId}::uuid)`);
   }
@@ -232,7 +235,7 @@ export const COUNT_CAP = 1_000_000;
 
 /**
  * How many records match. Exact up to {@link COUNT_CAP}; the capped subquery lets PostgreSQL
- * stop early on huge workspaces, and a run-scoped count walks the (run_id, id) index only.
+ * stop early on huge workspaces, and a run-scoped count walks the (run_id, id) and (last_seen_run_id, id) indexes only.
  */
 export async function countQuarantine(ctx: PoolCtx, filter: TQuarantineFilter) {
   const result = await query<{ count: string }>(
