@@ -12,8 +12,7 @@ import { completeNode, recordProgress, type NodeResult, type RunTopology } from 
 import { keptRecordsRelation, nodeRelation, type ExecutionPlan, type PlannedNode } from "./plan";
 import type { TReingestInstruction } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
-import { createStagingTable, indexLineage, type TStagingRun } from "./staging/stage-file";
-import { createKeptRecordsTable } from "./staging/stage-records";
+import { createKeptRecordsTable, createStagingTable, indexLineage, type TStagingRun } from "./staging/run";
 import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
 import type { UploadCatalogEntry } from "./uploads-catalog";

@@ -17,7 +17,7 @@ import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
 import { PG_TYPES } from "@/nodes/values";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { query, queryArrays, transaction } from "../db/query";
-import { SAMPLE_ROWS } from "../engine/csv";
+import { SAMPLE_ROWS } from "../engine/staging/file-start";
 import type { TSourceSample } from "../engine/runners/contract";
 import { runnerOf } from "../engine/runners/registry";
 import { NotFoundError, PreviewUnavailableError } from "../errors";

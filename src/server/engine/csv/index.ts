@@ -13,7 +13,6 @@
 export { ZCsvFormat, type TCsvFormat, type TCsvFormatInput } from "./format";
 export { inspectCsv, INSPECT_BYTES, SAMPLE_ROWS, type TCsvInspection } from "./inspect";
 export { columnNamesFromHeader, generatedColumnNames } from "./column-names";
-export { RAW_RECORD_KEY, type TQuarantineOwner, type TViolation } from "./quarantine";
 export {
   createStagingTable,
   DEFAULT_CHUNK_ROWS,

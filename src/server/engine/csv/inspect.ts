@@ -4,12 +4,10 @@ import { inferColumnType, parseValue } from "@/nodes/values";
 import { columnNamesFromHeader, generatedColumnNames } from "./column-names";
 import { formatBytes, ZCsvFormat, type TCsvFormat, type TCsvFormatInput } from "./format";
 import { CsvScanner } from "./scanner";
-import { INSPECT_BYTES, readFileStart } from "../staging/file-start";
+import { INSPECT_BYTES, readFileStart, SAMPLE_ROWS } from "../staging/file-start";
 
-export { INSPECT_BYTES };
+export { INSPECT_BYTES, SAMPLE_ROWS };
 
-/** Rows returned for a preview. */
-export const SAMPLE_ROWS = 100;
 const DELIMITER_CANDIDATES = [",", ";", "\t", "|"] as const;
 /** Records looked at to choose the delimiter. */
 const DELIMITER_PROBE_RECORDS = 200;

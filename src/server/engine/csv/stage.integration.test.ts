@@ -10,7 +10,7 @@ import { PG_TYPES } from "@/nodes/values";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 import type { TCsvFormatInput } from "./format";
 import { ZCsvFormat } from "./format";
-import type { TViolation } from "./quarantine";
+import type { TViolation } from "../staging/quarantine";
 import {
   createStagingTable,
   stageCsv,

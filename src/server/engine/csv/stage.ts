@@ -8,18 +8,19 @@ import { isUtf8 } from "node:buffer";
 import { z } from "zod";
 import type { TColumnType } from "@/nodes/contract";
 import { violationMessage } from "@/nodes/values";
-import { encodeText, fieldEncoders, type FieldEncoder } from "./binary-copy";
+import { encodeText, fieldEncoders, type FieldEncoder } from "../staging/binary-copy";
 import { columnNamesFromHeader } from "./column-names";
-import { RecordTooLongError, type FileWindow } from "./file-reader";
+import { RecordTooLongError, type FileWindow } from "../staging/file-window";
 import { formatBytes, type TCsvFormat } from "./format";
-import type { TViolation } from "./quarantine";
+import type { TViolation } from "../staging/quarantine";
 import { CsvScanner } from "./scanner";
 import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
 import { firstInvalidUtf8 } from "../staging/utf8";
-import { requireUtf8Database, stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
+import { requireUtf8Database } from "../staging/run";
+import { stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
 
 export { DEFAULT_CHUNK_ROWS } from "../staging/record-stager";
-export { createStagingTable } from "../staging/stage-file";
+export { createStagingTable } from "../staging/run";
 
 /** Where a staging run stands after a committed chunk. Stored as JSON in `node_runs.checkpoint`. */
 export const ZCsvCheckpoint = z.object({

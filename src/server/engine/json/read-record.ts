@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import type { TJsonFormat } from "@/nodes/sources/json";
-import { FileWindow } from "../csv/file-reader";
+import { FileWindow } from "../staging/file-window";
 import { bodyStart } from "./inspect";
 import { JsonRecordParser, PARSE_INCOMPLETE, PathTrie, skipWhitespace } from "./scanner";
 

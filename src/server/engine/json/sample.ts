@@ -8,7 +8,7 @@ import { isUtf8 } from "node:buffer";
 import type { Column } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
 import { showValue, TYPE_NOUNS, valueProblem, violationMessage } from "@/nodes/values";
-import { RAW_RECORD_KEY, type TViolation } from "../csv/quarantine";
+import { RAW_RECORD_KEY, type TViolation } from "../staging/quarantine";
 import { bodyStart } from "./inspect";
 import { textPosition } from "./position";
 import {

@@ -8,7 +8,7 @@ import type { TColumnType } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
 import { ident, sql } from "@/nodes/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
-import type { TViolation } from "../csv/quarantine";
+import type { TViolation } from "../staging/quarantine";
 import { createJsonStagingTable, stageJson, ZJsonCheckpoint, type TJsonCheckpoint, type TStageJsonResult } from "./stage";
 
 let db: TestDatabase;

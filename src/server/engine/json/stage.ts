@@ -2,19 +2,20 @@
  * Streams a JSON file (one array of objects, or NDJSON) into a staging table, the way the
  * CSV stager does: Node parses the bytes as they pass (no object, no await, no query per
  * record), good rows go out as binary COPY, bad records go to `quarantined_records` with
- * every violation. Chunks, checkpoints and resuming: see ../staging/stage-file.ts.
+ * every violation. Chunks, checkpoints and resuming: see ../staging/run.ts.
  */
 import { isUtf8 } from "node:buffer";
 import { z } from "zod";
 import type { TColumnType } from "@/nodes/contract";
 import { ZJsonFormat, type TJsonFormat } from "@/nodes/sources/json";
 import { showValue, TYPE_NOUNS, violationMessage } from "@/nodes/values";
-import { encodeText, fieldEncoders, type CopyBuffer, type FieldEncoder } from "../csv/binary-copy";
-import { MAX_RECORD_BYTES, RecordTooLongError, type FileWindow } from "../csv/file-reader";
-import type { TViolation } from "../csv/quarantine";
+import { encodeText, fieldEncoders, type CopyBuffer, type FieldEncoder } from "../staging/binary-copy";
+import { MAX_RECORD_BYTES, RecordTooLongError, type FileWindow } from "../staging/file-window";
+import type { TViolation } from "../staging/quarantine";
 import { fnv1a } from "../staging/fnv1a";
 import { RecordStager, ZStagedCounts, type TStagedCounts } from "../staging/record-stager";
-import { requireUtf8Database, stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
+import { requireUtf8Database } from "../staging/run";
+import { stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
 import { bodyStart } from "./inspect";
 import { filePosition } from "./position";
 import {
@@ -35,7 +36,7 @@ import {
 } from "./scanner";
 
 export { DEFAULT_CHUNK_ROWS } from "../staging/record-stager";
-export { createStagingTable as createJsonStagingTable } from "../staging/stage-file";
+export { createStagingTable as createJsonStagingTable } from "../staging/run";
 
 /**
  * Where the reader stands in an array: before `[`, after `[`, after a record (`,` or `]`

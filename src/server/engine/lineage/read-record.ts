@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { FileWindow } from "../csv/file-reader";
+import { FileWindow } from "../staging/file-window";
 import { formatBytes, type TCsvFormat } from "../csv/format";
 import { CsvScanner } from "../csv/scanner";
 

@@ -12,7 +12,7 @@ import type pg from "pg";
 import type { z } from "zod";
 import type { Column, CompileInput, NodeDefinition } from "@/nodes/contract";
 import type { Sql } from "@/nodes/sql";
-import type { TQuarantineOwner, TViolation } from "../csv/quarantine";
+import type { TQuarantineOwner, TViolation } from "../staging/quarantine";
 import type { NodeResult } from "../lifecycle";
 import { atomically, stageSource, type NodeJob, type TSourceStaging } from "../node-job";
 import type { TStagedCounts } from "../staging/record-stager";

@@ -3,6 +3,9 @@ import { open } from "node:fs/promises";
 /** Bytes an upload is inspected on, from the start of the file: enough to infer types, instant on any file. */
 export const INSPECT_BYTES = 1024 * 1024;
 
+/** Rows returned for a preview. */
+export const SAMPLE_ROWS = 100;
+
 /** The first {@link INSPECT_BYTES} of a file, and whether they are the whole file. */
 export async function readFileStart(filePath: string): Promise<{ bytes: Buffer; eof: boolean }> {
   const file = await open(filePath, "r");

@@ -4,7 +4,7 @@
  */
 import type { Column } from "@/nodes/contract";
 import { inferColumnType } from "@/nodes/values";
-import { SAMPLE_ROWS } from "../csv/inspect";
+import { SAMPLE_ROWS } from "./file-start";
 
 /**
  * Records a source that counts rows, not bytes (Excel), inspects: the rows of a sheet's

@@ -1,14 +1,15 @@
 /**
  * The per-record bookkeeping every file stager shares: counts, the order-independent
  * checksum of the good records, their lineage ids written as bytes into the binary COPY
- * row, and quarantining the bad ones. A format's stager extends it with its reading:
- * `stageChunks` (./stage-file.ts) drives a file stager chunk by chunk, `stageRecords`
- * (./stage-records.ts) one fed records by a source.
+ * row, quarantining the bad ones, and the raw records a source keeps. A format's stager
+ * extends it with its reading; the chunk loop (stageInChunks in ./run.ts) drives it,
+ * through `stageChunks` (./stage-file.ts) for a file or `stageRecords` (./stage-records.ts)
+ * for a source that yields records.
  */
 import { z } from "zod";
-import { CopyBuffer, writeHeader } from "../csv/binary-copy";
 import type { Column } from "@/nodes/contract";
-import { QuarantineBatch, RAW_RECORD_KEY, type TQuarantineOwner, type TViolation } from "../csv/quarantine";
+import { CopyBuffer, writeHeader } from "./binary-copy";
+import { copyText, QuarantineBatch, RAW_RECORD_KEY, type TQuarantineOwner, type TViolation } from "./quarantine";
 import { FNV_OFFSET_BASIS, FNV_PRIME } from "./fnv1a";
 
 /** The counts in every staging checkpoint and result. */
@@ -33,7 +34,7 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
 
-/** What a {@link RecordStager} takes from its staging run (see TStagingRun in ./stage-file.ts). */
+/** What a {@link RecordStager} takes from its staging run (see TStagingRun in ./run.ts). */
 export interface TRecordStagerArgs {
   lineagePrefix: string;
   quarantine: TQuarantineOwner;
@@ -47,6 +48,8 @@ export interface TRecordStagerArgs {
 export abstract class RecordStager {
   readonly out = new CopyBuffer();
   readonly quarantine: QuarantineBatch;
+  /** Kept raw records of the chunk, as COPY text lines (see TStagingRun.keptRecords). */
+  private kept: string[] = [];
   protected rowsIn: number;
   protected rowsOut: number;
   protected rowsRejected: number;
@@ -135,6 +138,18 @@ export abstract class RecordStager {
   /** Quarantines a record that could not be read into fields, with its text as it stands in the file. */
   protected rejectRaw(ordinal: number, hash: number, raw: string, rule: string, message: string): void {
     this.reject(ordinal, hash, [[RAW_RECORD_KEY, raw]], [{ field: RAW_RECORD_KEY, rule, value: null, message }]);
+  }
+
+  /** Keeps a record's raw text for lineage, for a source that cannot be read again. */
+  protected keepRecord(lineageId: string, where: Readonly<Record<string, number>>, raw: string): void {
+    this.kept.push(`${copyText(lineageId)}\t${copyText(JSON.stringify(where))}\t${copyText(raw)}\n`);
+  }
+
+  /** The COPY text of the chunk's kept records, and none kept. */
+  takeKept(): Buffer {
+    const text = Buffer.from(this.kept.join(""), "utf8");
+    this.kept = [];
+    return text;
   }
 
   protected counts(): TStagedCounts {

@@ -3,8 +3,8 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ident, sql } from "@/nodes/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
-import { createStagingTable } from "./stage-file";
-import { createKeptRecordsTable, readKeptRecord, stageRecords, type TRecordLoadColumn, type TRecordsCheckpoint, type TStagedRecord } from "./stage-records";
+import { createKeptRecordsTable, createStagingTable } from "./run";
+import { readKeptRecord, stageRecords, type TRecordLoadColumn, type TRecordsCheckpoint, type TStagedRecord } from "./stage-records";
 
 let db: TestDatabase;
 let client: pg.PoolClient;

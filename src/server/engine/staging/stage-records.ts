@@ -7,17 +7,16 @@
  * read again keeps each record's raw text for lineage ({@link readKeptRecord}).
  */
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { z } from "zod";
-import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
-import { ident, join, render, sql, type Sql } from "@/nodes/sql";
+import type { Column } from "@/nodes/contract";
+import { sql, type Sql } from "@/nodes/sql";
 import { violationMessage } from "@/nodes/values";
 import { query, relationExists } from "../../db/query";
-import { encodeText, writeNull, writeTrailer } from "../csv/binary-copy";
-import { copyText, QUARANTINE_COPY, type TViolation } from "../csv/quarantine";
+import { encodeText, writeNull } from "./binary-copy";
 import { fnv1a } from "./fnv1a";
+import type { TViolation } from "./quarantine";
 import { RecordStager, ZStagedCounts } from "./record-stager";
-import { CopyIn, requireUtf8Database, type TStagingRun } from "./stage-file";
+import { requireUtf8Database, stageInChunks, type TStagingRun } from "./run";
 
 /** One record a source yields. */
 export interface TStagedRecord {
@@ -63,54 +62,26 @@ export type TStageRecordsResult = TRecordsCheckpoint;
  */
 export async function stageRecords(args: TStageRecordsArgs): Promise<TStageRecordsResult> {
   await requireUtf8Database(args.client, "source");
-  const { client, signal } = args;
+  const { signal } = args;
   const resume = args.resumeFrom;
   const stager = new RecordsStager(args, resume);
-  const copyStatement = render(sql`COPY ${args.target} (${join([...args.load.map((c) => ident(c.name)), ident(LINEAGE_COLUMN)])}) FROM STDIN (FORMAT binary)`).text;
-  const quarantineStatement = render(QUARANTINE_COPY).text;
-  const keptStatement = args.keptRecords ? render(sql`COPY ${args.keptRecords} (lineage_id, record_where, raw) FROM STDIN`).text : null;
   const records = args.records(resume?.lastOrdinal != null ? { afterOrdinal: resume.lastOrdinal } : null)[Symbol.asyncIterator]();
-  let done = false;
-  while (!done) {
-    signal?.throwIfAborted();
-    await client.query("BEGIN");
-    let copy: CopyIn | null = null;
-    try {
-      await client.query("SET LOCAL client_encoding TO 'UTF8'");
-      copy = new CopyIn(client.query(copyFrom(copyStatement)));
-      stager.startChunk();
-      for (;;) {
-        const next = await records.next();
-        if (next.done) {
-          done = true;
-          break;
+  try {
+    await stageInChunks(args, stager, {
+      async fillChunk(rows) {
+        for (;;) {
+          const next = await records.next();
+          if (next.done) return true;
+          if (stager.stage(next.value)) return false;
+          if (stager.out.pos >= FLUSH_BYTES) await rows.write(stager.out.take());
+          signal?.throwIfAborted();
         }
-        if (stager.stage(next.value)) break;
-        if (stager.out.pos >= FLUSH_BYTES) await copy.write(stager.out.take());
-        signal?.throwIfAborted();
-      }
-      writeTrailer(stager.out);
-      await copy.end(stager.out.take());
-      copy = null;
-      if (stager.quarantine.count > 0) {
-        copy = new CopyIn(client.query(copyFrom(quarantineStatement)));
-        await copy.end(stager.quarantine.take());
-        copy = null;
-      }
-      if (keptStatement && stager.kept.length > 0) {
-        copy = new CopyIn(client.query(copyFrom(keptStatement)));
-        await copy.end(Buffer.from(stager.kept.join(""), "utf8"));
-        stager.kept = [];
-        copy = null;
-      }
-      await args.saveCheckpoint(client, stager.checkpoint());
-      await client.query("COMMIT");
-    } catch (error) {
-      await copy?.cancel(error);
-      await client.query("ROLLBACK").catch(() => {});
-      await records.return?.();
-      throw error;
-    }
+      },
+      checkpoint: () => stager.checkpoint(),
+    });
+  } catch (error) {
+    await records.return?.();
+    throw error;
   }
   return stager.checkpoint();
 }
@@ -119,7 +90,6 @@ export async function stageRecords(args: TStageRecordsArgs): Promise<TStageRecor
 const FLUSH_BYTES = 1024 * 1024;
 
 class RecordsStager extends RecordStager {
-  kept: string[] = [];
   private lastOrdinal: number | null;
   /** On a resumed run: records up to this ordinal were committed before, and are skipped until a later one comes. */
   private skipThrough: number | null;
@@ -147,7 +117,7 @@ class RecordsStager extends RecordStager {
     this.countRecord();
     const rawBytes = Buffer.from(record.raw, "utf8");
     const hash = fnv1a(rawBytes, 0, rawBytes.length);
-    if (this.keep) this.kept.push(`${copyText(this.lineageId(ordinal, hash))}\t${copyText(JSON.stringify(record.where ?? {}))}\t${copyText(record.raw)}\n`);
+    if (this.keep) this.keepRecord(this.lineageId(ordinal, hash), record.where ?? {}, record.raw);
     const valueOf = (name: string): string | null | undefined =>
       record.values instanceof Map ? record.values.get(name) : Object.hasOwn(record.values, name) ? (record.values as Record<string, string | null>)[name] : undefined;
     if (record.problems && record.problems.length > 0) {
@@ -178,11 +148,6 @@ class RecordsStager extends RecordStager {
   checkpoint(): TRecordsCheckpoint {
     return { ...this.counts(), lastOrdinal: this.lastOrdinal };
   }
-}
-
-/** Creates the table a source keeps its raw records in (TStagingRun.keptRecords). */
-export async function createKeptRecordsTable(client: pg.ClientBase, table: Sql): Promise<void> {
-  await query(client, sql`CREATE UNLOGGED TABLE ${table} (lineage_id text PRIMARY KEY, record_where jsonb NOT NULL, raw text NOT NULL)`);
 }
 
 /** A kept raw record by its lineage id; null when it is not there, undefined when the run's kept records are gone (retention). */

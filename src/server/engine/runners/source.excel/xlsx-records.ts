@@ -9,7 +9,7 @@ import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { columnNamesFromHeader, generatedColumnNames } from "../../csv/column-names";
-import { MAX_RECORD_BYTES } from "../../csv/file-reader";
+import { MAX_RECORD_BYTES } from "../../staging/file-window";
 import { openZip, ZipError, type TZipArchive } from "../../compressed/zip";
 
 /** One row of the sheet below the header. */

@@ -7,7 +7,7 @@
  * read, so entity expansion ("billion laughs") and external entities (XXE) cannot happen.
  */
 import { SaxesParser, type SaxesTagNS } from "saxes";
-import { MAX_RECORD_BYTES } from "../../csv/file-reader";
+import { MAX_RECORD_BYTES } from "../../staging/file-window";
 
 /** One record of the file. */
 export interface TXmlRecord {

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL's binary COPY format, written straight from CSV bytes: each encoder checks a
+ * PostgreSQL's binary COPY format, written straight from a file's bytes: each encoder checks a
  * field against the value formats of `@/nodes/values` and appends it in the column type's
  * binary form, without creating a string or object for common values.
  *
