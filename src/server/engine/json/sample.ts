@@ -4,13 +4,13 @@
  * escape or a repeated key lands in the same column as in a run), each cell as the text a
  * run would load, and every reason a run would quarantine a record at the source.
  */
-import { isUtf8 } from "node:buffer";
 import type { Column } from "@/nodes/contract";
 import type { TJsonFormat } from "@/nodes/sources/json";
-import { showValue, TYPE_NOUNS, valueProblem, violationMessage } from "@/nodes/values";
+import { valueProblem, violationMessage } from "@/nodes/values";
 import { RAW_RECORD_KEY, type TViolation } from "../staging/quarantine";
 import { bodyStart } from "./inspect";
 import { textPosition } from "./position";
+import { containerProblem, loneSurrogateProblem, mismatchViolations, ndjsonLineProblem, recordLabel, recordProblem, storableText } from "./record-rules";
 import {
   columnTrie,
   decodeJsonString,
@@ -21,7 +21,6 @@ import {
   skipWhitespace,
   VALUE_ARRAY,
   VALUE_NONE,
-  VALUE_NOUNS,
   VALUE_NULL,
   VALUE_OBJECT,
   VALUE_STRING,
@@ -41,9 +40,6 @@ export interface TJsonSample {
 
 /** The file cannot be previewed as it is set up; a run would fail the same way. The message says why. */
 export class JsonSampleError extends Error {}
-
-const LONE_SURROGATE = /\p{Cs}/u;
-const LONE_SURROGATES = /\p{Cs}/gu;
 
 interface SampleArgs {
   format: TJsonFormat;
@@ -142,11 +138,9 @@ class SampleReader {
   line(start: number, end: number, line: number): void {
     const bytes = this.bytes;
     const valueEnd = this.parser.parse(bytes, start, end, true);
-    const rest = valueEnd >= 0 ? skipWhitespace(bytes, valueEnd, end) : end;
-    if (valueEnd === PARSE_ERROR || rest < end) {
-      const problem = valueEnd === PARSE_ERROR ? this.parser.error : `unexpected ${describeByteAt(bytes, rest, end)} after the value`;
-      const column = bytes.toString("utf8", start, valueEnd === PARSE_ERROR ? this.parser.errorAt : rest).length + 1;
-      this.rejectRecord(line, "json", `line ${line}: not valid JSON (${problem}, column ${column})`);
+    const problem = ndjsonLineProblem(this.parser, bytes, start, end, valueEnd, line);
+    if (problem !== null) {
+      this.rejectRecord(line, "json", problem);
       return;
     }
     this.record(skipWhitespace(bytes, start, end), valueEnd, line);
@@ -155,13 +149,9 @@ class SampleReader {
   /** A record whose bytes are [start, end); the parser holds its values. */
   record(start: number, end: number, ordinal: number): void {
     const { bytes, parser } = this;
-    const label = this.args.format === "array" ? `index ${ordinal}` : `line ${ordinal}`;
-    if (!isUtf8(bytes.subarray(start, end))) {
-      this.rejectRecord(ordinal, "encoding", `${label}: the record is not valid UTF-8`);
-      return;
-    }
-    if (parser.rootKind !== VALUE_OBJECT) {
-      this.rejectRecord(ordinal, "notAnObject", `${label}: the record is ${VALUE_NOUNS[parser.rootKind] ?? "a value"}, not an object`);
+    const unloadable = recordProblem(parser, bytes, start, end, recordLabel(this.args.format, ordinal), false);
+    if (unloadable !== null) {
+      this.rejectRecord(ordinal, unloadable.rule, unloadable.message);
       return;
     }
     const violations: TViolation[] = [];
@@ -181,30 +171,17 @@ class SampleReader {
         return problem ? fail(text, problem) : text;
       }
       if (kind === VALUE_OBJECT || kind === VALUE_ARRAY) {
-        return fail(bytes.toString("utf8", a, b), `${VALUE_NOUNS[kind]} is not ${TYPE_NOUNS[column.type]} (set the column's type to json to keep it)`);
+        return fail(bytes.toString("utf8", a, b), containerProblem(kind, column.type));
       }
       // An empty JSON string is an empty text, and NULL for every other type (as a run loads it).
       if (a === b) return column.type === "string" ? "" : null;
       const text = kind === VALUE_STRING && parser.escaped[k] === 1 ? decodeJsonString(bytes, a - 1, b + 1) : bytes.toString("utf8", a, b);
-      if (LONE_SURROGATE.test(text)) {
-        const shown = text.replace(LONE_SURROGATES, "\uFFFD");
-        return fail(shown, `${showValue(shown)} holds an unpaired surrogate escape (\\ud800–\\udfff), which is not a character`);
-      }
+      const surrogate = loneSurrogateProblem(text);
+      if (surrogate !== null) return fail(storableText(text), surrogate);
       const problem = valueProblem(column.type, text);
       return problem ? fail(text, problem) : text;
     });
-    const mismatches = parser.mismatches;
-    for (let i = 0; i < mismatches.length; i += 4) {
-      const path = parser.trie.paths[mismatches[i] as number] as string;
-      const kind = mismatches[i + 1] as number;
-      const inside = this.columns.map((c) => c.name).filter((n) => n.startsWith(`${path}.`)).slice(0, 3);
-      violations.push({
-        field: path,
-        rule: "type",
-        value: bytes.toString("utf8", mismatches[i + 2] as number, mismatches[i + 3] as number),
-        message: violationMessage(path, `${VALUE_NOUNS[kind]} where an object is expected (this source reads ${inside.join(", ")}${inside.length === 3 ? ", …" : ""} from it)`),
-      });
-    }
+    violations.push(...mismatchViolations(parser, bytes, this.columns.map((c) => c.name)));
     this.push(row, ordinal, violations);
   }
 

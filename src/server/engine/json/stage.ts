@@ -4,11 +4,10 @@
  * record), good rows go out as binary COPY, bad records go to `quarantined_records` with
  * every violation. Chunks, checkpoints and resuming: see ../staging/run.ts.
  */
-import { isUtf8 } from "node:buffer";
 import { z } from "zod";
 import type { TColumnType } from "@/nodes/contract";
 import { ZJsonFormat, type TJsonFormat } from "@/nodes/sources/json";
-import { showValue, TYPE_NOUNS, violationMessage } from "@/nodes/values";
+import { violationMessage } from "@/nodes/values";
 import { encodeText, fieldEncoders, type CopyBuffer, type FieldEncoder } from "../staging/binary-copy";
 import { MAX_RECORD_BYTES, RecordTooLongError, type FileWindow } from "../staging/file-window";
 import type { TViolation } from "../staging/quarantine";
@@ -18,6 +17,7 @@ import { requireUtf8Database } from "../staging/run";
 import { stageChunks, withFileWindow, type TFileStager, type TStageFileArgs } from "../staging/stage-file";
 import { bodyStart } from "./inspect";
 import { filePosition } from "./position";
+import { containerProblem, loneSurrogateProblem, mismatchViolations, ndjsonLineProblem, recordLabel, recordProblem, storableText } from "./record-rules";
 import {
   columnTrie,
   decodeJsonString,
@@ -28,7 +28,6 @@ import {
   skipWhitespace,
   VALUE_ARRAY,
   VALUE_NONE,
-  VALUE_NOUNS,
   VALUE_NULL,
   VALUE_NUMBER,
   VALUE_OBJECT,
@@ -94,9 +93,6 @@ export class JsonFileError extends Error {
     super(problem);
   }
 }
-
-const LONE_SURROGATE = /\p{Cs}/u;
-const LONE_SURROGATES = /\p{Cs}/gu;
 
 /** A number without an exponent, short enough for numeric's limits. */
 function plainNumber(buf: Buffer, start: number, end: number): boolean {
@@ -223,12 +219,10 @@ class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
       window.pos = Math.min(newline + 1, window.end);
       if (skipWhitespace(buf, start, end) === end) continue; // a blank line holds no record
       const valueEnd = this.parser.parse(buf, start, end, true);
-      const rest = valueEnd >= 0 ? skipWhitespace(buf, valueEnd, end) : end;
-      if (valueEnd === PARSE_ERROR || rest < end) {
-        const problem = valueEnd === PARSE_ERROR ? this.parser.error : `unexpected ${describeByteAt(buf, rest, end)} after the value`;
-        const column = buf.toString("utf8", start, valueEnd === PARSE_ERROR ? this.parser.errorAt : rest).length + 1;
+      const problem = ndjsonLineProblem(this.parser, buf, start, end, valueEnd, line);
+      if (problem !== null) {
         this.countRecord();
-        this.rejectRaw(line, fnv1a(buf, start, end), buf.toString("utf8", start, end), "json", `line ${line}: not valid JSON (${problem}, column ${column})`);
+        this.rejectRaw(line, fnv1a(buf, start, end), buf.toString("utf8", start, end), "json", problem);
       } else {
         this.stageRecord(buf, skipWhitespace(buf, start, end), valueEnd, line);
       }
@@ -303,14 +297,9 @@ class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
     this.ignoredFields += this.parser.recordIgnored;
     const hash = this.hashRecord(buf, start, end);
     const parser = this.parser;
-    const label = this.format === "array" ? `index ${ordinal}` : `line ${ordinal}`;
-    if (!this.ascii && !isUtf8(buf.subarray(start, end))) {
-      this.rejectRaw(ordinal, hash, buf.toString("utf8", start, end), "encoding", `${label}: the record is not valid UTF-8`);
-      return;
-    }
-    if (parser.rootKind !== VALUE_OBJECT) {
-      const noun = VALUE_NOUNS[parser.rootKind] ?? "a value";
-      this.rejectRaw(ordinal, hash, buf.toString("utf8", start, end), "notAnObject", `${label}: the record is ${noun}, not an object`);
+    const unloadable = recordProblem(parser, buf, start, end, recordLabel(this.format, ordinal), this.ascii);
+    if (unloadable !== null) {
+      this.rejectRaw(ordinal, hash, buf.toString("utf8", start, end), unloadable.rule, unloadable.message);
       return;
     }
     const out = this.out;
@@ -334,15 +323,13 @@ class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
         if (parser.escaped[k] === 0 && (kind !== VALUE_NUMBER || plainNumber(buf, a, b))) writeJsonb(out, buf, start, stop);
         else problem = encodeText("json", buf.toString("utf8", start, stop), out);
       } else if (kind === VALUE_OBJECT || kind === VALUE_ARRAY) {
-        problem = `${VALUE_NOUNS[kind]} is not ${TYPE_NOUNS[type]} (set the column's type to json to keep it)`;
+        problem = containerProblem(kind, type);
       } else if (a === b) {
         // An empty JSON string is an empty text, and NULL for every other type (as an empty CSV field).
         out.int32(type === "string" ? 0 : -1);
       } else if (kind === VALUE_STRING && parser.escaped[k] === 1) {
         const text = decodeJsonString(buf, a - 1, b + 1);
-        problem = LONE_SURROGATE.test(text)
-          ? `${showValue(text.replace(LONE_SURROGATES, "\uFFFD"))} holds an unpaired surrogate escape (\\ud800–\\udfff), which is not a character`
-          : encodeText(type, text, out, this.exact[k]);
+        problem = loneSurrogateProblem(text) ?? encodeText(type, text, out, this.exact[k]);
       } else if (!(this.encoders[k] as FieldEncoder)(buf, a, b, out)) {
         problem = encodeText(type, buf.toString("utf8", a, b), out, this.exact[k]);
       }
@@ -351,25 +338,12 @@ class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
         (violations ??= []).push({ field, rule: "type", value: this.valueText(buf, k), message: violationMessage(field, problem) });
       }
     }
-    const mismatches = parser.mismatches;
-    for (let i = 0; i < mismatches.length; i += 4) {
-      const path = parser.trie.paths[mismatches[i] as number] as string;
-      const kind = mismatches[i + 1] as number;
-      const value = this.spanText(buf, kind, mismatches[i + 2] as number, mismatches[i + 3] as number, 0);
-      const inside = this.names.filter((n) => n.startsWith(`${path}.`)).slice(0, 3);
-      (violations ??= []).push({
-        field: path,
-        rule: "type",
-        value,
-        message: violationMessage(path, `${VALUE_NOUNS[kind]} where an object is expected (this source reads ${inside.join(", ")}${inside.length === 3 ? ", …" : ""} from it)`),
-      });
-    }
+    const mismatched = parser.mismatches.length > 0 ? mismatchViolations(parser, buf, this.names) : null;
+    if (mismatched) (violations ??= []).push(...mismatched);
     if (violations !== null) {
       out.pos = tupleStart;
       const record: [string, string | null][] = this.names.map((name, k) => [name, this.valueText(buf, k)]);
-      for (let i = 0; i < mismatches.length; i += 4) {
-        record.push([parser.trie.paths[mismatches[i] as number] as string, this.spanText(buf, mismatches[i + 1] as number, mismatches[i + 2] as number, mismatches[i + 3] as number, 0)]);
-      }
+      for (const mismatch of mismatched ?? []) record.push([mismatch.field, mismatch.value]);
       this.reject(ordinal, hash, record, violations);
       return;
     }
@@ -385,7 +359,7 @@ class JsonStager extends RecordStager implements TFileStager<TJsonCheckpoint> {
   private spanText(buf: Buffer, kind: number, start: number, end: number, escaped: number): string | null {
     if (kind === VALUE_NONE || kind === VALUE_NULL) return null;
     // jsonb cannot hold a lone surrogate: shown as U+FFFD (the violation says why the record is here).
-    if (kind === VALUE_STRING && escaped === 1) return decodeJsonString(buf, start - 1, end + 1).replace(LONE_SURROGATES, "\uFFFD");
+    if (kind === VALUE_STRING && escaped === 1) return storableText(decodeJsonString(buf, start - 1, end + 1));
     return buf.toString("utf8", start, end);
   }
 
