@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { registry } from "@/nodes/registry";
 import { runners, uploadFormatOf, uploadFormats } from "./registry";
@@ -18,6 +20,15 @@ describe("the runner registry", () => {
       .filter((runner) => registry.get(runner.type) !== runner.node)
       .map((runner) => runner.type);
     expect(orphans).toEqual([]);
+  });
+
+  it("has a fixture beside every source and destination runner (run by ../testing/runner-fixture.ts)", () => {
+    const unfixtured = runners
+      .all()
+      .filter((runner) => runner.kind !== "validate")
+      .map((runner) => `${runner.type}/fixture.integration.test.ts`)
+      .filter((file) => !existsSync(path.join(import.meta.dirname, file)));
+    expect(unfixtured).toEqual([]);
   });
 
   it("inspects exactly the upload kinds each source accepts, and no kind twice", () => {
