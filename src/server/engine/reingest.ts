@@ -14,9 +14,9 @@ import type { Column } from "@/nodes/contract";
 import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { ident, join, sql, type Sql } from "@/nodes/sql";
 import type { TRule, TValidateConfig } from "@/nodes/validate/config";
-import validateNode from "@/nodes/validate/validate";
 import { query } from "../db/query";
 import type { ExecutionPlan, PlannedNode } from "./plan";
+import { runnerOf } from "./runners/registry";
 import { validateInSql } from "./validate/validate-in-sql";
 
 /**
@@ -37,8 +37,8 @@ export type TReingestInstruction = z.infer<typeof ZReingestInstruction>;
  * upstream fixed (the fused streaming path checks those types too).
  */
 export function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateConfig {
-  const own: TValidateConfig =
-    entry.definition.execution.kind === "validate" ? validateNode.config.parse(entry.config) : { rules: [], unknownFields: "keep" };
+  const runner = runnerOf(entry.definition.type, "validate");
+  const own: TValidateConfig = runner ? (runner.rules(entry.config) ?? failedRules(entry)) : { rules: [], unknownFields: "keep" };
   const rules = new Map<string, TRule>(own.rules.map((r) => [r.field, r]));
   for (const column of incoming) {
     const rule = rules.get(column.name);
@@ -46,6 +46,10 @@ export function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateCo
     rules.set(column.name, { ...(rule ?? { field: column.name }), type: column.type });
   }
   return { ...own, rules: [...rules.values()] };
+}
+
+function failedRules(entry: PlannedNode): never {
+  throw new Error(`${entry.id}: its saved config is not a valid config of ${entry.definition.type}`);
 }
 
 /** The entry node of a re-ingest run: re-check the records and settle each one. */

@@ -11,10 +11,10 @@ import { fromText, raisedErrorMessage, toText } from "@/nodes/expression/convers
 import { checkGraph } from "@/nodes/graph";
 import { registry } from "@/nodes/registry";
 import { ident, join, sql, type Sql } from "@/nodes/sql";
-import validateNode from "@/nodes/validate/validate";
 import { effectiveType, type TValidateConfig } from "@/nodes/validate/config";
 import { query } from "../db/query";
 import { BulkFixError, NotFoundError, QuarantineConflictError } from "../errors";
+import { runnerOf } from "../engine/runners/registry";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
 
 interface Ctx {
@@ -323,8 +323,7 @@ async function nodeContext(ctx: Ctx, versionId: string, nodeId: string): Promise
   if (!node) throw new NotFoundError("Node", nodeId);
   const upstream = node.inputs.in ? checked.nodes.find((n) => n.node.id === node.inputs.in) : undefined;
   const columns = node.definition.execution.kind === "source" ? node.output : upstream?.output;
-  const parsed = node.definition.type === validateNode.type ? validateNode.config.safeParse(node.node.config) : undefined;
-  const config = parsed?.success ? parsed.data : null;
+  const config = runnerOf(node.definition.type, "validate")?.rules(node.node.config) ?? null;
   return { columns: columns ?? [], config };
 }
 

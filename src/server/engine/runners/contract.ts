@@ -12,6 +12,7 @@ import type pg from "pg";
 import type { z } from "zod";
 import type { Column, CompileInput, NodeDefinition } from "@/nodes/contract";
 import type { Sql } from "@/nodes/sql";
+import type { TValidateConfig } from "@/nodes/validate/config";
 import type { TQuarantineOwner, TViolation } from "../staging/quarantine";
 import type { NodeResult } from "../lifecycle";
 import { atomically, stageSource, type NodeJob, type TSourceStaging } from "../node-job";
@@ -112,6 +113,8 @@ export interface ValidateRunnerSpec<TSchema extends z.ZodType> {
   execute: (job: NodeJob, config: z.output<TSchema>) => Promise<void>;
   /** What the preview runs on the sample, in a transaction it rolls back. */
   check: (args: CheckArgs<z.output<TSchema>>) => Promise<unknown>;
+  /** The rules the node checks records against: what a re-ingest re-checks and the quarantine editor validates with. */
+  rules: (config: z.output<TSchema>) => TValidateConfig;
 }
 
 /** Where lineage finds the row a record became in a destination. */
@@ -148,6 +151,8 @@ export interface ValidateRunner {
   node: NodeDefinition;
   execute: (job: NodeJob) => Promise<void>;
   check: (args: CheckArgs<unknown>) => Promise<unknown>;
+  /** The node's rules; null when `config` does not parse. */
+  rules: (config: unknown) => TValidateConfig | null;
 }
 
 export interface DestinationRunner {
@@ -193,6 +198,10 @@ export function defineRunner(
       ...base,
       execute: (job) => validate.execute(job, parse(job.node.config)),
       check: (args) => validate.check({ ...args, config: parse(args.config) }),
+      rules: (config) => {
+        const parsed = node.config.safeParse(config);
+        return parsed.success ? validate.rules(parsed.data) : null;
+      },
     };
   }
   const destination = spec as DestinationRunnerSpec<z.ZodType>;

@@ -52,4 +52,5 @@ export default defineRunner("validate", {
     });
   },
   check: ({ client, config, input, target, quarantine }) => validateInSql({ client, input, config, target, quarantine }),
+  rules: (config) => config,
 });
