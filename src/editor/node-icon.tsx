@@ -21,6 +21,18 @@ const SHAPES: Record<TNodeIcon, ReactNode> = {
       <path d="M10 12.5 8.5 14.5 10 16.5M14 12.5l1.5 2-1.5 2" />
     </>
   ),
+  "file-xml": (
+    <>
+      {FILE}
+      <path d="M9.5 12.5 7.5 15l2 2.5M14.5 12.5l2 2.5-2 2.5M12.8 12l-1.6 6" />
+    </>
+  ),
+  "file-sheet": (
+    <>
+      {FILE}
+      <path d="M8 12h8v6H8zM8 15h8M11 12v6" />
+    </>
+  ),
   check: (
     <>
       <path d="M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6z" />

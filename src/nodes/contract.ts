@@ -30,7 +30,7 @@ export type NodeCategory = "source" | "validate" | "transform" | "destination";
  * Icons a node type can show, drawn by the editor as inline SVG (emoji and symbol glyphs
  * are missing from many system fonts and then render as empty boxes).
  */
-export const NODE_ICONS = ["file-csv", "file-json", "check", "columns", "filter", "function", "swap", "copy", "join", "sigma", "database"] as const;
+export const NODE_ICONS = ["file-csv", "file-json", "file-xml", "file-sheet", "check", "columns", "filter", "function", "swap", "copy", "join", "sigma", "database"] as const;
 export type TNodeIcon = (typeof NODE_ICONS)[number];
 
 export interface NodeUi {
@@ -62,12 +62,23 @@ export interface UploadInfo {
   filename: string;
   /** The file's columns in file order, with types inferred from a sample. */
   columns: Column[];
+  /** Why the file cannot be read with the {@link TUploadOptions} asked for (a sheet it does not have); `columns` is then empty. */
+  problem?: string;
 }
+
+/**
+ * A source's settings that change what inspecting its upload finds (the XML record
+ * element, the Excel sheet and header row): the server inspects the upload again with
+ * them, so the columns are those a run reads. See NodeDefinition.uploadOptions.
+ */
+export type TUploadOptions = Readonly<Record<string, string | number>>;
+
+/** Looks up an upload referenced by a source's `file: "upload:<id>"`, inspected with `options` when given. */
+export type TUploadLookup = (id: string, options?: TUploadOptions) => UploadInfo | undefined;
 
 export interface OutputSchemaArgs<TConfig> {
   config: TConfig;
-  /** Looks up an upload referenced by a source's `file: "upload:<id>"`. */
-  upload: (id: string) => UploadInfo | undefined;
+  upload: TUploadLookup;
   /** Columns arriving on each connected input port. */
   inputs: Record<string, Column[]>;
   /** Records a problem (e.g. a rule naming a column the upstream does not produce). */
@@ -134,6 +145,8 @@ export interface UploadKind {
   label: string;
   /** Lower-case file name endings with their dot, e.g. ".csv"; the longest matching one wins. */
   extensions: readonly string[];
+  /** The file is binary (a zip archive): it is stored as sent, never checked or decoded as text. Default: false. */
+  binary?: boolean;
 }
 
 /**
@@ -172,6 +185,8 @@ export interface NodeDefinition<TSchema extends z.ZodType = z.ZodType> {
   outputSchema: (args: OutputSchemaArgs<z.output<TSchema>>) => Column[];
   execution: NodeExecution<z.output<TSchema>>;
   capabilities?: NodeCapabilities;
+  /** A source's settings that change what its upload's inspection finds; undefined (the default) when the upload's own inspection stands. */
+  uploadOptions?: (config: z.output<TSchema>) => TUploadOptions | undefined;
   /** The tables the node reads or writes outside the run's own relations. Default: none. */
   tables?: (config: z.output<TSchema>) => TableUse[];
   /** Example config, shown in docs and used by the registry test. */

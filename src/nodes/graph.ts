@@ -2,7 +2,7 @@
  * Loads a pipeline graph against the registry and reports every problem at once,
  * each naming the node or edge it concerns, before anything runs.
  */
-import type { Column, ConfigProblem, NodeDefinition, UploadInfo } from "./contract";
+import type { Column, ConfigProblem, NodeDefinition, TUploadLookup } from "./contract";
 import { RESERVED_COLUMN_PREFIX } from "./contract";
 import { designTimeValues, expressionPaths, substituteParams, type TParamValue } from "./params";
 import { ZPipelineGraph, type TPipelineEdge, type TPipelineGraph, type TPipelineNode } from "./pipeline";
@@ -52,7 +52,7 @@ export interface CheckedGraph {
 
 export interface CheckGraphOptions {
   registry: Registry;
-  upload: (id: string) => UploadInfo | undefined;
+  upload: TUploadLookup;
   /** Why a pipeline may not use a table its config names (see NodeDefinition.tables), or null. Default: any table. */
   tableProblem?: (schema: string | undefined, table: string) => string | null;
   /**

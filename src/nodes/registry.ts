@@ -6,6 +6,7 @@ import type { NodeCategory, NodeDefinition } from "./contract";
 import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
 import jsonSource from "./sources/json";
+import xmlSource from "./sources/xml";
 import aggregate from "./transform/aggregate";
 import cast from "./transform/cast";
 import dedupe from "./transform/dedupe";
@@ -38,6 +39,7 @@ export function createRegistry(definitions: readonly NodeDefinition[]): Registry
 export const registry = createRegistry([
   csvSource,
   jsonSource,
+  xmlSource,
   validate,
   select,
   filter,

@@ -4,7 +4,7 @@
  * checkpointed chunks ({@link stageSource}).
  */
 import type pg from "pg";
-import type { Column, CompileInput } from "@/nodes/contract";
+import type { Column, CompileInput, TUploadOptions } from "@/nodes/contract";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { sql, type Sql } from "@/nodes/sql";
 import { settleQuarantine, withSettled } from "./quarantine-memory";
@@ -15,7 +15,7 @@ import type { TStagedCounts } from "./staging/record-stager";
 import { createKeptRecordsTable, createStagingTable, indexLineage, type TStagingRun } from "./staging/run";
 import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
-import type { UploadCatalogEntry } from "./uploads-catalog";
+import type { TUploadCatalog, UploadCatalogEntry } from "./uploads-catalog";
 import { uploadPath } from "../storage";
 
 export interface NodeJob {
@@ -33,7 +33,7 @@ export interface NodeJob {
   /** Set in a re-ingest run: the records to replay, the node they re-enter at, and the run they came from. */
   reingest?: TReingestInstruction & { parentRunId: string };
   /** Uploads the graph references, as inspected when they arrived. */
-  upload: (uploadId: string) => UploadCatalogEntry | undefined;
+  upload: TUploadCatalog;
   signal?: AbortSignal;
 }
 
@@ -49,11 +49,12 @@ export function inputOf(job: NodeJob, port = "in"): CompileInput & { nodeId: str
   return { nodeId: upstreamId, relation: job.relationOf(upstreamId), columns: upstream.output };
 }
 
-/** The uploaded file a source's `file` names (`upload:<id>`). */
-export function sourceFile(job: NodeJob, file: string): { path: string; upload: UploadCatalogEntry } {
+/** The uploaded file a source's `file` names (`upload:<id>`), inspected with `options` when given (see TUploadOptions). */
+export function sourceFile(job: NodeJob, file: string, options?: TUploadOptions): { path: string; upload: UploadCatalogEntry } {
   const uploadId = uploadIdOf(file);
-  const upload = uploadId ? job.upload(uploadId) : undefined;
+  const upload = uploadId ? job.upload(uploadId, options) : undefined;
   if (!uploadId || !upload) throw new Error(`the file ${file} is not uploaded (or was deleted): upload it again`);
+  if (upload.problem) throw new Error(`${upload.filename}: ${upload.problem}`);
   return { path: uploadPath(job.workspaceId, uploadId), upload };
 }
 

@@ -10,16 +10,19 @@
  */
 import type pg from "pg";
 import type { z } from "zod";
-import type { Column, CompileInput, NodeDefinition } from "@/nodes/contract";
+import type { Column, CompileInput, NodeDefinition, TUploadOptions } from "@/nodes/contract";
 import type { Sql } from "@/nodes/sql";
 import type { TValidateConfig } from "@/nodes/validate/config";
 import type { TQuarantineOwner, TViolation } from "../staging/quarantine";
 import type { NodeResult } from "../lifecycle";
 import { atomically, stageSource, type NodeJob, type TSourceStaging } from "../node-job";
 import type { TStagedCounts } from "../staging/record-stager";
-import type { UploadCatalogEntry } from "../uploads-catalog";
+import type { TUploadCatalog } from "../uploads-catalog";
 
-export type UploadLookup = (uploadId: string) => UploadCatalogEntry | undefined;
+export type UploadLookup = TUploadCatalog;
+
+/** Inspects an upload of one kind; with options (the node's `uploadOptions`) as a run with those settings reads it. */
+export type TInspectUpload = (filePath: string, options?: TUploadOptions) => Promise<TInspectedUpload>;
 
 /** What inspecting an upload found; stored (with its kind) in Upload.inspection and read back as {@link UploadCatalogEntry}. */
 export interface TInspectedUpload {
@@ -87,7 +90,7 @@ export interface ReadRecordArgs<TConfig> {
 export interface SourceRunnerSpec<TSchema extends z.ZodType, TCheckpoint extends TStagedCounts, TResult> {
   node: NodeDefinition<TSchema>;
   /** Inspects an upload of each kind the node's `capabilities.acceptsUploads` lists, when it arrives. */
-  inspectUpload?: Record<string, (filePath: string) => Promise<TInspectedUpload>>;
+  inspectUpload?: Record<string, TInspectUpload>;
   /**
    * How a run stages the source; the engine runs it with {@link stageSource}. A node whose
    * execution `fusesValidate` finds the validate node in `job.node.fusedValidate`.
@@ -139,7 +142,7 @@ export interface SourceRunner {
   kind: "source";
   type: string;
   node: NodeDefinition;
-  inspectUpload: Readonly<Record<string, (filePath: string) => Promise<TInspectedUpload>>>;
+  inspectUpload: Readonly<Record<string, TInspectUpload>>;
   execute: (job: NodeJob) => Promise<void>;
   sample: (args: SampleArgs<unknown>) => Promise<TSourceSample>;
   readRecord: (args: ReadRecordArgs<unknown>) => Promise<TSourceRecordFound>;

@@ -3,10 +3,11 @@
  * as a plain SQL compile (registry.test.ts checks that each such node type has one).
  */
 import type { UploadKind } from "@/nodes/contract";
-import type { Runner, TInspectedUpload } from "./contract";
+import type { Runner, TInspectUpload } from "./contract";
 import postgresDestination from "./destination.postgres";
 import csvSource from "./source.csv";
 import jsonSource from "./source.json";
+import xmlSource from "./source.xml";
 import validate from "./validate";
 
 export interface RunnerRegistry {
@@ -23,7 +24,7 @@ export function createRunnerRegistry(runners: readonly Runner[]): RunnerRegistry
   return { get: (type) => byType.get(type), all: () => runners };
 }
 
-export const runners = createRunnerRegistry([csvSource, jsonSource, validate, postgresDestination]);
+export const runners = createRunnerRegistry([csvSource, jsonSource, xmlSource, validate, postgresDestination]);
 
 /** The runner of a node type of `kind`, or undefined when there is none (or it is of another kind). */
 export function runnerOf<TKind extends Runner["kind"]>(type: string, kind: TKind): Extract<Runner, { kind: TKind }> | undefined {
@@ -33,7 +34,7 @@ export function runnerOf<TKind extends Runner["kind"]>(type: string, kind: TKind
 
 /** A kind of upload a source accepts, with the runner's inspection of it. */
 export interface UploadFormat extends UploadKind {
-  inspect: (filePath: string) => Promise<TInspectedUpload>;
+  inspect: TInspectUpload;
 }
 
 /** Every upload kind the sources accept, in registry order. */
