@@ -5,7 +5,7 @@
 import type { Column } from "@/nodes/contract";
 import { typeIsInferred } from "@/nodes/sources/file-source";
 import { inferredValueProblem, valueProblem, violationMessage } from "@/nodes/values";
-import type { TViolation } from "../../csv/quarantine";
+import type { TViolation } from "../../staging/quarantine";
 import type { TTextRecord } from "../../staging/inspect-records";
 import type { TRecordLoadColumn, TStagedRecord } from "../../staging/stage-records";
 import type { UploadCatalogEntry } from "../../uploads-catalog";
