@@ -73,6 +73,13 @@ const SHAPES: Record<TNodeIcon, ReactNode> = {
       <path d="M5 12c0 1.7 3.1 3 7 3s7-1.3 7-3" />
     </>
   ),
+  globe: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M3 12h18" />
+      <path d="M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" />
+    </>
+  ),
 };
 
 /** A node type's icon; decorative, the node's title carries the meaning. */

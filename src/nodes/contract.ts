@@ -30,7 +30,7 @@ export type NodeCategory = "source" | "validate" | "transform" | "destination";
  * Icons a node type can show, drawn by the editor as inline SVG (emoji and symbol glyphs
  * are missing from many system fonts and then render as empty boxes).
  */
-export const NODE_ICONS = ["file-csv", "file-json", "file-xml", "file-sheet", "check", "columns", "filter", "function", "swap", "copy", "join", "sigma", "database"] as const;
+export const NODE_ICONS = ["file-csv", "file-json", "file-xml", "file-sheet", "check", "columns", "filter", "function", "swap", "copy", "join", "sigma", "database", "globe"] as const;
 export type TNodeIcon = (typeof NODE_ICONS)[number];
 
 export interface NodeUi {
@@ -158,6 +158,11 @@ export interface NodeCapabilities {
   loadsTable?: boolean;
   /** The uploaded files this source reads (its `file` setting). */
   acceptsUploads?: readonly UploadKind[];
+  /**
+   * The node's `connection` setting names a saved connection of this type (its id): the editor
+   * offers those connections, and deleting one a pipeline uses is refused.
+   */
+  usesConnection?: "http";
 }
 
 /** A database table a node's config names, so the server can refuse ones pipelines may not touch. */

@@ -5,6 +5,7 @@
 import type { NodeCategory, NodeDefinition } from "./contract";
 import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
+import httpSource from "./sources/http";
 import jsonSource from "./sources/json";
 import xmlSource from "./sources/xml";
 import aggregate from "./transform/aggregate";
@@ -40,6 +41,7 @@ export const registry = createRegistry([
   csvSource,
   jsonSource,
   xmlSource,
+  httpSource,
   validate,
   select,
   filter,

@@ -110,16 +110,31 @@ export function LineageView({ lineageId }: { lineageId: string }) {
           <dl className="mt-2 grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-500">Node</dt>
             <dd className="font-mono">{data.source.nodeId}</dd>
-            <dt className="text-slate-500">File</dt>
-            <dd>{data.source.file ?? "no longer kept"}</dd>
-            <dt className="text-slate-500">{data.source.index !== undefined ? "Element" : "Line"}</dt>
-            <dd>{data.source.index ?? data.source.line}</dd>
+            {data.source.request !== undefined ? (
+              <>
+                <dt className="text-slate-500">Request</dt>
+                <dd className="break-all font-mono text-xs">{data.source.request}</dd>
+                <dt className="text-slate-500">Page</dt>
+                <dd>{data.source.page}</dd>
+                <dt className="text-slate-500">Index in page</dt>
+                <dd>{data.source.index}</dd>
+              </>
+            ) : (
+              <>
+                <dt className="text-slate-500">File</dt>
+                <dd>{data.source.file ?? "no longer kept"}</dd>
+                <dt className="text-slate-500">{data.source.index !== undefined ? "Element" : "Line"}</dt>
+                <dd>{data.source.index ?? data.source.line}</dd>
+              </>
+            )}
             <dt className="text-slate-500">Lineage id</dt>
             <dd className="break-all font-mono text-xs">{data.lineageId}</dd>
           </dl>
           <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Raw source record</h3>
           {data.raw === null ? (
-            <p className="mt-1 text-sm text-slate-600">The uploaded file is no longer kept, so the raw line cannot be shown.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              {data.source.request !== undefined ? "The run's kept records are gone (retention), so the raw record cannot be shown." : "The uploaded file is no longer kept, so the raw line cannot be shown."}
+            </p>
           ) : (
             <pre aria-label="Raw source record" className="mt-1 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
               {data.raw}

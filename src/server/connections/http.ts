@@ -4,11 +4,13 @@
  * turned into the credentials an HTTP source sends, and a test request that says what failed
  * (DNS, refused, TLS, HTTP status) without repeating a secret.
  */
+import type pg from "pg";
 import { z } from "zod";
 import { authenticator, type THttpAuth } from "../engine/runners/source.http/auth";
 import { HttpSourceError } from "../engine/runners/source.http/errors";
 import { withoutSecrets } from "../engine/runners/source.http/redact";
 import { excerpt, Transport } from "../engine/runners/source.http/transport";
+import { openConnectionSecrets } from "./sealed";
 
 export const HTTP_AUTH_TYPES = ["none", "bearer", "basic", "header", "query", "oauth2"] as const;
 
@@ -74,6 +76,20 @@ export function httpAuthOf(connectionName: string, config: THttpConfig, secrets:
     case "oauth2":
       return { type: "oauth2", tokenUrl: auth.tokenUrl ?? "", clientId: auth.clientId ?? "", clientSecret: secret("clientSecret"), scope: auth.scope };
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An HTTP source's connection: its base URL and credentials. Throws HttpSourceError saying what is wrong with the reference. */
+export async function loadHttpConnection(db: pg.Pool | pg.ClientBase, workspaceId: string, id: string): Promise<{ name: string; baseUrl?: string; auth: THttpAuth }> {
+  const found = UUID.test(id)
+    ? await db.query<{ name: string; type: string; config: unknown; secrets: string | null }>("SELECT name, type::text AS type, config, secrets FROM connections WHERE id = $1 AND workspace_id = $2", [id, workspaceId])
+    : { rows: [] };
+  const row = found.rows[0];
+  if (!row) throw new HttpSourceError(`The connection ${id} does not exist in this workspace (it was deleted, or the pipeline came from elsewhere): choose another connection`);
+  if (row.type !== "http") throw new HttpSourceError(`The connection "${row.name}" is a ${row.type} connection, not an HTTP one: choose an HTTP connection`);
+  const config = ZHttpConfig.parse(row.config);
+  return { name: row.name, baseUrl: config.baseUrl, auth: httpAuthOf(row.name, config, ZHttpSecrets.parse(openConnectionSecrets(id, row.secrets))) };
 }
 
 const TEST_TIMEOUT_MS = 15_000;

@@ -11,6 +11,7 @@ import { evaluateRunAlertsJob, openLineageJob, runFinishedJob } from "../queue/j
 import { readEnv } from "../env";
 import { settleReingest } from "./reingest";
 import { recordRunStats } from "./run-stats";
+import { commitRunCursors } from "./source-cursors";
 
 type TFinalStatus = "succeeded" | "failed" | "canceled";
 
@@ -32,6 +33,7 @@ export async function onRunStarted(client: pg.ClientBase, runId: string): Promis
 /** The run reached `status`, in the transaction that set it. */
 export async function onRunFinished(client: pg.ClientBase, runId: string, status: TFinalStatus): Promise<void> {
   await settleReingest(client, runId, status);
+  if (status === "succeeded") await commitRunCursors(client, runId);
   await recordRunStats(client, runId);
   await enqueue(client, runFinishedJob, { runId }, { jobKey: `run-finished:${runId}` });
   if (status !== "canceled") await enqueue(client, evaluateRunAlertsJob, { runId }, { jobKey: `alerts:${runId}` });

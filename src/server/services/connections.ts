@@ -11,7 +11,8 @@ import { testHttpConnection, ZHttpConfig, ZHttpSecrets } from "../connections/ht
 import { describeSmtpFailure, smtpTransport, ZSmtpConfig, ZSmtpSecrets, type TSmtpConfig, type TSmtpSecrets } from "../connections/smtp";
 import { toJson } from "../db/json";
 import { ConflictError, InvalidSettingError, NotFoundError } from "../errors";
-import { decryptSecret, encryptSecret, SEALED_COLUMNS } from "../secrets";
+import { openConnectionSecrets } from "../connections/sealed";
+import { encryptSecret, SEALED_COLUMNS } from "../secrets";
 
 export interface ConnectionCtx {
   prisma: PrismaClient;
@@ -56,10 +57,6 @@ function sealSecrets(id: string, secrets: Record<string, unknown>): string | nul
   return Object.keys(set).length === 0 ? null : encryptSecret(SEALED_COLUMNS.connectionSecrets, id, JSON.stringify(set));
 }
 
-function openSecrets(id: string, sealed: string | null): Record<string, string> {
-  return sealed === null ? {} : (JSON.parse(decryptSecret(SEALED_COLUMNS.connectionSecrets, id, sealed)) as Record<string, string>);
-}
-
 function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -74,7 +71,7 @@ function info(row: { id: string; name: string; type: TConnectionType; config: un
     name: row.name,
     type: row.type,
     config: row.config as Record<string, unknown>,
-    secretsSet: Object.keys(openSecrets(row.id, row.secrets)).sort(),
+    secretsSet: Object.keys(openConnectionSecrets(row.id, row.secrets)).sort(),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -116,7 +113,7 @@ export async function updateConnection(ctx: ConnectionCtx, id: string, raw: TCon
   const config = update.config === undefined ? undefined : parseOrRefuse<unknown>(CONFIG_OF[row.type], update.config, "config");
   let secrets: string | null | undefined;
   if (update.secrets !== undefined) {
-    const merged: Record<string, unknown> = { ...openSecrets(id, row.secrets), ...update.secrets };
+    const merged: Record<string, unknown> = { ...openConnectionSecrets(id, row.secrets), ...update.secrets };
     for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
     secrets = sealSecrets(id, parseOrRefuse<Record<string, unknown>>(SECRETS_OF[row.type], merged, "secrets"));
   }
@@ -141,7 +138,7 @@ export async function deleteConnection(ctx: ConnectionCtx, id: string): Promise<
 export async function loadSmtpConnection(prisma: PrismaClient, workspaceId: string, id: string): Promise<{ name: string; config: TSmtpConfig; secrets: TSmtpSecrets }> {
   const row = await prisma.connection.findFirst({ where: { id, workspaceId, type: "smtp" } });
   if (!row) throw new NotFoundError("SMTP connection", id);
-  return { name: row.name, config: ZSmtpConfig.parse(row.config), secrets: ZSmtpSecrets.parse(openSecrets(id, row.secrets)) };
+  return { name: row.name, config: ZSmtpConfig.parse(row.config), secrets: ZSmtpSecrets.parse(openConnectionSecrets(id, row.secrets)) };
 }
 
 /**
@@ -151,7 +148,7 @@ export async function loadSmtpConnection(prisma: PrismaClient, workspaceId: stri
 export async function testConnection(ctx: ConnectionCtx, id: string): Promise<{ ok: boolean; message: string }> {
   const row = await ctx.prisma.connection.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
   if (!row) throw new NotFoundError("Connection", id);
-  if (row.type === "http") return testHttpConnection(row.name, ZHttpConfig.parse(row.config), ZHttpSecrets.parse(openSecrets(id, row.secrets)));
+  if (row.type === "http") return testHttpConnection(row.name, ZHttpConfig.parse(row.config), ZHttpSecrets.parse(openConnectionSecrets(id, row.secrets)));
   const { config, secrets } = await loadSmtpConnection(ctx.prisma, ctx.workspaceId, id);
   const transport = smtpTransport(config, secrets);
   try {

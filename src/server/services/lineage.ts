@@ -30,6 +30,8 @@ export interface TLineageSource {
   index?: number;
   /** APIs read page by page: the page the record came on. */
   page?: number;
+  /** APIs: the request of that page (its URL, secrets masked). */
+  request?: string;
 }
 
 /** `agg:<run>:<aggregate node>:<md5 of the group key>` (see transform.aggregate). */

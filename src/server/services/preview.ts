@@ -134,7 +134,16 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
     if (node.definition.execution.kind !== "source") continue;
     const runner = runnerOf(node.definition.type, "source");
     if (!runner) throw new PreviewUnavailableError(`${node.node.id}: previews of ${node.definition.ui.title} sources are not available`);
-    const sample = await runner.sample({ config: node.config, workspaceId: ctx.workspaceId, nodeId: node.node.id, output: node.output ?? [], upload, limit: PREVIEW_ROWS });
+    const sample = await runner.sample({
+      config: node.config,
+      workspaceId: ctx.workspaceId,
+      db: ctx.pool,
+      nodeId: node.node.id,
+      output: node.output ?? [],
+      upload,
+      limit: PREVIEW_ROWS,
+      signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+    });
     samples.set(node.node.id, sample);
   }
 

@@ -48,12 +48,16 @@ export interface TSourceSample {
 export interface SampleArgs<TConfig> {
   config: TConfig;
   workspaceId: string;
+  /** The app database: a source that reads through a saved connection finds it (and its secrets) there. */
+  db: pg.Pool;
   nodeId: string;
   /** The node's output columns, as graph checking computed them: the sample's columns. */
   output: Column[];
   upload: UploadLookup;
   /** Most records to return. */
   limit: number;
+  /** Stops a preview that takes too long. */
+  signal?: AbortSignal;
 }
 
 /** Where a source record stands, shown on the lineage page and in GET /lineage/:id. */
@@ -66,6 +70,8 @@ export interface TSourceWhere {
   index?: number;
   /** APIs read page by page: the page (as the source numbers them) the record came on. */
   page?: number;
+  /** APIs: the request of that page (its URL, secrets masked; a cursor or page parameter shows in it). */
+  request?: string;
 }
 
 export interface TSourceRecordFound {

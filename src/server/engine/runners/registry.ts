@@ -6,6 +6,7 @@ import type { UploadKind } from "@/nodes/contract";
 import type { Runner, TInspectUpload } from "./contract";
 import postgresDestination from "./destination.postgres";
 import csvSource from "./source.csv";
+import httpSource from "./source.http";
 import jsonSource from "./source.json";
 import xmlSource from "./source.xml";
 import validate from "./validate";
@@ -24,7 +25,7 @@ export function createRunnerRegistry(runners: readonly Runner[]): RunnerRegistry
   return { get: (type) => byType.get(type), all: () => runners };
 }
 
-export const runners = createRunnerRegistry([csvSource, jsonSource, xmlSource, validate, postgresDestination]);
+export const runners = createRunnerRegistry([csvSource, jsonSource, xmlSource, httpSource, validate, postgresDestination]);
 
 /** The runner of a node type of `kind`, or undefined when there is none (or it is of another kind). */
 export function runnerOf<TKind extends Runner["kind"]>(type: string, kind: TKind): Extract<Runner, { kind: TKind }> | undefined {

@@ -28,8 +28,8 @@ export interface TStagedRecord {
   raw: string;
   /** Why the record cannot be loaded as it stands (e.g. a column met twice): it goes to quarantine with these. */
   problems?: readonly string[];
-  /** Where the record stands, kept with it when the source keeps raw records (e.g. { page: 3, index: 17 }). */
-  where?: Readonly<Record<string, number>>;
+  /** Where the record stands, kept with it when the source keeps raw records (e.g. { page: 3, index: 17, request: "https://…" }). */
+  where?: Readonly<Record<string, number | string>>;
 }
 
 export interface TRecordLoadColumn extends Column {
@@ -151,9 +151,9 @@ class RecordsStager extends RecordStager {
 }
 
 /** A kept raw record by its lineage id; null when it is not there, undefined when the run's kept records are gone (retention). */
-export async function readKeptRecord(pool: pg.Pool, table: Sql, lineageId: string): Promise<{ where: Record<string, number>; raw: string } | null | undefined> {
+export async function readKeptRecord(pool: pg.Pool, table: Sql, lineageId: string): Promise<{ where: Record<string, number | string>; raw: string } | null | undefined> {
   if (!(await relationExists(pool, table))) return undefined;
-  const result = await query<{ record_where: Record<string, number>; raw: string }>(pool, sql`SELECT record_where, raw FROM ${table} WHERE lineage_id = ${lineageId}`);
+  const result = await query<{ record_where: Record<string, number | string>; raw: string }>(pool, sql`SELECT record_where, raw FROM ${table} WHERE lineage_id = ${lineageId}`);
   const row = result.rows[0];
   return row ? { where: row.record_where, raw: row.raw } : null;
 }
