@@ -141,7 +141,7 @@ export abstract class RecordStager {
   }
 
   /** Keeps a record's raw text for lineage, for a source that cannot be read again. */
-  protected keepRecord(lineageId: string, where: Readonly<Record<string, number>>, raw: string): void {
+  protected keepRecord(lineageId: string, where: Readonly<Record<string, number | string>>, raw: string): void {
     this.kept.push(`${copyText(lineageId)}\t${copyText(JSON.stringify(where))}\t${copyText(raw)}\n`);
   }
 

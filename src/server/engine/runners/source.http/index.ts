@@ -11,7 +11,7 @@ import type { THttpSourceConfig } from "@/nodes/sources/http-config";
 import { valueProblem, violationMessage } from "@/nodes/values";
 import { loadHttpConnection } from "../../../connections/http";
 import { PreviewUnavailableError } from "../../../errors";
-import type { TViolation } from "../../csv/quarantine";
+import type { TViolation } from "../../staging/quarantine";
 import { keptRecordsRelation } from "../../plan";
 import { committedCursor, recordRunCursor } from "../../source-cursors";
 import { readKeptRecord, stageRecords, ZRecordsCheckpoint, type TRecordLoadColumn, type TRecordsCheckpoint, type TStagedRecord } from "../../staging/stage-records";
