@@ -18,6 +18,7 @@ export const APP_TABLES: readonly (readonly [model: string, table: string])[] = 
   ["PipelineVersion", "pipeline_versions"],
   ["Run", "runs"],
   ["NodeRun", "node_runs"],
+  ["SourceCursor", "source_cursors"],
   ["Upload", "uploads"],
   ["QuarantinedRecord", "quarantined_records"],
   ["ApiToken", "api_tokens"],

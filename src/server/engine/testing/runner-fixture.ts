@@ -110,17 +110,18 @@ function ordinalOf(lineageId: string, runId: string, nodeId: string): number {
 }
 
 /**
- * Runs the source `node` with `config` (its `file` set to the uploaded `file`) and returns
- * what it staged and quarantined. A run that fails returns its error and no rows.
+ * Runs the source `node` with `config` (its `file` set to the uploaded `file`, for a source
+ * that reads one) and returns what it staged and quarantined. A run that fails returns its
+ * error and no rows.
  */
-export async function runSourceFixture(node: NodeDefinition, config: Record<string, unknown>, file: SourceFixtureFile): Promise<SourceFixtureResult> {
+export async function runSourceFixture(node: NodeDefinition, config: Record<string, unknown>, file?: SourceFixtureFile): Promise<SourceFixtureResult> {
   const env = await environment();
-  const upload = await env.upload(file.filename, file.content);
+  const upload = file ? await env.upload(file.filename, file.content) : undefined;
   const table = `fixture_sink_${pipelines + 1}`;
   const result = await runGraph(
     env,
     [
-      { id: "src", type: node.type, config: { ...config, file: `upload:${upload.id}` } },
+      { id: "src", type: node.type, config: upload ? { ...config, file: `upload:${upload.id}` } : config },
       { id: "dst", type: postgresDestination.type, config: { table, mode: "append" } },
     ],
     [{ from: "src", to: "dst" }],
