@@ -5,6 +5,7 @@ import { z, ZodError } from "zod";
 import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
 import { callerFromSession } from "../auth/caller";
 import { getPool, getPrisma } from "../db/client";
+import { publicError } from "../error-map";
 import * as serviceErrors from "../errors";
 import { unstorableTextProblem } from "../http/storable-text";
 
@@ -77,11 +78,21 @@ const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Text PostgreSQL cannot store as sent is refused before any procedure sees it (storable-text.ts). */
+/**
+ * Text PostgreSQL cannot store as sent is refused before any procedure sees it
+ * (storable-text.ts); an error a service throws on purpose leaves as the tRPC code the
+ * error table gives it (../error-map.ts), the original kept as its `cause`.
+ */
 const procedure = t.procedure.use(async ({ getRawInput, next }) => {
   const problem = unstorableTextProblem(await getRawInput(), "The input");
   if (problem !== null) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
-  return next();
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    const answer = result.error.code === "INTERNAL_SERVER_ERROR" ? publicError(cause) : undefined;
+    if (answer && cause) throw new TRPCError({ code: answer.trpc, message: cause.message, cause });
+  }
+  return result;
 });
 
 /** Needs a signed-in user but no workspace role: the user's own account and workspace list, accepting invitations. */

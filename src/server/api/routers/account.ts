@@ -4,7 +4,6 @@ import { z } from "zod";
 import { ZNewAccount } from "../../auth/accounts";
 import { acceptInvitation, acceptInvitationAsNewUser, createWorkspace, listUserWorkspaces, previewInvitation, switchWorkspace } from "../../auth/workspaces";
 import { createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
-import { mapServiceErrors } from "./pipelines";
 
 const ZSecret = z.object({ secret: z.string().min(16).max(200) });
 
@@ -20,7 +19,7 @@ export const accountRouter = createTRPCRouter({
   switchWorkspace: signedInProcedure.input(z.object({ workspaceId: z.uuid() })).mutation(({ ctx, input }) => {
     if (!ctx.sessionId) throw new TRPCError({ code: "BAD_REQUEST", message: "Only a signed-in session can switch workspaces" });
     const sessionId = ctx.sessionId;
-    return mapServiceErrors(() => switchWorkspace(ctx.prisma, { userId: ctx.userId, sessionId, workspaceId: input.workspaceId }));
+    return switchWorkspace(ctx.prisma, { userId: ctx.userId, sessionId, workspaceId: input.workspaceId });
   }),
   createWorkspace: signedInProcedure.input(z.object({ name: z.string().trim().min(1, "Name the workspace").max(200) })).mutation(async ({ ctx, input }) => {
     const workspace = await createWorkspace(ctx.prisma, { userId: ctx.userId, actor: ctx.actor, name: input.name });
@@ -37,8 +36,8 @@ export const invitationsRouter = createTRPCRouter({
   preview: publicProcedure.input(ZSecret).query(({ ctx, input }) => previewInvitation(ctx.prisma, input.secret)),
   acceptAsNewUser: publicProcedure
     .input(ZSecret.extend({ account: ZNewAccount }))
-    .mutation(({ ctx, input }) => mapServiceErrors(() => acceptInvitationAsNewUser(ctx.prisma, { secret: input.secret, account: input.account }))),
+    .mutation(({ ctx, input }) => acceptInvitationAsNewUser(ctx.prisma, { secret: input.secret, account: input.account })),
   accept: signedInProcedure
     .input(ZSecret)
-    .mutation(({ ctx, input }) => mapServiceErrors(() => acceptInvitation(ctx.prisma, { secret: input.secret, userId: ctx.userId, sessionId: ctx.sessionId ?? null }))),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, { secret: input.secret, userId: ctx.userId, sessionId: ctx.sessionId ?? null })),
 });

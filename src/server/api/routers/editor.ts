@@ -1,12 +1,9 @@
 import "server-only";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNodeId } from "@/nodes/pipeline";
 import { listDestinationRows, ZDestinationRowsInput } from "../../services/destination-rows";
-import { PreviewUnavailableError } from "../../errors";
 import { checkForEditor, previewNode } from "../../services/preview";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
-import { mapServiceErrors } from "./pipelines";
 
 export const ZPreviewInput = z.object({ graph: z.unknown(), nodeId: ZNodeId });
 
@@ -18,16 +15,7 @@ export const editorRouter = createTRPCRouter({
    */
   check: editorProcedure.input(z.object({ graph: z.unknown() })).mutation(({ ctx, input }) => checkForEditor(ctx, input.graph)),
   /** The first rows of a node's output on a sample of the sources (see services/preview.ts). */
-  preview: editorProcedure.input(ZPreviewInput).query(({ ctx, input }) =>
-    mapServiceErrors(async () => {
-      try {
-        return await previewNode(ctx, input);
-      } catch (error) {
-        if (error instanceof PreviewUnavailableError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: error.message });
-        throw error;
-      }
-    }),
-  ),
+  preview: editorProcedure.input(ZPreviewInput).query(({ ctx, input }) => previewNode(ctx, input)),
   /** A page of the rows a PostgreSQL destination's table holds, newest first (see services/destination-rows.ts). */
   loadedRows: viewerProcedure.input(ZDestinationRowsInput).query(({ ctx, input }) => listDestinationRows(ctx, input)),
 });

@@ -1,7 +1,5 @@
 import "server-only";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { BulkFixError, QuarantineConflictError, ReingestError } from "../../errors";
 import { getLineage } from "../../services/lineage";
 import {
   applyBulkFix,
@@ -22,18 +20,6 @@ import {
 } from "../../services/quarantine";
 import { startReingest } from "../../services/reingest";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
-import { mapServiceErrors } from "./pipelines";
-
-/** Service errors of the quarantine screen as tRPC errors a person can act on. */
-async function mapQuarantineErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await mapServiceErrors(work);
-  } catch (error) {
-    if (error instanceof BulkFixError || error instanceof ReingestError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-    if (error instanceof QuarantineConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-    throw error;
-  }
-}
 
 const ZRecordId = z.object({ id: ZQuarantineId });
 const ZTargetedFix = z.object({ target: ZQuarantineTarget, fix: ZBulkFix });
@@ -50,29 +36,29 @@ export const quarantineRouter = createTRPCRouter({
     .input(ZQuarantineFilter.pick({ pipelineId: true, runId: true }))
     .query(({ ctx, input }) => quarantineFacets(ctx, input)),
   /** One record with its whole history. */
-  get: viewerProcedure.input(ZRecordId).query(({ ctx, input }) => mapQuarantineErrors(() => getQuarantineDetail(ctx, input.id))),
+  get: viewerProcedure.input(ZRecordId).query(({ ctx, input }) => getQuarantineDetail(ctx, input.id)),
   /** The rejecting node's rules and input columns from the run's pinned version, for re-validation in the browser. */
   rules: viewerProcedure
     .input(z.object({ runId: z.uuid(), nodeId: z.string().min(1).max(200) }))
-    .query(({ ctx, input }) => mapQuarantineErrors(() => quarantineRules(ctx, input.runId, input.nodeId))),
+    .query(({ ctx, input }) => quarantineRules(ctx, input.runId, input.nodeId)),
   /** Saves a corrected record (PATCH semantics: the whole record, the previous one kept in history). */
   edit: editorProcedure
     .input(ZRecordId.extend({ record: z.record(z.string(), z.string().nullable()) }))
-    .mutation(({ ctx, input }) => mapQuarantineErrors(() => editQuarantinedRecord(ctx, input.id, input.record))),
-  previewFix: viewerProcedure.input(ZTargetedFix).query(({ ctx, input }) => mapQuarantineErrors(() => previewBulkFix(ctx, input.target, input.fix))),
-  applyFix: editorProcedure.input(ZTargetedFix).mutation(({ ctx, input }) => mapQuarantineErrors(() => applyBulkFix(ctx, input.target, input.fix))),
+    .mutation(({ ctx, input }) => editQuarantinedRecord(ctx, input.id, input.record)),
+  previewFix: viewerProcedure.input(ZTargetedFix).query(({ ctx, input }) => previewBulkFix(ctx, input.target, input.fix)),
+  applyFix: editorProcedure.input(ZTargetedFix).mutation(({ ctx, input }) => applyBulkFix(ctx, input.target, input.fix)),
   discard: editorProcedure
     .input(z.object({ target: ZQuarantineTarget, reason: z.string().max(2000) }))
-    .mutation(({ ctx, input }) => mapQuarantineErrors(() => discardQuarantined(ctx, input.target, input.reason))),
+    .mutation(({ ctx, input }) => discardQuarantined(ctx, input.target, input.reason)),
   /**
    * Sends records back through the pipeline from the node that rejected them: one new run
    * per original run, under the version that run pinned (default) or the current one.
    */
   reingest: editorProcedure
     .input(z.object({ target: ZQuarantineTarget, version: z.enum(["pinned", "current"]).default("pinned") }))
-    .mutation(({ ctx, input }) => mapQuarantineErrors(() => startReingest(ctx, input.target, { version: input.version }))),
+    .mutation(({ ctx, input }) => startReingest(ctx, input.target, { version: input.version })),
   /** Where a record came from and what each node made of it. */
   lineage: viewerProcedure
     .input(z.object({ lineageId: z.string().min(1).max(300) }))
-    .query(({ ctx, input }) => mapQuarantineErrors(() => getLineage(ctx, input.lineageId))),
+    .query(({ ctx, input }) => getLineage(ctx, input.lineageId)),
 });

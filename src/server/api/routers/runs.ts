@@ -3,7 +3,6 @@ import { z } from "zod";
 import { RunStatus } from "@/generated/prisma/enums";
 import { cancelRun, getRun, listRuns, retryFailedRunNodes, startRun, ZRunParams } from "../../services/runs";
 import { createTRPCRouter, editorProcedure, viewerProcedure } from "../trpc";
-import { mapServiceErrors } from "./pipelines";
 
 export const ZRunListInput = z
   .object({
@@ -29,13 +28,13 @@ export const runsRouter = createTRPCRouter({
   /** Newest first, filtered, keyset-paginated; rows loaded/rejected are summed over node runs. */
   list: viewerProcedure.input(ZRunListInput).query(({ ctx, input }) => listRuns(ctx, input)),
   /** One run with its pinned graph and every node run (counts, checksum, error, logs). */
-  get: viewerProcedure.input(ZRunId).query(({ ctx, input }) => mapServiceErrors(() => getRun(ctx, input.id))),
+  get: viewerProcedure.input(ZRunId).query(({ ctx, input }) => getRun(ctx, input.id)),
   /** Runs a pipeline's latest (or a given) version now. */
   start: editorProcedure
     .input(z.object({ pipelineId: z.uuid(), version: z.number().int().positive().optional(), params: ZRunParams.optional() }))
-    .mutation(({ ctx, input }) => mapServiceErrors(() => startRun(ctx, { ...input, trigger: "manual" }))),
+    .mutation(({ ctx, input }) => startRun(ctx, { ...input, trigger: "manual" })),
   /** Stops a queued or running run; its nodes end canceled and keep nothing they had not committed. */
-  cancel: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => cancelRun(ctx, input.id))),
+  cancel: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => cancelRun(ctx, input.id)),
   /** Runs the failed nodes of a failed run again. */
-  retryFailed: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => mapServiceErrors(() => retryFailedRunNodes(ctx, input.id))),
+  retryFailed: editorProcedure.input(ZRunId).mutation(({ ctx, input }) => retryFailedRunNodes(ctx, input.id)),
 });
