@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { EmptyState } from "@/components/empty-state";
@@ -24,15 +24,19 @@ const EVENT_LABELS: Record<TEntry["event"], string> = { firing: "Fired", resolve
 
 /** Deliveries go out from the worker shortly after a run finishes: the history looks again while the page is open. */
 const REFRESH_MS = 5000;
+const PAGE_SIZE = 50;
 
 /** Sent alerts, newest first: which incident, which channel, and whether it got there (with the error when not). */
 export function AlertHistory({ pipelineId }: { pipelineId: string | null }) {
   const trpc = useTRPC();
   const [status, setStatus] = useState<TDeliveryStatus | "">("");
-  const history = useQuery({
-    ...trpc.alerts.history.queryOptions({ ...(pipelineId ? { pipelineId } : {}), ...(status ? { status } : {}), limit: 100 }),
-    refetchInterval: REFRESH_MS,
-  });
+  const history = useInfiniteQuery(
+    trpc.alerts.history.infiniteQueryOptions(
+      { ...(pipelineId ? { pipelineId } : {}), ...(status ? { status } : {}), limit: PAGE_SIZE },
+      { getNextPageParam: (page) => (page.length === PAGE_SIZE ? page.at(-1)!.id : null), refetchInterval: REFRESH_MS },
+    ),
+  );
+  const entries = history.data?.pages.flat() ?? [];
 
   return (
     <div className="space-y-3">
@@ -49,7 +53,7 @@ export function AlertHistory({ pipelineId }: { pipelineId: string | null }) {
         <TableSkeleton rows={3} label="Loading the alert history" />
       ) : history.isError ? (
         <ErrorState title="The alert history could not be loaded" message={errorMessage(history.error)} onRetry={() => void history.refetch()} />
-      ) : history.data.length === 0 ? (
+      ) : entries.length === 0 ? (
         <EmptyState title="Nothing sent yet">Each message a rule sends (and each test) appears here with whether it was delivered.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -75,13 +79,18 @@ export function AlertHistory({ pipelineId }: { pipelineId: string | null }) {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {history.data.map((entry) => (
+              {entries.map((entry) => (
                 <HistoryRow key={entry.id} entry={entry} />
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {history.hasNextPage ? (
+        <button type="button" className={buttonStyles.secondary} disabled={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
+          {history.isFetchingNextPage ? "Loading…" : "Show older alerts"}
+        </button>
+      ) : null}
     </div>
   );
 }

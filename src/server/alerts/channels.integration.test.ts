@@ -195,6 +195,22 @@ describe("alert channels", () => {
     }
   });
 
+  it("history pages by the last delivery's id: deliveries made in the same millisecond are neither skipped nor repeated", async () => {
+    const { caller, member } = await callerFor("owner");
+    const { id: channelId } = await caller.alerts.createChannel({ type: "webhook", name: "same millisecond", config: { url: "http://127.0.0.1:9/never-called" } });
+    const at = new Date("2026-01-01T00:00:00.000Z");
+    const made = await Promise.all(
+      [1, 2, 3].map((n) =>
+        env.ctx.prisma.alertDelivery.create({ data: { workspaceId: member!.workspaceId, channelId, event: "test", message: { subject: `test ${n}`, text: "" }, createdAt: at } }),
+      ),
+    );
+    const first = await caller.alerts.history({ channelId, limit: 2 });
+    const second = await caller.alerts.history({ channelId, limit: 2, cursor: first.at(-1)!.id });
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(1);
+    expect([...first, ...second].map((e) => e.id).sort()).toEqual(made.map((d) => d.id).sort());
+  });
+
   it("are changed by owners only; editors may send a test", async () => {
     const { caller: editor } = await callerFor("editor");
     await expect(editor.alerts.createChannel({ type: "slack", name: "nope", config: { url: "https://hooks.example.com/x" } })).rejects.toMatchObject({ code: "FORBIDDEN" });

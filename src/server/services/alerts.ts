@@ -313,7 +313,11 @@ export const ZHistoryQuery = z.object({
   channelId: z.uuid().optional(),
   status: z.enum(["pending", "sent", "failed"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.date().optional().describe("Only deliveries created before this time (the last row's createdAt, for the next page)"),
+  before: z.coerce.date().optional().describe("Only deliveries created before this time"),
+  cursor: z
+    .uuid()
+    .optional()
+    .describe("The next page: the id of the previous page's last delivery (deliveries made in the same millisecond are neither skipped nor repeated, as they are with `before`)"),
 });
 export type THistoryQuery = z.input<typeof ZHistoryQuery>;
 
@@ -360,6 +364,7 @@ export async function listAlertHistory(ctx: AlertsCtx, raw: THistoryQuery = {}):
     include: { channel: { select: { id: true, name: true, type: true } }, incident: { include: { rule: { select: { kind: true } }, pipeline: { select: { name: true } } } } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
   });
   return rows.map((row) => {
     const message = row.message as { subject?: string; text?: string; links?: Record<string, string> };
