@@ -7,6 +7,7 @@ import postgresDestination from "./destinations/postgres";
 import csvSource from "./sources/csv";
 import httpSource from "./sources/http";
 import jsonSource from "./sources/json";
+import excelSource from "./sources/excel";
 import xmlSource from "./sources/xml";
 import aggregate from "./transform/aggregate";
 import cast from "./transform/cast";
@@ -41,6 +42,7 @@ export const registry = createRegistry([
   csvSource,
   jsonSource,
   xmlSource,
+  excelSource,
   httpSource,
   validate,
   select,

@@ -61,7 +61,8 @@ export interface SaveUploadInput {
 export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
   const filename = path.basename(input.filename.replaceAll("\\", "/")).trim();
   if (!filename) throw new UploadRejectedError("The upload has no file name; send one in the multipart part's filename");
-  if (!uploadFormatOf(filename)) throw new UploadRejectedError(unsupportedMessage(filename));
+  const kind = uploadFormatOf(filename);
+  if (!kind) throw new UploadRejectedError(unsupportedMessage(filename));
 
   const id = randomUUID();
   const finalPath = uploadPath(ctx.workspaceId, id);
@@ -83,7 +84,9 @@ export async function saveUpload(ctx: Ctx, input: SaveUploadInput) {
   const out = createWriteStream(partialPath, { flags: "wx" });
   let inspection: TUploadInspection;
   try {
-    await pipeline(input.stream, meter, text, out);
+    // A binary format (a zip) is stored as sent: the text checks would refuse it.
+    if (kind.binary) await pipeline(input.stream, meter, out);
+    else await pipeline(input.stream, meter, text, out);
     if (size === 0) throw new UploadRejectedError(`${filename} is empty`);
     inspection = await inspectUpload(partialPath, filename);
     if (text.decodedFrom) inspection = { ...inspection, decodedFrom: text.decodedFrom };

@@ -9,6 +9,7 @@ import csvSource from "./source.csv";
 import httpSource from "./source.http";
 import jsonSource from "./source.json";
 import xmlSource from "./source.xml";
+import excelSource from "./source.excel";
 import validate from "./validate";
 
 export interface RunnerRegistry {
@@ -25,7 +26,7 @@ export function createRunnerRegistry(runners: readonly Runner[]): RunnerRegistry
   return { get: (type) => byType.get(type), all: () => runners };
 }
 
-export const runners = createRunnerRegistry([csvSource, jsonSource, xmlSource, httpSource, validate, postgresDestination]);
+export const runners = createRunnerRegistry([csvSource, jsonSource, xmlSource, excelSource, httpSource, validate, postgresDestination]);
 
 /** The runner of a node type of `kind`, or undefined when there is none (or it is of another kind). */
 export function runnerOf<TKind extends Runner["kind"]>(type: string, kind: TKind): Extract<Runner, { kind: TKind }> | undefined {

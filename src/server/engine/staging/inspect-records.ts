@@ -32,14 +32,15 @@ export interface TRecordsInspection {
 /**
  * Inspects the records the iterator yields until `enough()` says the sample is large
  * enough (it is asked after each record), or the records end. Records with problems are
- * shown but do not count toward a column's type: a run quarantines them.
+ * shown but count toward neither the columns nor their types: a run quarantines them.
  */
 export async function inspectRecords(records: AsyncIterable<TTextRecord>, enough: () => boolean): Promise<TRecordsInspection> {
   const samples = new Map<string, (string | null)[]>();
   const seen: TTextRecord[] = [];
   for await (const record of records) {
     seen.push(record);
-    for (const name of record.values.keys()) if (!samples.has(name)) samples.set(name, []);
+    // A record a run quarantines names no columns (a cell past the header's last one would otherwise become one).
+    if (record.problems.length === 0) for (const name of record.values.keys()) if (!samples.has(name)) samples.set(name, []);
     if (enough()) break;
   }
   for (const record of seen) {
