@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/generated/prisma/client";
+import { registry } from "@/nodes/registry";
 import { recordAudit } from "../audit/record";
 import { testHttpConnection, ZHttpConfig, ZHttpSecrets } from "../connections/http";
 import { describeSmtpFailure, smtpTransport, ZSmtpConfig, ZSmtpSecrets, type TSmtpConfig, type TSmtpSecrets } from "../connections/smtp";
@@ -130,8 +131,29 @@ export async function deleteConnection(ctx: ConnectionCtx, id: string): Promise<
   if (!row) throw new NotFoundError("Connection", id);
   const users = await ctx.prisma.alertChannel.findMany({ where: { workspaceId: ctx.workspaceId, config: { path: ["connectionId"], equals: id } }, select: { name: true } });
   if (users.length > 0) throw new ConflictError(`The connection "${row.name}" sends the email of ${users.map((u) => `"${u.name}"`).join(", ")}: remove or change those channels first`);
+  const pipelines = await pipelinesUsing(ctx, id);
+  if (pipelines.length > 0)
+    throw new ConflictError(
+      `The connection "${row.name}" is used by ${pipelines.map((p) => `"${p.pipeline}" (node ${p.nodes.join(", ")})`).join("; ")}: those nodes would fail. Choose another connection in them first`,
+    );
   await ctx.prisma.connection.delete({ where: { id } });
   await recordAudit(ctx, { action: "connection.deleted", target: id, details: { name: row.name } });
+}
+
+/** The pipelines whose latest version has a node reading through connection `id`, with those nodes. */
+async function pipelinesUsing(ctx: ConnectionCtx, id: string): Promise<{ pipeline: string; nodes: string[] }[]> {
+  const pipelines = await ctx.prisma.pipeline.findMany({
+    where: { workspaceId: ctx.workspaceId },
+    select: { name: true, versions: { orderBy: { number: "desc" }, take: 1, select: { graph: true } } },
+    orderBy: { name: "asc" },
+  });
+  return pipelines.flatMap((pipeline) => {
+    const graph = pipeline.versions[0]?.graph as { nodes?: { id?: unknown; type?: unknown; config?: { connection?: unknown } }[] } | undefined;
+    const nodes = (graph?.nodes ?? [])
+      .filter((node) => typeof node.type === "string" && registry.get(node.type)?.capabilities?.usesConnection !== undefined && node.config?.connection === id)
+      .map((node) => String(node.id));
+    return nodes.length > 0 ? [{ pipeline: pipeline.name, nodes }] : [];
+  });
 }
 
 /** An SMTP connection's config and opened secrets, for sending mail with it. */

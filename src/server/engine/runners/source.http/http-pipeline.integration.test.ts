@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../../../jobs/worker";
-import { createConnection } from "../../../services/connections";
+import { createConnection, deleteConnection, getConnection } from "../../../services/connections";
 import { getLineage } from "../../../services/lineage";
 import { previewNode } from "../../../services/preview";
 import { startRun } from "../../../services/runs";
@@ -215,5 +215,18 @@ describe("source.http in a pipeline", () => {
 
     const nowhere = graph(connection, "http_preview", { connection: undefined });
     await expect(previewNode(env.ctx, { graph: { format: 1, name: "p", ...nowhere }, nodeId: "src" })).rejects.toThrow(/"\/v1\/stations" is a path, not a full address/);
+  });
+
+  it("a connection a pipeline reads through cannot be deleted; an unused one can", async () => {
+    const server = await api(stationsApi());
+    const used = await bearerConnection(server.url);
+    await env.pipeline(graph(used, "http_in_use"), "stations in use");
+    const ctx = { prisma: env.ctx.prisma, workspaceId: env.ctx.workspaceId, actor: "test" };
+    await expect(deleteConnection(ctx, used)).rejects.toThrow(/is used by "stations in use" \(node src\): those nodes would fail/);
+    expect((await getConnection(ctx, used)).id).toBe(used);
+
+    const unused = await bearerConnection(server.url);
+    await deleteConnection(ctx, unused);
+    await expect(getConnection(ctx, unused)).rejects.toThrow(`Connection ${unused}`);
   });
 });
