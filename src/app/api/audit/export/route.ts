@@ -1,5 +1,5 @@
 import { auditCsvResponse, ZAuditQuery } from "@/server/audit/list";
-import { ApiError } from "@/server/rest/errors";
+import { ApiError, badRequest } from "@/server/rest/errors";
 import { errorResponse } from "@/server/rest/respond";
 import { authorizeSession } from "@/server/rest/session";
 
@@ -17,7 +17,7 @@ export async function GET(request: Request) {
   const params = new URL(request.url).searchParams;
   const filters = ZAuditQuery.omit({ before: true, limit: true }).safeParse(Object.fromEntries([...params].filter(([, value]) => value !== "")));
   if (!filters.success) {
-    return Response.json({ error: { code: "bad_request", message: `Nothing was exported; fix the filters and try again. ${filters.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join(" ")}` } }, { status: 400 });
+    return errorResponse(badRequest(`Nothing was exported; fix the filters and try again. ${filters.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join(" ")}`));
   }
   return auditCsvResponse(ctx, filters.data);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseQuarantineFilters, quarantineFiltersToInput } from "@/components/quarantine/filters";
 import { csvDownload } from "@/server/http/web-stream";
-import { ApiError } from "@/server/rest/errors";
+import { ApiError, badRequest } from "@/server/rest/errors";
 import { errorResponse } from "@/server/rest/respond";
 import { authorizeSession } from "@/server/rest/session";
 import { exportQuarantineCsv, ZQuarantineFilter } from "@/server/services/quarantine";
@@ -30,7 +30,7 @@ export async function GET(request: Request) {
   if (from && !from.success) problems.push(`“${params.get("fromAt")}” is not an ISO 8601 instant (fromAt).`);
   if (to && !to.success) problems.push(`“${params.get("toAt")}” is not an ISO 8601 instant (toAt).`);
   if (problems.length > 0) {
-    return Response.json({ error: { code: "bad_request", message: `Nothing was exported; fix the address and try again. ${problems.join(" ")}` } }, { status: 400 });
+    return errorResponse(badRequest(`Nothing was exported; fix the address and try again. ${problems.join(" ")}`));
   }
   const filter = ZQuarantineFilter.parse({
     ...quarantineFiltersToInput({ ...filters, from: undefined, to: undefined }),
