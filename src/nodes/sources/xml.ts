@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNode } from "../contract";
 import { columnTypesField, recordSourceColumns, sourceUpload, uploadField } from "./file-source";
 
-const XML_FILE_NAME = /\.xml(\.gz)?$/i;
+const XML_FILE_NAME = /\.xml$/i;
 
 const ZXmlConfig = z.object({
   file: uploadField("The uploaded XML file to read."),
@@ -34,7 +34,7 @@ export default defineNode({
     category: "source",
     icon: "file-xml",
     description:
-      "Reads an uploaded XML file (also gzip-compressed, .xml.gz), streaming it into the database without holding it in memory. " +
+      "Reads an uploaded XML file, streaming it into the database without holding it in memory. " +
       "Each record element becomes one row: its attributes and child elements are columns (id, name), deeper ones by path " +
       "(address.city, item.id for a child's attribute); namespace prefixes are left out of column names. Values are the text the file holds, " +
       "types inferred from a sample (the first megabyte) as for CSV files and never changing a value. A record with a field " +
