@@ -50,8 +50,10 @@ const TABLE: readonly Mapping<Error>[] = [
   mapping(QuarantineConflictError, () => CONFLICT),
   mapping(RunStateError, () => CONFLICT),
   mapping(ConflictError, () => CONFLICT),
-  // Nothing left to re-ingest as asked: the request names records that cannot go back.
-  mapping(ReingestError, () => INVALID),
+  // Nothing left to re-ingest as asked: the records' state forbids it, which the public API
+  // has always answered with 409. tRPC keeps BAD_REQUEST because an outsider naming another
+  // workspace's records meets the same error, and must get an answer that leaks nothing.
+  mapping(ReingestError, () => ({ ...CONFLICT, trpc: "BAD_REQUEST" })),
   mapping(BulkFixError, () => INVALID),
   mapping(InvalidSettingError, (e) => ({ ...INVALID, details: { field: e.field } })),
   mapping(DependencyCycleError, (e) => ({ ...INVALID, details: { cycle: e.cycle } })),
