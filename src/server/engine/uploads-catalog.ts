@@ -38,7 +38,7 @@ function reinspect(workspaceId: string, entry: UploadCatalogEntry, kind: string 
     inspectedWithOptions.set(key, known);
     return known;
   }
-  const format = uploadFormats.find((f) => f.kind === kind);
+  const format = uploadFormats().find((f) => f.kind === kind);
   const inspected: Promise<UploadCatalogEntry> = format
     ? format.inspect(uploadPath(workspaceId, entry.id), options).then(
         (found) => ({ ...entry, columns: found.columns, format: found.format }),

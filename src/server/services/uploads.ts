@@ -41,7 +41,7 @@ export async function inspectUpload(filePath: string, filename: string): Promise
 }
 
 function unsupportedMessage(filename: string): string {
-  return `${filename} is not a supported file type: upload a ${uploadFormats.flatMap((f) => f.extensions).join(", ")} file`;
+  return `${filename} is not a supported file type: upload a ${uploadFormats().flatMap((f) => f.extensions).join(", ")} file`;
 }
 
 export interface SaveUploadInput {

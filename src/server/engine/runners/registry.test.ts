@@ -37,9 +37,9 @@ describe("the runner registry", () => {
       const accepted = (runner.node.capabilities?.acceptsUploads ?? []).map((k) => k.kind).sort();
       expect({ type: runner.type, inspects: Object.keys(runner.inspectUpload).sort() }).toEqual({ type: runner.type, inspects: accepted });
     }
-    const kinds = uploadFormats.map((f) => f.kind);
+    const kinds = uploadFormats().map((f) => f.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    const extensions = uploadFormats.flatMap((f) => f.extensions);
+    const extensions = uploadFormats().flatMap((f) => f.extensions);
     expect(new Set(extensions).size).toBe(extensions.length);
   });
 
