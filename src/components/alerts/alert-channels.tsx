@@ -25,7 +25,7 @@ export function channelTarget(channel: TChannel): string {
   return (channel.type === "slack" ? config.urlHint : config.url) ?? "";
 }
 
-/** The workspace's alert channels: owners add and remove them, editors send tests, everyone reads. */
+/** The workspace's alert channels: owners add, edit and remove them, editors send tests, everyone reads. */
 export function AlertChannels() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -92,7 +92,15 @@ export function AlertChannels() {
             </thead>
             <tbody className="divide-y divide-slate-100">
               {channels.data.map((channel) => (
-                <ChannelRow key={channel.id} channel={channel} onRemoved={() => void refresh()} />
+                <ChannelRow
+                  key={channel.id}
+                  channel={channel}
+                  onRemoved={() => void refresh()}
+                  onSaved={(saved) => {
+                    if (saved.secret) setSecret({ name: saved.name, secret: saved.secret });
+                    void refresh();
+                  }}
+                />
               ))}
             </tbody>
           </table>
@@ -208,7 +216,7 @@ function CreateChannelForm({ onCreated }: { onCreated: (made: { name: string; se
   );
 }
 
-function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () => void }) {
+function ChannelRow({ channel, onRemoved, onSaved }: { channel: TChannel; onRemoved: () => void; onSaved: (saved: { name: string; secret?: string }) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canTest = useCan("editor");
@@ -218,8 +226,10 @@ function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () =
   );
   const remove = useMutation(trpc.alerts.removeChannel.mutationOptions({ onSuccess: onRemoved }));
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   return (
+    <>
     <tr className="align-top">
       <th scope="row" className="[overflow-wrap:anywhere] px-4 py-3 font-medium text-slate-900">
         {channel.name}
@@ -231,6 +241,11 @@ function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () =
           {canTest ? (
             <button type="button" onClick={() => test.mutate({ id: channel.id })} disabled={test.isPending} aria-label={`Send a test to ${channel.name}`} className={smallButton}>
               {test.isPending ? "Sending…" : "Send test"}
+            </button>
+          ) : null}
+          {isOwner && !editing ? (
+            <button type="button" onClick={() => setEditing(true)} aria-label={`Edit ${channel.name}`} className={smallButton}>
+              Edit
             </button>
           ) : null}
           {isOwner && !confirming ? (
@@ -266,6 +281,100 @@ function ChannelRow({ channel, onRemoved }: { channel: TChannel; onRemoved: () =
         ) : null}
       </td>
     </tr>
+    {editing ? (
+      <tr>
+        <td colSpan={4} className="bg-slate-50 px-4 py-3">
+          <EditChannelForm
+            channel={channel}
+            onDone={(saved) => {
+              setEditing(false);
+              if (saved) onSaved(saved);
+            }}
+          />
+        </td>
+      </tr>
+    ) : null}
+    </>
   );
 }
 
+/**
+ * Changes a channel in place. A Slack URL is never shown again, so its field starts empty and
+ * the URL is kept when it stays so; a webhook's signing secret is replaced only on request.
+ */
+function EditChannelForm({ channel, onDone }: { channel: TChannel; onDone: (saved: { name: string; secret?: string } | null) => void }) {
+  const trpc = useTRPC();
+  const update = useMutation(trpc.alerts.updateChannel.mutationOptions());
+  const config = channel.config as { url?: string; to?: string[]; connectionId?: string };
+  const [name, setName] = useState(channel.name);
+  const [url, setUrl] = useState(channel.type === "webhook" ? (config.url ?? "") : "");
+  const [to, setTo] = useState((config.to ?? []).join(", "));
+  const [rotate, setRotate] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const changed: { name?: string; config?: Record<string, unknown>; rotateSecret?: boolean } = {};
+    if (name.trim() !== channel.name) changed.name = name;
+    if (channel.type === "email") {
+      const addresses = to
+        .split(/[,;\s]+/)
+        .map((a) => a.trim())
+        .filter(Boolean);
+      if (addresses.join(",") !== (config.to ?? []).join(",")) changed.config = { to: addresses, connectionId: config.connectionId };
+    } else if (url.trim() !== "" && url.trim() !== config.url) changed.config = { url: url.trim() };
+    if (rotate) changed.rotateSecret = true;
+    if (Object.keys(changed).length === 0) return onDone(null);
+    const saved = await update.mutateAsync({ id: channel.id, channel: changed }).catch(() => null);
+    if (saved) onDone({ name: saved.name, secret: saved.secret });
+  }
+
+  return (
+    <form onSubmit={submit} aria-label={`Edit ${channel.name}`}>
+      <fieldset disabled={update.isPending} className="space-y-3">
+        <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+          <label className={fieldStyles.label}>
+            Channel name
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} className={fieldStyles.input} />
+          </label>
+          {channel.type === "email" ? (
+            <label className={fieldStyles.label}>
+              Email addresses
+              <input value={to} onChange={(e) => setTo(e.target.value)} required className={fieldStyles.input} />
+            </label>
+          ) : (
+            <label className={fieldStyles.label}>
+              {channel.type === "slack" ? "New incoming webhook URL" : "Webhook URL"}
+              <input
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                required={channel.type === "webhook"}
+                type="url"
+                placeholder={channel.type === "slack" ? "Leave empty to keep the current URL" : undefined}
+                className={fieldStyles.input}
+              />
+            </label>
+          )}
+        </div>
+        {channel.type === "webhook" ? (
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input type="checkbox" checked={rotate} onChange={(e) => setRotate(e.target.checked)} className="mt-0.5" />
+            <span>Rotate the signing secret: a new one is shown once, and the current one stops working at once.</span>
+          </label>
+        ) : null}
+        {update.isError ? (
+          <p role="alert" className="text-sm text-rose-700">
+            {errorMessage(update.error)}
+          </p>
+        ) : null}
+        <div className="flex gap-2">
+          <button type="submit" className={buttonStyles.primary} disabled={name.trim() === ""}>
+            {update.isPending ? "Saving…" : "Save channel"}
+          </button>
+          <button type="button" onClick={() => onDone(null)} className={buttonStyles.secondary}>
+            Cancel
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

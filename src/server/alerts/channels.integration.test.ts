@@ -182,6 +182,67 @@ describe("alert channels", () => {
     }
   });
 
+  it("are edited: renamed, pointed elsewhere, a webhook's secret rotated (shown once, the old one no longer signs); secrets stay write-only", async () => {
+    const first = await startHttpReceiver();
+    const second = await startHttpReceiver();
+    try {
+      const { caller } = await callerFor("owner");
+      const created = await caller.alerts.createChannel({ type: "webhook", name: "edited hook", config: { url: `${first.url}/a` } });
+      const renamed = await caller.alerts.updateChannel({ id: created.id, channel: { name: "renamed hook", config: { url: `${second.url}/b` } } });
+      expect(renamed).toMatchObject({ id: created.id, name: "renamed hook", type: "webhook", config: { url: `${second.url}/b` } });
+      expect(renamed).not.toHaveProperty("secret");
+
+      const rotated = await caller.alerts.updateChannel({ id: created.id, channel: { rotateSecret: true } });
+      expect(rotated.secret).toMatch(/^whsec_/);
+      expect(rotated.secret).not.toBe(created.secret);
+      expect(JSON.stringify(await caller.alerts.channels())).not.toContain(rotated.secret);
+      expect(await caller.alerts.testChannel({ id: created.id })).toMatchObject({ ok: true });
+      expect(first.received).toHaveLength(0);
+      const request = second.received[0]!;
+      expect(request.path).toBe("/b");
+      const [t, v1] = String(request.headers["sluice-signature"]).split(",").map((p) => p.split("=")[1]!);
+      expect(v1).toBe(createHmac("sha256", rotated.secret!).update(`${t}.${request.body}`).digest("hex"));
+      expect(v1).not.toBe(createHmac("sha256", created.secret!).update(`${t}.${request.body}`).digest("hex"));
+
+      const slackUrl = `${first.url}/services/T1/B1/NEWSECRETPATHXYZ`;
+      const slack = await caller.alerts.createChannel({ type: "slack", name: "edited slack", config: { url: `${first.url}/services/T0/B0/OLDSECRETPATHXYZ` } });
+      const moved = await caller.alerts.updateChannel({ id: slack.id, channel: { config: { url: slackUrl } } });
+      expect(JSON.stringify(moved)).not.toContain("NEWSECRETPATHXYZ");
+      expect(JSON.stringify(await caller.alerts.channels())).not.toContain("NEWSECRETPATHXYZ");
+      expect(await caller.alerts.testChannel({ id: slack.id })).toMatchObject({ ok: true });
+      expect(first.received.map((r) => r.path)).toEqual(["/services/T1/B1/NEWSECRETPATHXYZ"]);
+
+      await expect(caller.alerts.updateChannel({ id: slack.id, channel: { rotateSecret: true } })).rejects.toThrow(/only webhook channels have a signing secret/);
+      await expect(caller.alerts.updateChannel({ id: slack.id, channel: { name: "renamed hook" } })).rejects.toThrow(/already exists/);
+      await expect(caller.alerts.updateChannel({ id: slack.id, channel: { config: { url: "ftp://example.com/x" } } })).rejects.toThrow(/config\.url/);
+      const { caller: editor } = await callerFor("editor");
+      await expect(editor.alerts.updateChannel({ id: slack.id, channel: { name: "nope" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("are edited over REST with PATCH; a rotated secret is in that answer only; another workspace's owner gets 404", async () => {
+    const { member } = await callerFor("owner");
+    const { token } = await createApiToken({ prisma: env.ctx.prisma, workspaceId: member!.workspaceId, userId: member!.id, role: "owner" }, { name: "rest edit" });
+    const api = (method: string, p: string, body?: unknown, bearer = token) =>
+      handleApiRequest(new Request(`http://localhost:3000/api/v1${p}`, { method, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const created = (await (await api("POST", "/alert-channels", { type: "webhook", name: "rest edited", config: { url: "http://127.0.0.1:9/a" } })).json()) as { id: string; secret: string };
+    const patched = await api("PATCH", `/alert-channels/${created.id}`, { rotateSecret: true, config: { url: "http://127.0.0.1:9/b" } });
+    expect(patched.status).toBe(200);
+    const body = (await patched.json()) as { config: { url: string }; secret: string };
+    expect(body.config.url).toBe("http://127.0.0.1:9/b");
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(await (await api("GET", "/alert-channels")).text()).not.toContain(body.secret);
+    expect(await (await api("PATCH", `/alert-channels/${created.id}`, { config: { url: "not a url" } })).json()).toMatchObject({ error: { field: "config.url" } });
+
+    const elsewhere = await env.ctx.prisma.workspace.create({ data: { name: "Edit elsewhere" } });
+    const outsider = await createMember(env.ctx.prisma, elsewhere.id, "owner");
+    const outsiderToken = (await createApiToken({ prisma: env.ctx.prisma, workspaceId: elsewhere.id, userId: outsider.id, role: "owner" }, { name: "outsider" })).token;
+    expect((await api("PATCH", `/alert-channels/${created.id}`, { name: "taken" }, outsiderToken)).status).toBe(404);
+  });
+
   it("a receiver answering 500 is reported with its status and body, and recorded as failed", async () => {
     const broken = await startHttpReceiver(() => ({ status: 500, body: "database is down" }));
     try {

@@ -42,6 +42,7 @@ const VALID_BODIES: Record<string, unknown> = {
   "PATCH /quarantine/:id": { record: { city: "Bergen" } },
   "PATCH /members/:id": { role: "viewer" },
   "PATCH /alert-rules/:id": { enabled: false },
+  "PATCH /alert-channels/:id": { name: "taken over" },
   "PATCH /connections/:id": { name: "taken over" },
 };
 /** One below each role, for the 403 check. */

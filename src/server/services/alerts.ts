@@ -123,6 +123,69 @@ export async function createChannel(ctx: AlertsCtx, raw: TChannelInput): Promise
   return secret ? { id, secret } : { id };
 }
 
+export const ZChannelUpdate = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("The whole config of the channel's type, as on creation: slack and webhook `{ url }`, email `{ to, connectionId? }`; the type stays as made"),
+  rotateSecret: z.boolean().optional().describe("webhook channels: make a new signing secret, in this answer only; the old one stops working at once"),
+});
+export type TChannelUpdate = z.infer<typeof ZChannelUpdate>;
+
+/**
+ * Changes a channel's name, config or (webhook) signing secret. A Slack URL given here
+ * replaces the sealed one; none is ever sent back. A new signing secret is in this answer only.
+ */
+export async function updateChannel(ctx: AlertsCtx, id: string, raw: TChannelUpdate): Promise<TChannelInfo & { secret?: string }> {
+  const parsed = ZChannelUpdate.safeParse(raw);
+  if (!parsed.success) refuse("channel", parsed.error);
+  const update = parsed.data;
+  const channel = await ctx.prisma.alertChannel.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
+  if (!channel) throw new NotFoundError("Alert channel", id);
+  if (update.name !== undefined && (await ctx.prisma.alertChannel.findFirst({ where: { workspaceId: ctx.workspaceId, name: update.name, id: { not: id } }, select: { id: true } }))) {
+    throw new ConflictError(`An alert channel named "${update.name}" already exists`);
+  }
+  if (update.rotateSecret && channel.type !== "webhook") throw new InvalidSettingError("rotateSecret", `rotateSecret: only webhook channels have a signing secret; this one is ${channel.type}`);
+  let config: Record<string, unknown> | undefined;
+  let secrets: Record<string, string> | undefined;
+  let secret: string | undefined;
+  if (update.config !== undefined) {
+    if (channel.type === "email") {
+      const email = ZEmailConfig.safeParse(update.config);
+      if (!email.success) refuse("config", email.error);
+      config = { to: email.data.to, connectionId: await smtpConnectionFor(ctx, email.data.connectionId) };
+    } else {
+      const url = ZUrlConfig.safeParse(update.config);
+      if (!url.success) refuse("config", url.error);
+      if (channel.type === "slack") {
+        config = { urlHint: urlHint(url.data.url) };
+        secrets = { url: url.data.url };
+      } else config = { url: url.data.url };
+    }
+  }
+  if (update.rotateSecret) {
+    secret = `whsec_${randomBytes(32).toString("base64url")}`;
+    secrets = { signingSecret: secret };
+  }
+  const saved = await ctx.prisma.alertChannel.update({
+    where: { id },
+    data: {
+      name: update.name,
+      config: config === undefined ? undefined : toJson(config),
+      secrets: secrets === undefined ? undefined : encryptSecret(SEALED_COLUMNS.alertChannelSecrets, id, JSON.stringify(secrets)),
+    },
+    select: { id: true, name: true, type: true, config: true, createdAt: true },
+  });
+  await recordAudit(ctx, {
+    action: "alert-channel.updated",
+    target: id,
+    details: { name: saved.name, configChanged: config !== undefined, secretRotated: secret !== undefined },
+  });
+  const info = saved as TChannelInfo;
+  return secret ? { ...info, secret } : info;
+}
+
 export async function deleteChannel(ctx: AlertsCtx, id: string): Promise<void> {
   const channel = await ctx.prisma.alertChannel.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { id: true, name: true } });
   if (!channel) throw new NotFoundError("Alert channel", id);

@@ -9,8 +9,10 @@ import {
   listChannels,
   listRules,
   testChannel,
+  updateChannel,
   updateRule,
   ZChannelInput,
+  ZChannelUpdate,
   ZHistoryQuery,
   ZRuleInput,
   ZRuleUpdate,
@@ -33,6 +35,8 @@ export const alertsRouter = createTRPCRouter({
   channels: viewerProcedure.query(({ ctx }) => listChannels(ctx)),
   /** A webhook channel's signing secret is in this answer only. */
   createChannel: ownerProcedure.input(ZChannelInput).mutation(({ ctx, input }) => createChannel(ctx, input)),
+  /** A rotated webhook signing secret is in this answer only. */
+  updateChannel: ownerProcedure.input(ZId.extend({ channel: ZChannelUpdate })).mutation(({ ctx, input }) => updateChannel(ctx, input.id, input.channel)),
   removeChannel: ownerProcedure.input(ZId).mutation(({ ctx, input }) => deleteChannel(ctx, input.id)),
   /** Sends a test message now; `ok: false` carries what went wrong. Editors may check a channel they attach rules to. */
   testChannel: editorProcedure.input(ZId).mutation(({ ctx, input }) => testChannel(ctx, input.id)),

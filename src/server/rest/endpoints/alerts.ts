@@ -10,8 +10,10 @@ import {
   listRules,
   RULE_KINDS,
   testChannel,
+  updateChannel,
   updateRule,
   ZChannelInput,
+  ZChannelUpdate,
   ZHistoryQuery,
   ZRuleInput,
   ZRuleUpdate,
@@ -135,6 +137,25 @@ export const listAlertChannelsEndpoint = defineEndpoint({
   role: "viewer",
   responses: { 200: { description: "The channels", schema: z.array(ZChannel) } },
   handler: async ({ ctx }) => reply(200, await listChannels(ctx)),
+});
+
+export const updateAlertChannelEndpoint = defineEndpoint({
+  method: "PATCH",
+  path: "/alert-channels/:id",
+  summary: "Change an alert channel: its name, where it sends, or (webhook) its signing secret",
+  description:
+    "Fields not sent keep their value; `config` replaces the whole config of the channel's type (slack and webhook `{ url }`, email `{ to, connectionId? }`), " +
+    "and the type stays as made. A Slack URL is stored sealed and never returned. `rotateSecret: true` (webhook only) makes a new signing secret, " +
+    "returned as `secret` in this answer only; the old one stops working at once.",
+  tags,
+  role: "owner",
+  resource: "Alert channel",
+  params: ZUuidParams,
+  body: { kind: "json", schema: ZChannelUpdate },
+  responses: {
+    200: { description: "The channel as saved", schema: ZChannel.extend({ secret: z.string().optional().describe("Only after rotateSecret: the new signing secret, shown once") }) },
+  },
+  handler: async ({ ctx, params, body }) => reply(200, await updateChannel(ctx, params.id, body)),
 });
 
 export const deleteAlertChannelEndpoint = defineEndpoint({

@@ -12,6 +12,7 @@ import {
   listConnectionsEndpoint,
   testAlertChannelEndpoint,
   testConnectionEndpoint,
+  updateAlertChannelEndpoint,
   updateAlertRuleEndpoint,
   updateConnectionEndpoint,
 } from "./alerts";
@@ -117,6 +118,7 @@ export const endpoints: readonly Endpoint[] = [
   testConnectionEndpoint,
   createAlertChannelEndpoint,
   listAlertChannelsEndpoint,
+  updateAlertChannelEndpoint,
   deleteAlertChannelEndpoint,
   testAlertChannelEndpoint,
   createAlertRuleEndpoint,
