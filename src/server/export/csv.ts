@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type pg from "pg";
 import { raw, sql, type Sql } from "@/nodes/sql";
-import { query, queryArrays } from "../db/query";
+import { query, queryArrays, transactionStream } from "../db/query";
 
 /**
  * Spreadsheets run a cell that starts with one of these as a formula (tab and CR too, since
@@ -41,32 +41,19 @@ const FETCH_ROWS = 500;
  * must consume or destroy the stream; the connection goes back to the pool either way.
  */
 export async function streamQueryCsv(pool: pg.Pool, header: readonly string[], select: Sql): Promise<Readable> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN READ ONLY");
+  const lines = await transactionStream(
+    pool,
     // DECLARE takes no bind parameters: values become quoted literals through the builder's literal(), never pasted text.
-    await query(client, sql`DECLARE sluice_export NO SCROLL CURSOR FOR ${select}`, { literalValues: true });
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    client.release(error instanceof Error ? error : undefined);
-    throw error;
-  }
-  async function* lines() {
-    let failure: Error | undefined;
-    try {
+    (client) => query(client, sql`DECLARE sluice_export NO SCROLL CURSOR FOR ${select}`, { literalValues: true }),
+    async function* (client) {
       yield csvLine(header);
       for (;;) {
         const batch = await queryArrays(client, sql`FETCH ${raw(String(FETCH_ROWS))} FROM sluice_export`);
         if (batch.rows.length === 0) break;
         yield batch.rows.map(csvLine).join("");
       }
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      await client.query(failure ? "ROLLBACK" : "COMMIT").catch((error: unknown) => (failure ??= error instanceof Error ? error : new Error(String(error))));
-      client.release(failure);
-    }
-  }
-  return Readable.from(lines());
+    },
+    { readOnly: true },
+  );
+  return Readable.from(lines);
 }

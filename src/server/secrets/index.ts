@@ -4,6 +4,8 @@
  * back through an API. Loaded by the web process and the worker alike (no `server-only`).
  */
 import type pg from "pg";
+import { ident, sql } from "@/nodes/sql";
+import { query, transaction } from "../db/query";
 import { readEnv } from "../env";
 import { generateSecretKey, keyFiles, loadKeyring, parseSecretKey, promoteNextKeyFile, writeKeyFile, type Keyring } from "./keyring";
 import { open, seal, sealedWithCurrent } from "./seal";
@@ -52,34 +54,25 @@ export interface RotationResult {
   newKey?: string;
 }
 
-async function resealAll(pool: pg.Pool, keyring: Keyring): Promise<number> {
-  const client = await pool.connect();
-  let resealed = 0;
-  try {
-    await client.query("BEGIN");
+function resealAll(pool: pg.Pool, keyring: Keyring): Promise<number> {
+  return transaction(pool, async (client) => {
+    let resealed = 0;
     for (const where of Object.values(SEALED_COLUMNS)) {
-      const table = client.escapeIdentifier(where.table);
-      const column = client.escapeIdentifier(where.column);
-      const keyColumn = client.escapeIdentifier(where.keyColumn);
-      const { rows } = await client.query<{ key: string; sealed: string }>(
-        `SELECT ${keyColumn}::text AS key, ${column} AS sealed FROM ${table} WHERE ${column} IS NOT NULL FOR UPDATE`,
+      const [table, column, keyColumn] = [ident(where.table), ident(where.column), ident(where.keyColumn)];
+      const { rows } = await query<{ key: string; sealed: string }>(
+        client,
+        sql`SELECT ${keyColumn}::text AS key, ${column} AS sealed FROM ${table} WHERE ${column} IS NOT NULL FOR UPDATE`,
       );
       for (const row of rows) {
         if (sealedWithCurrent(keyring, row.sealed)) continue;
         const context = contextOf(where, row.key);
         const fresh = seal(keyring.current, open(keyring, row.sealed, context), context);
-        await client.query(`UPDATE ${table} SET ${column} = $1 WHERE ${keyColumn}::text = $2`, [fresh, row.key]);
+        await query(client, sql`UPDATE ${table} SET ${column} = ${fresh} WHERE ${keyColumn}::text = ${row.key}`);
         resealed++;
       }
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-  return resealed;
+    return resealed;
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
 import { PG_TYPES } from "@/nodes/values";
-import { query } from "../../db/query";
+import { inTransaction, query } from "../../db/query";
 import { writeTrailer } from "./binary-copy";
 import { CopyIn } from "./copy-in";
 import { QUARANTINE_COPY, type TQuarantineOwner } from "./quarantine";
@@ -104,34 +104,35 @@ export async function stageInChunks<TCheckpoint>(
   let done = false;
   while (!done) {
     signal?.throwIfAborted();
-    await client.query("BEGIN");
-    let copy: CopyIn | null = null;
-    try {
-      // Text in binary COPY is converted from the client encoding: make it the bytes we send.
-      await client.query("SET LOCAL client_encoding TO 'UTF8'");
-      copy = new CopyIn(client.query(copyFrom(copyStatement)));
-      stager.startChunk();
-      done = await input.fillChunk(copy);
-      writeTrailer(stager.out);
-      await copy.end(stager.out.take());
-      copy = null;
-      if (stager.quarantine.count > 0) {
-        copy = new CopyIn(client.query(copyFrom(quarantineStatement)));
-        await copy.end(stager.quarantine.take());
+    done = await inTransaction(client, async () => {
+      let copy: CopyIn | null = null;
+      try {
+        // Text in binary COPY is converted from the client encoding: make it the bytes we send.
+        await client.query("SET LOCAL client_encoding TO 'UTF8'");
+        copy = new CopyIn(client.query(copyFrom(copyStatement)));
+        stager.startChunk();
+        const last = await input.fillChunk(copy);
+        writeTrailer(stager.out);
+        await copy.end(stager.out.take());
         copy = null;
+        if (stager.quarantine.count > 0) {
+          copy = new CopyIn(client.query(copyFrom(quarantineStatement)));
+          await copy.end(stager.quarantine.take());
+          copy = null;
+        }
+        const kept = stager.takeKept();
+        if (keptStatement && kept.length > 0) {
+          copy = new CopyIn(client.query(copyFrom(keptStatement)));
+          await copy.end(kept);
+          copy = null;
+        }
+        await run.saveCheckpoint(client, input.checkpoint());
+        return last;
+      } catch (error) {
+        // The server must leave COPY mode before the rollback can be sent.
+        await copy?.cancel(error);
+        throw error;
       }
-      const kept = stager.takeKept();
-      if (keptStatement && kept.length > 0) {
-        copy = new CopyIn(client.query(copyFrom(keptStatement)));
-        await copy.end(kept);
-        copy = null;
-      }
-      await run.saveCheckpoint(client, input.checkpoint());
-      await client.query("COMMIT");
-    } catch (error) {
-      await copy?.cancel(error);
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
+    });
   }
 }

@@ -23,6 +23,7 @@ import {
   type UploadInfo,
 } from "@/nodes/contract";
 import { ident, join, raw, render, sql, type Sql } from "@/nodes/sql";
+import { query, queryArrays, transaction } from "@/server/db/query";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/database";
 
 /** One input relation: columns and rows, each row's values in column order. */
@@ -129,10 +130,8 @@ export async function runNodeFixture(
   const { compile, rowwise } = node.execution;
 
   const pool = await fixturePool();
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT set_config('TimeZone', $1, true)", [options.timeZone ?? "UTC"]);
+  // Rolled back: every fixture starts from an empty database.
+  return transaction(pool, async (client) => {
     const compileInputs: Record<string, { relation: Sql; columns: Column[] }> = {};
     for (const [port, input] of Object.entries(inputs)) {
       const tableName = `fixture_input_${port}`;
@@ -140,7 +139,7 @@ export async function runNodeFixture(
       // A subquery rather than the bare table name: nodes must alias their FROM items.
       compileInputs[port] = { relation: sql`(SELECT * FROM ${ident(tableName)})`, columns: input.columns };
     }
-    const query = compile({
+    const compiled = compile({
       config: parsed.data,
       inputs: compileInputs,
       output: columns,
@@ -149,25 +148,19 @@ export async function runNodeFixture(
     });
     const output = ident("fixture_output");
     const create = rowwise
-      ? { text: render(sql`CREATE TEMP VIEW ${output} AS ${query}`, { literalValues: true }).text, values: [] }
-      : render(sql`CREATE TEMP TABLE ${output} AS ${query}`);
+      ? { text: render(sql`CREATE TEMP VIEW ${output} AS ${compiled}`, { literalValues: true }).text, values: [] }
+      : render(sql`CREATE TEMP TABLE ${output} AS ${compiled}`);
     await runQuery(client, create, `${node.type}'s compiled SQL failed`);
     await checkOutputColumns(client, node.type, columns);
 
     const selectList = columns.map((c) => presented(c));
     const orderBy = [...columns.map((_, i) => raw(`${i + 1} NULLS LAST`)), ident(LINEAGE_COLUMN)];
-    const result = await client.query<unknown[]>({
-      ...render(sql`SELECT ${join([...selectList, ident(LINEAGE_COLUMN)])} FROM ${output} ORDER BY ${join(orderBy)}`),
-      rowMode: "array",
-    });
+    const result = await queryArrays(client, sql`SELECT ${join([...selectList, ident(LINEAGE_COLUMN)])} FROM ${output} ORDER BY ${join(orderBy)}`);
     const rows = result.rows.map((row) => columns.map((c, i) => fromPostgres(c.type, row[i])));
     const lineage = result.rows.map((row) => String(row[columns.length]));
     const records = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
     return { columns, rows, records, lineage, problems };
-  } finally {
-    await client.query("ROLLBACK").catch(() => undefined);
-    client.release();
-  }
+  }, { rollback: true, settings: { TimeZone: options.timeZone ?? "UTC" } });
 }
 
 /** Loads one input in a single statement: one text[] parameter per column, cast in SQL. */
@@ -183,9 +176,7 @@ async function loadInput(client: pg.PoolClient, tableName: string, port: string,
   });
   const name = ident(tableName);
   const definitions = input.columns.map((c) => sql`${ident(c.name)} ${raw(POSTGRES_TYPES[c.type])}`);
-  await client.query(
-    render(sql`CREATE TEMP TABLE ${name} (${join([...definitions, sql`${ident(LINEAGE_COLUMN)} text NOT NULL`])})`),
-  );
+  await query(client, sql`CREATE TEMP TABLE ${name} (${join([...definitions, sql`${ident(LINEAGE_COLUMN)} text NOT NULL`])})`);
   const arrays = [
     sql`${lineage}::text[]`,
     ...input.columns.map((c) => sql`${input.rows.map((row) => toText(c, row[input.columns.indexOf(c)]))}::text[]`),

@@ -15,7 +15,8 @@
 import { afterAll } from "vitest";
 import type { Column, NodeDefinition, TColumnType } from "@/nodes/contract";
 import postgresDestination from "@/nodes/destinations/postgres";
-import { ident, render, sql } from "@/nodes/sql";
+import { ident, sql } from "@/nodes/sql";
+import { query } from "../../db/query";
 import jsonSource from "@/nodes/sources/json";
 import { startWorker, type WorkerHandle } from "../../jobs/worker";
 import { startRun } from "../../services/runs";
@@ -135,7 +136,7 @@ export async function runSourceFixture(node: NodeDefinition, config: Record<stri
     .map((r) => ({ ordinal: ordinalOf(r.lineage_id, result.runId, "src"), record: r.record, errors: r.errors }))
     .sort((a, b) => a.ordinal - b.ordinal);
   if (result.status !== "succeeded") return { ...result, columns: [], records: [], ordinals: [], quarantine };
-  const staged = await env.db.pool.query<Record<string, string | null>>({ ...render(sql`SELECT t.* FROM ${nodeRelation(result.runId, "src")} AS t`), types: AS_TEXT });
+  const staged = await query<Record<string, string | null>>(env.db.pool, sql`SELECT t.* FROM ${nodeRelation(result.runId, "src")} AS t`, { types: AS_TEXT });
   const columns = staged.fields.map((f) => f.name).filter((name) => name !== "_sluice_lineage_id");
   const rows = staged.rows
     .map((row) => ({ ordinal: ordinalOf(String(row._sluice_lineage_id), result.runId, "src"), record: Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) }))
@@ -161,9 +162,7 @@ export async function runDestinationFixture(node: NodeDefinition, config: Record
     [{ from: "src", to: "dst" }],
     "dst",
   );
-  const loaded = await env.db.pool
-    .query<Record<string, string | null>>({ ...render(sql`SELECT * FROM ${ident(config.schema ?? "public", config.table)}`), types: AS_TEXT })
-    .catch(() => null);
+  const loaded = await query<Record<string, string | null>>(env.db.pool, sql`SELECT * FROM ${ident(config.schema ?? "public", config.table)}`, { types: AS_TEXT }).catch(() => null);
   if (!loaded) return { ...result, records: [], ordinals: [] };
   const names = loaded.fields.map((f) => f.name).filter((name) => !name.startsWith("_sluice_"));
   const rows = loaded.rows
