@@ -35,20 +35,3 @@ export function formatRelative(date: Date, now = Date.now()): string {
   }
   return date.toLocaleString();
 }
-
-function humanizeKey(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** A problem's message without the "<nodeId>: <path>: " prefix graph checking puts in front. */
-export function problemText(problem: { nodeId?: string; path: (string | number)[]; message: string }): string {
-  let text = problem.message;
-  if (problem.nodeId && text.startsWith(`${problem.nodeId}: `)) text = text.slice(problem.nodeId.length + 2);
-  const path = problem.path.join(".");
-  if (path && text.startsWith(`${path}: `)) text = text.slice(path.length + 2);
-  // zod's wording for a missing required setting reads like a type error to a person.
-  const last = problem.path.at(-1);
-  if (/^Invalid input: expected \w+, received undefined$/.test(text) && typeof last === "string") return `${humanizeKey(last)} is required`;
-  return text;
-}

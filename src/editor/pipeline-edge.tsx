@@ -2,7 +2,7 @@
 
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
-import { problemText } from "./format";
+import { problemText } from "@/nodes/problems";
 import { useEditor } from "./store-context";
 import type { FlowEdge } from "./types";
 

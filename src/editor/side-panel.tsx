@@ -5,7 +5,7 @@ import type { NodeDefinition } from "@/nodes/contract";
 import { registry } from "@/nodes/registry";
 import { categoryStyle } from "./categories";
 import { NodeConfigForm } from "./form/node-config-form";
-import { problemText } from "./format";
+import { problemText } from "@/nodes/problems";
 import { useEditor, useEditorShallow, useEditorStore } from "./store-context";
 import { NodeIcon } from "./node-icon";
 import { ParamsSection } from "./params/params-section";

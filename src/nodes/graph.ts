@@ -6,6 +6,7 @@ import type { Column, ConfigProblem, NodeDefinition, TUploadLookup } from "./con
 import { RESERVED_COLUMN_PREFIX } from "./contract";
 import { designTimeValues, expressionPaths, substituteParams, type TParamValue } from "./params";
 import { ZPipelineGraph, type TPipelineEdge, type TPipelineGraph, type TPipelineNode } from "./pipeline";
+import { configIssueMessage } from "./problems";
 import { identifierProblem } from "./sql";
 import type { Registry } from "./registry";
 
@@ -163,7 +164,7 @@ export function checkGraph(input: unknown, options: CheckGraphOptions): CheckedG
           nodeId: node.id,
           path,
           code: "config",
-          message: `${node.id}: ${path.length ? `${path.join(".")}: ` : ""}${issue.message}`,
+          message: `${node.id}: ${path.length ? `${path.join(".")}: ` : ""}${configIssueMessage(definition.config, issue, path)}`,
         });
       }
     }

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import type { NodeDefinition } from "@/nodes/contract";
 import type { TParamDeclaration } from "@/nodes/params";
-import { problemText } from "../format";
+import { problemText } from "@/nodes/problems";
 import { useEditor, useEditorShallow, useEditorStore } from "../store-context";
 import { configFields, setIn } from "./fields";
 import { FormContext, type FieldPath, type FormContextValue } from "./field-context";

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
 import { raisedErrorMessage } from "@/nodes/expression/conversions";
 import { checkGraph, type CheckedNode, type GraphProblem } from "@/nodes/graph";
+import { problemText } from "@/nodes/problems";
 import { uploadIdOf } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
@@ -68,9 +69,10 @@ function upstreamOf(nodes: Map<string, CheckedNode>, nodeId: string): CheckedNod
   return order;
 }
 
-function problemsOf(problems: GraphProblem[], ids: Set<string>): string {
+/** The problems of `ids` in words; the previewed node's own need no name in front, the others' do. */
+function problemsOf(problems: GraphProblem[], ids: Set<string>, previewed: string): string {
   const relevant = problems.filter((p) => p.nodeId !== undefined && ids.has(p.nodeId) && p.code !== "missing-input");
-  return relevant.map((p) => p.message).join("; ");
+  return relevant.map((p) => (p.nodeId === previewed ? problemText(p) : `${p.nodeId}: ${problemText(p)}`)).join("; ");
 }
 
 /** Reads up to PREVIEW_ROWS rows of a relation as text, with their lineage ids. */
@@ -125,7 +127,7 @@ export async function previewNode(ctx: Ctx, input: { graph: unknown; nodeId: str
   const mustWork = kind === "destination" ? upstream : chain;
   const broken = mustWork.filter((n) => n.output === undefined || n.config === undefined);
   if (broken.length > 0) {
-    const details = problemsOf(checked.problems, new Set(broken.map((n) => n.node.id)));
+    const details = problemsOf(checked.problems, new Set(broken.map((n) => n.node.id)), target.node.id);
     throw new PreviewUnavailableError(`Fix these first: ${details || broken.map((n) => `${n.node.id} has problems`).join("; ")}`);
   }
 
