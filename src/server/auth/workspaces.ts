@@ -19,6 +19,9 @@ interface OwnerCtx {
 /** A user id as members are named in requests. */
 export const ZUserId = z.string().min(1).max(100);
 
+/** A workspace's name as people type it. */
+export const ZWorkspaceName = z.string().trim().min(1, "Name the workspace").max(200);
+
 /** Invitation links work for this long unless the owner chooses otherwise. */
 export const INVITATION_DAYS = 7;
 

@@ -2,7 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZNewAccount } from "../../auth/accounts";
-import { acceptInvitation, acceptInvitationAsNewUser, createWorkspace, listUserWorkspaces, previewInvitation, switchWorkspace } from "../../auth/workspaces";
+import { acceptInvitation, acceptInvitationAsNewUser, createWorkspace, listUserWorkspaces, previewInvitation, switchWorkspace, ZWorkspaceName } from "../../auth/workspaces";
 import { createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
 
 const ZSecret = z.object({ secret: z.string().min(16).max(200) });
@@ -21,7 +21,7 @@ export const accountRouter = createTRPCRouter({
     const sessionId = ctx.sessionId;
     return switchWorkspace(ctx.prisma, { userId: ctx.userId, sessionId, workspaceId: input.workspaceId });
   }),
-  createWorkspace: signedInProcedure.input(z.object({ name: z.string().trim().min(1, "Name the workspace").max(200) })).mutation(async ({ ctx, input }) => {
+  createWorkspace: signedInProcedure.input(z.object({ name: ZWorkspaceName })).mutation(async ({ ctx, input }) => {
     const workspace = await createWorkspace(ctx.prisma, { userId: ctx.userId, actor: ctx.actor, name: input.name });
     if (ctx.sessionId) await switchWorkspace(ctx.prisma, { userId: ctx.userId, sessionId: ctx.sessionId, workspaceId: workspace.id });
     return workspace;

@@ -71,6 +71,7 @@ import { createSamplePipelineEndpoint } from "./samples";
 import { getSettingsEndpoint, setRetentionEndpoint, whoAmIEndpoint } from "./settings";
 import { createTokenEndpoint, listTokensEndpoint, revokeTokenEndpoint } from "./tokens";
 import { createUploadEndpoint } from "./uploads";
+import { createWorkspaceEndpoint, listWorkspacesEndpoint } from "./workspaces";
 import { deleteWebhookEndpoint, getWebhookEndpoint, setupWebhookEndpoint, webhookTriggerEndpoint } from "./webhooks";
 
 /** The public API, one entry per endpoint; the router and openapi.json both read this table. */
@@ -129,6 +130,8 @@ export const endpoints: readonly Endpoint[] = [
   listAuditEndpoint,
   exportAuditEndpoint,
   whoAmIEndpoint,
+  listWorkspacesEndpoint,
+  createWorkspaceEndpoint,
   listMembersEndpoint,
   setMemberRoleEndpoint,
   removeMemberEndpoint,

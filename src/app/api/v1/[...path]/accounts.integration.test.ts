@@ -200,11 +200,43 @@ describe("the account layer over REST", () => {
     expect(listed.body.find((t) => t.id === made.body.id)?.revokedAt).toEqual(expect.any(String));
   });
 
+  it("creates workspaces and lists them, each token still acting in its own workspace only", async () => {
+    const viewer = await createMember(prisma, owner.workspaceId, "viewer", "Vera Viewer");
+    const viewerToken = (await createApiToken({ prisma, workspaceId: viewer.workspaceId, userId: viewer.id, role: "viewer", actor: "Vera Viewer" }, { name: "viewer script" })).token;
+    expect((await api<TError>(viewerToken, "POST", "/workspaces", { name: "  " })).status).toBe(400);
+
+    const made = await api<{ id: string; name: string; role: string; token: { token: string; expiresAt: string | null } | null }>(viewerToken, "POST", "/workspaces", {
+      name: "Vera's own",
+      token: { name: "first script", expiresInDays: 30 },
+    });
+    expect(made).toMatchObject({ status: 201, body: { name: "Vera's own", role: "owner", token: { expiresAt: expect.any(String) } } });
+    const listed = await api<{ id: string; name: string; role: string; current: boolean }[]>(viewerToken, "GET", "/workspaces");
+    expect(listed.body).toEqual([
+      { id: viewer.workspaceId, name: "Accounts", role: "viewer", current: true },
+      { id: made.body.id, name: "Vera's own", role: "owner", current: false },
+    ]);
+
+    // The new token acts in the new workspace as its owner; the old one is still a viewer of the first.
+    const fresh = made.body.token!.token;
+    expect((await api<{ workspaceId: string; role: string }>(fresh, "GET", "/me")).body).toMatchObject({ workspaceId: made.body.id, role: "owner" });
+    expect((await api<{ current: boolean; id: string }[]>(fresh, "GET", "/workspaces")).body.find((w) => w.current)?.id).toBe(made.body.id);
+    expect((await api(fresh, "GET", "/members")).status).toBe(200);
+    expect((await api(viewerToken, "GET", "/members")).status).toBe(403);
+    expect((await api<{ name: string }>(viewerToken, "GET", "/settings")).body.name).toBe("Accounts");
+
+    const bare = await api<{ token: unknown }>(ownerToken, "POST", "/workspaces", { name: "Olga's second" });
+    expect(bare).toMatchObject({ status: 201, body: { token: null } });
+    const audit = await api<{ events: { action: string; actor: string }[] }>(fresh, "GET", "/audit?action=workspace");
+    expect(audit.body.events).toEqual([expect.objectContaining({ action: "workspace.created", actor: expect.stringContaining("Vera Viewer") })]);
+  });
+
   it("refuses a token from SLUICE_API_TOKEN, which acts for no user", async () => {
     const refused = await api<TError>(ADMIN_TOKEN, "POST", "/tokens", { name: "orphan" });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toContain("acts for no user");
     expect((await api<{ userId: string | null; workspaces: unknown[] }>(ADMIN_TOKEN, "GET", "/me")).body).toMatchObject({ userId: null, role: "owner", workspaces: [] });
+    expect((await api<TError>(ADMIN_TOKEN, "POST", "/workspaces", { name: "Nobody's" })).status).toBe(403);
+    expect((await api<{ current: boolean; role: string }[]>(ADMIN_TOKEN, "GET", "/workspaces")).body).toEqual([expect.objectContaining({ current: true, role: "owner" })]);
   });
 
   it("reads and sets the retention, refusing values out of range", async () => {
