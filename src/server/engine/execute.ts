@@ -6,11 +6,13 @@
  */
 import type pg from "pg";
 import { sql } from "@/nodes/sql";
+import type { TValidateConfig } from "@/nodes/validate/config";
 import { query } from "../db/query";
 import { atomically, tableChecksum, type NodeJob } from "./node-job";
 import { nodeRelation } from "./plan";
 import { executeReingestEntry } from "./reingest";
-import { runners } from "./runners/registry";
+import { runnerOf, runners } from "./runners/registry";
+import { NO_RULES } from "./validate/entry-config";
 
 async function upstreamRowsOut(client: pg.ClientBase, job: NodeJob): Promise<number> {
   const result = await client.query<{ rows: string | null }>(
@@ -47,6 +49,15 @@ async function executeSql(job: NodeJob): Promise<void> {
   });
 }
 
+/** The rules of a re-ingest's entry node: a validate node's own, none for a source. */
+function entryRules(job: NodeJob): TValidateConfig {
+  const runner = runnerOf(job.node.definition.type, "validate");
+  if (!runner) return NO_RULES;
+  const rules = runner.rules(job.node.config);
+  if (!rules) throw new Error(`${job.node.id}: its saved config is not a valid config of ${job.node.definition.type}`);
+  return rules;
+}
+
 /** Executes one node of a run; throws with a message a person can act on. */
 export async function executeNode(job: NodeJob): Promise<void> {
   const { definition } = job.node;
@@ -61,6 +72,7 @@ export async function executeNode(job: NodeJob): Promise<void> {
         parentRunId: reingest.parentRunId,
         by: reingest.by,
         recordIds: reingest.recordIds,
+        rules: entryRules(job),
         target: nodeRelation(job.runId, job.node.id),
       }),
     );

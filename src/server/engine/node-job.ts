@@ -13,6 +13,7 @@ import { keptRecordsRelation, nodeRelation, type ExecutionPlan, type PlannedNode
 import type { TReingestInstruction } from "./reingest";
 import type { TStagedCounts } from "./staging/record-stager";
 import { createKeptRecordsTable, createStagingTable, indexLineage, type TStagingRun } from "./staging/run";
+import { NO_RULES } from "./validate/entry-config";
 import { inTransaction, query, transaction, withConnection } from "../db/query";
 import { readEnv } from "../env";
 import type { TUploadCatalog, UploadCatalogEntry } from "./uploads-catalog";
@@ -126,7 +127,7 @@ export async function stageSource<TCheckpoint extends TStagedCounts, TResult>(jo
       const completed = await source.complete(result, client);
       // Fused, the validate node settles the records it owns, after its set rules.
       if (validate) return completeNode(client, job.topology, runId, node.id, completed);
-      const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target });
+      const settled = await settleQuarantine({ client, plan: job.plan, node, rules: NO_RULES, runId, workspaceId: job.workspaceId, target });
       return completeNode(client, job.topology, runId, node.id, withSettled(completed, settled));
     });
   });

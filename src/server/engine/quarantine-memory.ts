@@ -16,10 +16,11 @@
 import type pg from "pg";
 import { LINEAGE_COLUMN, type Column } from "@/nodes/contract";
 import { ident, join, sql, type Sql } from "@/nodes/sql";
+import type { TValidateConfig } from "@/nodes/validate/config";
 import { query } from "../db/query";
 import type { NodeResult } from "./lifecycle";
 import type { ExecutionPlan, PlannedNode } from "./plan";
-import { entryConfig } from "./reingest";
+import { entryConfig } from "./validate/entry-config";
 import { validateInSql } from "./validate/validate-in-sql";
 
 export interface SettleQuarantineArgs {
@@ -27,6 +28,8 @@ export interface SettleQuarantineArgs {
   plan: ExecutionPlan;
   /** The node that owns the records: a validate node, or a source for records it could not read. */
   node: PlannedNode;
+  /** The node's own rules, which a remembered fix must pass again (none for a source). */
+  rules: TValidateConfig;
   runId: string;
   workspaceId: string;
   /** Where the node's passing rows are: remembered fixes that pass are added to it. */
@@ -116,7 +119,7 @@ async function loadRememberedFixes(args: SettleQuarantineArgs): Promise<{ passed
   const counts = await validateInSql({
     client,
     input: { relation, columns: asText },
-    config: entryConfig(node, incoming),
+    config: entryConfig(args.rules, incoming),
     target: FIXES,
     quarantine: { workspaceId, runId, nodeId: node.id },
   });

@@ -13,10 +13,10 @@ import { z } from "zod";
 import type { Column } from "@/nodes/contract";
 import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { ident, join, sql, type Sql } from "@/nodes/sql";
-import type { TRule, TValidateConfig } from "@/nodes/validate/config";
+import type { TValidateConfig } from "@/nodes/validate/config";
 import { query } from "../db/query";
 import type { ExecutionPlan, PlannedNode } from "./plan";
-import { runnerOf } from "./runners/registry";
+import { entryConfig } from "./validate/entry-config";
 import { validateInSql } from "./validate/validate-in-sql";
 
 /**
@@ -31,27 +31,6 @@ export const ZReingestInstruction = z.object({
 });
 export type TReingestInstruction = z.infer<typeof ZReingestInstruction>;
 
-/**
- * The rules a re-ingested record is checked against at its entry node: the validate
- * node's own, plus a type check for every field arriving as text whose type the
- * upstream fixed (the fused streaming path checks those types too).
- */
-export function entryConfig(entry: PlannedNode, incoming: Column[]): TValidateConfig {
-  const runner = runnerOf(entry.definition.type, "validate");
-  const own: TValidateConfig = runner ? (runner.rules(entry.config) ?? failedRules(entry)) : { rules: [], unknownFields: "keep" };
-  const rules = new Map<string, TRule>(own.rules.map((r) => [r.field, r]));
-  for (const column of incoming) {
-    const rule = rules.get(column.name);
-    if (column.type === "string" || rule?.type) continue;
-    rules.set(column.name, { ...(rule ?? { field: column.name }), type: column.type });
-  }
-  return { ...own, rules: [...rules.values()] };
-}
-
-function failedRules(entry: PlannedNode): never {
-  throw new Error(`${entry.id}: its saved config is not a valid config of ${entry.definition.type}`);
-}
-
 /** The entry node of a re-ingest run: re-check the records and settle each one. */
 export async function executeReingestEntry(
   client: pg.ClientBase,
@@ -64,6 +43,8 @@ export async function executeReingestEntry(
     parentRunId: string;
     by: string;
     recordIds: string[];
+    /** The entry node's own rules (its runner's `rules`). */
+    rules: TValidateConfig;
     target: Sql;
   },
 ): Promise<{ rowsIn: number; rowsOut: number; rowsRejected: number }> {
@@ -88,7 +69,7 @@ export async function executeReingestEntry(
   const counts = await validateInSql({
     client,
     input: { relation, columns: asText },
-    config: entryConfig(entry, incoming),
+    config: entryConfig(args.rules, incoming),
     target: args.target,
     quarantine: { workspaceId: args.workspaceId, runId, nodeId: entry.id },
   });

@@ -29,7 +29,7 @@ export default defineRunner("validate", {
         const stored = await client.query<{ checkpoint: unknown }>("SELECT checkpoint FROM node_runs WHERE run_id = $1 AND node_id = $2", [runId, node.fusedInto]);
         const stats = ZFusedStats.parse(stored.rows[0]?.checkpoint);
         const rowsRejected = await applySetRules({ client, table: source, config, quarantine });
-        const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target: source });
+        const settled = await settleQuarantine({ client, plan: job.plan, node, rules: config, runId, workspaceId: job.workspaceId, target: source });
         await query(client, sql`DROP VIEW IF EXISTS ${target}`);
         await query(client, sql`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
         const counts = {
@@ -47,7 +47,7 @@ export default defineRunner("validate", {
       await query(client, sql`DROP TABLE IF EXISTS ${target}`);
       await client.query("DELETE FROM quarantined_records WHERE run_id = $1 AND node_id = $2", [runId, node.id]);
       const result = await validateInSql({ client, input: inputOf(job), config, target, quarantine });
-      const settled = await settleQuarantine({ client, plan: job.plan, node, runId, workspaceId: job.workspaceId, target });
+      const settled = await settleQuarantine({ client, plan: job.plan, node, rules: config, runId, workspaceId: job.workspaceId, target });
       return { ...withSettled(result, settled), checksum: await tableChecksum(client, target) };
     });
   },
