@@ -27,7 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     : null;
   return (
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
-      <body className="flex h-screen bg-slate-50 font-sans text-slate-900 antialiased">
+      <body className="flex h-screen bg-slate-50 dark:bg-slate-950 font-sans text-slate-900 dark:text-slate-100 antialiased">
         <TRPCReactProvider>
           <CallerProvider caller={shell}>
             {shell ? <AppNav /> : null}

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export const smallButton = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
+export const smallButton = "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-1.5 text-xs font-medium text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800 disabled:opacity-60";
 
 /** The second step of a row's Delete: what deleting takes with it, then "Yes" or Cancel. */
 export function ConfirmDelete({ what, confirmLabel = "Yes, delete", note, pending, onConfirm, onCancel, className = "flex gap-2" }: {

@@ -22,12 +22,12 @@ interface StatusStyle {
 }
 
 export const STATUS_STYLES: Record<RunStatus, StatusStyle> = {
-  queued: { label: "Queued", badge: "bg-slate-100 text-slate-700 ring-slate-300", fill: "bg-slate-300", border: "border-slate-400" },
-  running: { label: "Running", badge: "bg-sky-50 text-sky-800 ring-sky-300", fill: "bg-sky-500", border: "border-sky-500" },
-  succeeded: { label: "Succeeded", badge: "bg-emerald-50 text-emerald-800 ring-emerald-300", fill: "bg-emerald-500", border: "border-emerald-500" },
-  failed: { label: "Failed", badge: "bg-rose-50 text-rose-800 ring-rose-300", fill: "bg-rose-500", border: "border-rose-500" },
-  skipped: { label: "Skipped", badge: "bg-amber-50 text-amber-800 ring-amber-300", fill: "bg-amber-300", border: "border-amber-400" },
-  canceled: { label: "Canceled", badge: "bg-zinc-100 text-zinc-700 ring-zinc-300", fill: "bg-zinc-400", border: "border-zinc-400" },
+  queued: { label: "Queued", badge: "bg-slate-100 dark:bg-slate-800 text-slate-700 dark:text-slate-300 ring-slate-300 dark:ring-slate-600", fill: "bg-slate-300 dark:bg-slate-600", border: "border-slate-400 dark:border-slate-500" },
+  running: { label: "Running", badge: "bg-sky-50 dark:bg-sky-950/50 text-sky-800 dark:text-sky-200 ring-sky-300 dark:ring-sky-700", fill: "bg-sky-500", border: "border-sky-500" },
+  succeeded: { label: "Succeeded", badge: "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-800 dark:text-emerald-200 ring-emerald-300 dark:ring-emerald-700", fill: "bg-emerald-500", border: "border-emerald-500" },
+  failed: { label: "Failed", badge: "bg-rose-50 dark:bg-rose-950/50 text-rose-800 dark:text-rose-200 ring-rose-300 dark:ring-rose-700", fill: "bg-rose-500", border: "border-rose-500" },
+  skipped: { label: "Skipped", badge: "bg-amber-50 dark:bg-amber-950/50 text-amber-800 dark:text-amber-200 ring-amber-300 dark:ring-amber-700", fill: "bg-amber-300", border: "border-amber-400" },
+  canceled: { label: "Canceled", badge: "bg-zinc-100 dark:bg-zinc-800 text-zinc-700 dark:text-zinc-300 ring-zinc-300 dark:ring-zinc-600", fill: "bg-zinc-400", border: "border-zinc-400 dark:border-zinc-500" },
 };
 
 /** A run or node status as text plus icon plus colour. */

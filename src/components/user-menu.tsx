@@ -37,14 +37,14 @@ export function UserMenu() {
 
   const failure = switchTo.error ?? create.error;
   return (
-    <div className="mt-auto space-y-2 border-t border-slate-200 px-4 py-3 text-sm">
-      <label className="block text-xs font-medium text-slate-500">
+    <div className="mt-auto space-y-2 border-t border-slate-200 dark:border-slate-700 px-4 py-3 text-sm">
+      <label className="block text-xs font-medium text-slate-500 dark:text-slate-400">
         Workspace
         <select
           value={caller.workspaceId ?? ""}
           onChange={(e) => void choose(e.target.value)}
           disabled={switchTo.isPending || create.isPending}
-          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800"
+          className="mt-1 block w-full rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1.5 text-sm text-slate-800 dark:text-slate-200"
         >
           {caller.workspaceId === null ? <option value="">No workspace</option> : null}
           {caller.workspaces.map((w) => (
@@ -56,20 +56,20 @@ export function UserMenu() {
         </select>
       </label>
       {failure ? (
-        <p role="alert" className="text-xs text-rose-700">
+        <p role="alert" className="text-xs text-rose-700 dark:text-rose-300">
           {errorMessage(failure)}
         </p>
       ) : null}
       <div>
-        <p className="truncate font-medium text-slate-800" title={caller.user.email}>
+        <p className="truncate font-medium text-slate-800 dark:text-slate-200" title={caller.user.email}>
           {caller.user.name}
         </p>
-        <p className="truncate text-xs text-slate-500">
+        <p className="truncate text-xs text-slate-500 dark:text-slate-400">
           {caller.user.email}
           {caller.role ? ` · ${caller.role}` : ""}
         </p>
       </div>
-      <button type="button" onClick={signOut} disabled={leaving} className="text-xs font-medium text-sky-700 hover:underline disabled:opacity-60">
+      <button type="button" onClick={signOut} disabled={leaving} className="text-xs font-medium text-sky-700 dark:text-sky-300 hover:underline disabled:opacity-60">
         Sign out
       </button>
     </div>

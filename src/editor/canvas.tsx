@@ -96,6 +96,7 @@ export function Canvas() {
   return (
     <ReactFlow<FlowNode, FlowEdge>
       aria-label="Pipeline canvas"
+      colorMode="system"
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -121,10 +122,10 @@ export function Canvas() {
       minZoom={0.1}
       maxZoom={2}
       onlyRenderVisibleElements
-      className="bg-slate-50"
+      className="bg-slate-50 dark:bg-slate-950"
     >
-      <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-      <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" style={MINIMAP_STYLE} className="!right-2 !bottom-2 overflow-hidden rounded-md border border-slate-200" />
+      <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dots)" />
+      <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap" style={MINIMAP_STYLE} className="!right-2 !bottom-2 overflow-hidden rounded-md border border-slate-200 dark:border-slate-700" />
       <Controls showInteractive={false} className="!bottom-2 !left-2" />
     </ReactFlow>
   );

@@ -9,7 +9,7 @@ function Keys({ keys }: { keys: string }) {
             {part.trim()}
           </span>
         ) : (
-          <kbd key={i} className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
+          <kbd key={i} className="rounded border border-slate-300 dark:border-slate-600 bg-slate-50 dark:bg-slate-950 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 dark:text-slate-300">
             {part.replaceAll("Mod", "Ctrl/⌘")}
           </kbd>
         ),
@@ -20,10 +20,10 @@ function Keys({ keys }: { keys: string }) {
 
 export function ShortcutList() {
   return (
-    <dl className="divide-y divide-slate-100">
+    <dl className="divide-y divide-slate-100 dark:divide-slate-800">
       {SHORTCUTS.map((s) => (
         <div key={s.action} className="flex items-center justify-between gap-4 py-1.5">
-          <dt className="text-sm text-slate-700">{s.action}</dt>
+          <dt className="text-sm text-slate-700 dark:text-slate-300">{s.action}</dt>
           <dd>
             <Keys keys={s.keys} />
           </dd>

@@ -21,20 +21,20 @@ function RowsTable({ page, offset }: { page: Loaded; offset: number }) {
   return (
     <div className="min-h-0 flex-1 overflow-auto" tabIndex={0} aria-label="Loaded rows, scrollable">
       <table aria-label="Loaded rows" className="min-w-full text-xs">
-        <thead className="sticky top-0 z-10 bg-slate-100 text-left">
+        <thead className="sticky top-0 z-10 bg-slate-100 dark:bg-slate-800 text-left">
           <tr>
             <th scope="col" className="px-2 py-1.5 font-normal text-slate-400">
               #
             </th>
-            <th scope="col" className="px-2 py-1.5 font-semibold text-slate-800">
+            <th scope="col" className="px-2 py-1.5 font-semibold text-slate-800 dark:text-slate-200">
               Lineage
             </th>
-            <th scope="col" className="px-2 py-1.5 font-semibold whitespace-nowrap text-slate-800" title="_sluice_run_id">
-              Run <span className="font-normal text-slate-500">_sluice_run_id</span>
+            <th scope="col" className="px-2 py-1.5 font-semibold whitespace-nowrap text-slate-800 dark:text-slate-200" title="_sluice_run_id">
+              Run <span className="font-normal text-slate-500 dark:text-slate-400">_sluice_run_id</span>
             </th>
             {page.columns.map((c) => (
               <th scope="col" key={c.name} className="max-w-60 truncate px-2 py-1 whitespace-nowrap" title={`${c.name} (${c.type})`}>
-                <span className="font-semibold text-slate-800">{c.name}</span> <span className="font-normal text-slate-500">{c.type}</span>
+                <span className="font-semibold text-slate-800 dark:text-slate-200">{c.name}</span> <span className="font-normal text-slate-500 dark:text-slate-400">{c.type}</span>
               </th>
             ))}
           </tr>
@@ -44,20 +44,20 @@ function RowsTable({ page, offset }: { page: Loaded; offset: number }) {
             const n = offset + i + 1;
             const runId = page.runIds[i]!;
             return (
-              <tr key={`${offset}-${i}`} aria-label={`Loaded row ${n}`} className={`border-b border-slate-100 ${i % 2 ? "bg-slate-50/60" : "bg-white"}`}>
+              <tr key={`${offset}-${i}`} aria-label={`Loaded row ${n}`} className={`border-b border-slate-100 dark:border-slate-800 ${i % 2 ? "bg-slate-50/60 dark:bg-slate-950/60" : "bg-white dark:bg-slate-900"}`}>
                 <td className="px-2 py-1.5 text-slate-400 tabular-nums">{n}</td>
                 <td className="px-2 py-1.5">
                   <Link
                     href={`/lineage/${encodeURIComponent(page.lineageIds[i]!)}`}
                     aria-label={`Lineage of loaded row ${n}`}
                     title={page.lineageIds[i]}
-                    className="text-sky-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
+                    className="text-sky-700 dark:text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
                   >
                     trace
                   </Link>
                 </td>
                 <td className="px-2 py-1.5 font-mono">
-                  <Link href={`/runs/${runId}`} title={runId} className="text-sky-700 underline-offset-2 hover:underline">
+                  <Link href={`/runs/${runId}`} title={runId} className="text-sky-700 dark:text-sky-300 underline-offset-2 hover:underline">
                     {runId.slice(0, 8)}
                   </Link>
                 </td>
@@ -65,7 +65,7 @@ function RowsTable({ page, offset }: { page: Loaded; offset: number }) {
                   <td
                     key={k}
                     title={value ?? "NULL"}
-                    className={`max-w-60 truncate px-2 py-1.5 font-mono whitespace-nowrap ${value === null ? "text-slate-300 italic" : "text-slate-800"}`}
+                    className={`max-w-60 truncate px-2 py-1.5 font-mono whitespace-nowrap ${value === null ? "text-slate-300 italic" : "text-slate-800 dark:text-slate-200"}`}
                   >
                     {value ?? "null"}
                   </td>
@@ -86,7 +86,7 @@ function RowsTable({ page, offset }: { page: Loaded; offset: number }) {
 export function LoadedRows({ nodeId }: { nodeId: string }) {
   const table = useEditor((s) => textSetting(s.nodes.find((n) => n.id === nodeId)?.data.config, "table"));
   const schema = useEditor((s) => textSetting(s.nodes.find((n) => n.id === nodeId)?.data.config, "schema")) ?? "public";
-  if (table === null) return <p className="p-4 text-sm text-slate-500">Set the table in this node&apos;s settings to see the rows loaded into it.</p>;
+  if (table === null) return <p className="p-4 text-sm text-slate-500 dark:text-slate-400">Set the table in this node&apos;s settings to see the rows loaded into it.</p>;
   // Another table starts again at its newest rows.
   return <TableRows key={`${schema}\u0000${table}`} schema={schema} table={table} />;
 }
@@ -113,7 +113,7 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
     return (
       <div className="space-y-1.5 p-3" aria-busy="true" aria-label="Loading loaded rows">
         {Array.from({ length: 5 }, (_, i) => (
-          <div key={i} className="h-5 animate-pulse rounded bg-slate-100" />
+          <div key={i} className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
         ))}
       </div>
     );
@@ -121,9 +121,9 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
   if (current.error) {
     return (
       <div className="p-4 text-sm">
-        <p className="font-medium text-slate-800">Could not read the table</p>
-        <p className="mt-1 text-slate-600">{current.error.message}</p>
-        <button type="button" onClick={() => void current.refetch()} className="mt-2 rounded-md border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-50">
+        <p className="font-medium text-slate-800 dark:text-slate-200">Could not read the table</p>
+        <p className="mt-1 text-slate-600 dark:text-slate-300">{current.error.message}</p>
+        <button type="button" onClick={() => void current.refetch()} className="mt-2 rounded-md border border-slate-300 dark:border-slate-600 px-2.5 py-1 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800">
           Try again
         </button>
       </div>
@@ -133,8 +133,8 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
   if (data.status === "missing") {
     return (
       <div className="p-4 text-sm">
-        <p className="font-medium text-slate-800">Not loaded yet</p>
-        <p className="mt-1 text-slate-600">
+        <p className="font-medium text-slate-800 dark:text-slate-200">Not loaded yet</p>
+        <p className="mt-1 text-slate-600 dark:text-slate-300">
           The table <span className="font-mono">{data.table}</span> does not exist yet: run the pipeline, and the rows it loads show here.
         </p>
       </div>
@@ -143,8 +143,8 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
   if (data.status === "notLoaded") {
     return (
       <div className="p-4 text-sm">
-        <p className="font-medium text-slate-800">Not loaded by Sluice yet</p>
-        <p className="mt-1 text-slate-600">
+        <p className="font-medium text-slate-800 dark:text-slate-200">Not loaded by Sluice yet</p>
+        <p className="mt-1 text-slate-600 dark:text-slate-300">
           <span className="font-mono">{data.table}</span> exists but holds no rows a run of this workspace loaded: run the pipeline, and the rows it loads
           show here.
         </p>
@@ -155,7 +155,7 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
   const offset = cursors.length * PAGE_ROWS;
   return (
     <div className={`flex min-h-0 flex-1 flex-col ${current.isFetching ? "opacity-70" : ""}`}>
-      <div className="flex items-center gap-3 border-b border-slate-100 px-3 py-1.5 text-xs text-slate-600">
+      <div className="flex items-center gap-3 border-b border-slate-100 dark:border-slate-800 px-3 py-1.5 text-xs text-slate-600 dark:text-slate-300">
         <span role="status" aria-label="Loaded row count">
           {total === null ? "" : `${formatCount(total)} row${total === 1 ? "" : "s"} in ${data.table}`}
           {data.rows.length > 0 ? ` · showing ${formatCount(offset + 1)}–${formatCount(offset + data.rows.length)}, most recently written first` : ""}
@@ -164,7 +164,7 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
           <button
             type="button"
             onClick={() => void queryClient.invalidateQueries({ queryKey: trpc.editor.loadedRows.pathKey() })}
-            className="rounded px-2 py-0.5 text-slate-700 hover:bg-slate-100"
+            className="rounded px-2 py-0.5 text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800"
           >
             Refresh
           </button>
@@ -172,7 +172,7 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
             type="button"
             disabled={cursors.length === 0}
             onClick={() => setCursors(cursors.slice(0, -1))}
-            className="rounded border border-slate-300 px-2 py-0.5 text-slate-700 hover:bg-slate-50 disabled:opacity-40"
+            className="rounded border border-slate-300 dark:border-slate-600 px-2 py-0.5 text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800 disabled:opacity-40"
           >
             Newer
           </button>
@@ -180,14 +180,14 @@ function TableRows({ schema, table }: { schema: string; table: string }) {
             type="button"
             disabled={data.nextCursor === null}
             onClick={() => data.nextCursor !== null && setCursors([...cursors, data.nextCursor])}
-            className="rounded border border-slate-300 px-2 py-0.5 text-slate-700 hover:bg-slate-50 disabled:opacity-40"
+            className="rounded border border-slate-300 dark:border-slate-600 px-2 py-0.5 text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800 disabled:opacity-40"
           >
             Older
           </button>
         </span>
       </div>
       {data.rows.length === 0 ? (
-        <p className="p-4 text-sm text-slate-500">The table is empty: the runs so far loaded no rows into it.</p>
+        <p className="p-4 text-sm text-slate-500 dark:text-slate-400">The table is empty: the runs so far loaded no rows into it.</p>
       ) : (
         <RowsTable page={data} offset={offset} />
       )}

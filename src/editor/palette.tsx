@@ -64,8 +64,8 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Node palette" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white 2xl:w-60">
-      <div className="border-b border-slate-200 p-3">
+    <aside aria-label="Node palette" className="flex w-52 shrink-0 flex-col border-r border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 2xl:w-60">
+      <div className="border-b border-slate-200 dark:border-slate-700 p-3">
         <label htmlFor={searchId} className="sr-only">
           Search nodes
         </label>
@@ -75,14 +75,14 @@ export function Palette() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           placeholder="Search nodes…"
-          className="w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none"
+          className="w-full rounded-md border border-slate-300 dark:border-slate-600 px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-sky-500 focus:outline-none"
         />
       </div>
       <div className="flex-1 overflow-y-auto p-2">
-        {groups.length === 0 ? <p className="px-2 py-4 text-sm text-slate-500">No node matches “{query}”.</p> : null}
+        {groups.length === 0 ? <p className="px-2 py-4 text-sm text-slate-500 dark:text-slate-400">No node matches “{query}”.</p> : null}
         {groups.map((group) => (
           <section key={group.id} aria-label={group.label} className="mb-3">
-            <h3 className="px-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{group.label}</h3>
+            <h3 className="px-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-500 dark:text-slate-400 uppercase">{group.label}</h3>
             <ul className="space-y-1">
               {group.definitions.map((definition) => (
                 <li key={definition.type}>
@@ -93,7 +93,7 @@ export function Palette() {
                     onClick={() => add(definition.type)}
                     aria-label={`Add ${definition.ui.title}`}
                     title={`${definition.ui.description}\n\nDrag onto the canvas, or click to add.`}
-                    className="flex w-full cursor-grab items-center gap-2 rounded-md border border-transparent px-2 py-1.5 text-left text-sm text-slate-700 hover:border-slate-200 hover:bg-slate-50 active:cursor-grabbing"
+                    className="flex w-full cursor-grab items-center gap-2 rounded-md border border-transparent px-2 py-1.5 text-left text-sm text-slate-700 dark:text-slate-300 hover:border-slate-200 dark:hover:border-slate-700 hover:bg-slate-50 dark:hover:bg-slate-800 active:cursor-grabbing"
                   >
                     <span aria-hidden className={`flex h-6 w-6 items-center justify-center rounded text-sm ring-1 ${group.chip}`}>
                       <NodeIcon name={definition.ui.icon} className="size-3.5" />
@@ -106,7 +106,7 @@ export function Palette() {
           </section>
         ))}
       </div>
-      <p className="border-t border-slate-200 p-3 text-xs text-slate-500">Drag a node onto the canvas or click it to add.</p>
+      <p className="border-t border-slate-200 dark:border-slate-700 p-3 text-xs text-slate-500 dark:text-slate-400">Drag a node onto the canvas or click it to add.</p>
     </aside>
   );
 }

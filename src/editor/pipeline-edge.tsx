@@ -10,7 +10,7 @@ function PipelineEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePositi
   const problems = useEditor((s) => s.problems.byEdge[id]);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const broken = problems !== undefined && problems.length > 0;
-  const stroke = broken ? "#dc2626" : selected ? "#0284c7" : "#94a3b8";
+  const stroke = broken ? "var(--color-red-600)" : selected ? "var(--color-sky-600)" : "var(--color-slate-400)";
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected || broken ? 2.5 : 1.75 }} />
@@ -29,7 +29,7 @@ function PipelineEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePositi
             </span>
             <div
               role="tooltip"
-              className="invisible absolute top-6 left-1/2 z-10 w-64 -translate-x-1/2 rounded-md bg-slate-900 px-3 py-2 text-xs text-white shadow-lg group-hover:visible"
+              className="invisible absolute top-6 left-1/2 z-10 w-64 -translate-x-1/2 rounded-md bg-slate-900 px-3 py-2 text-xs text-white shadow-lg dark:bg-slate-700 group-hover:visible"
             >
               {problems.map((p, i) => (
                 <p key={i}>{problemText(p)}</p>

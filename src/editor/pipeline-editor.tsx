@@ -38,7 +38,7 @@ function NoticeToast() {
         <div
           role={notice.kind === "error" ? "alert" : "status"}
           className={`pointer-events-auto flex max-w-xl items-start gap-3 rounded-lg px-4 py-2.5 text-sm shadow-lg ${
-            notice.kind === "error" ? "bg-red-700 text-white" : "bg-slate-900 text-white"
+            notice.kind === "error" ? "bg-red-700 text-white" : "bg-slate-900 text-white dark:bg-slate-700"
           }`}
         >
           <span>{notice.message}</span>
@@ -55,14 +55,14 @@ function DraftBanner({ draft }: { draft: ReturnType<typeof useDraft> }) {
   if (!draft.offer) return null;
   const at = new Date(draft.offer.savedAt);
   return (
-    <div role="region" aria-label="Unsaved changes found" className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+    <div role="region" aria-label="Unsaved changes found" className="flex items-center gap-3 border-b border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950/50 px-4 py-2 text-sm text-amber-900 dark:text-amber-200">
       <span className="flex-1">
         You have unsaved changes from <time dateTime={draft.offer.savedAt}>{formatRelative(at)}</time> (based on version {draft.offer.baseVersion}).
       </span>
       <button type="button" onClick={draft.restore} className="rounded-md bg-amber-600 px-2.5 py-1 font-medium text-white hover:bg-amber-700">
         Restore unsaved changes
       </button>
-      <button type="button" onClick={draft.discard} className="rounded-md px-2.5 py-1 text-amber-900 hover:bg-amber-100">
+      <button type="button" onClick={draft.discard} className="rounded-md px-2.5 py-1 text-amber-900 dark:text-amber-200 hover:bg-amber-100 dark:hover:bg-amber-900">
         Discard
       </button>
     </div>
@@ -81,7 +81,7 @@ function VersionBanner({ viewing }: { viewing: Viewing }) {
     store.getState().notify(`Version ${viewing.version} is on the canvas as unsaved changes: save to make it the latest version.`, "info");
   };
   return (
-    <div role="region" aria-label="Old version" className="flex flex-wrap items-center gap-3 border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950">
+    <div role="region" aria-label="Old version" className="flex flex-wrap items-center gap-3 border-b border-sky-200 dark:border-sky-800 bg-sky-50 dark:bg-sky-950/50 px-4 py-2 text-sm text-sky-950 dark:text-sky-100">
       <span className="flex-1">
         <strong className="font-semibold">
           Viewing version {viewing.version} (the latest is {viewing.latest}).
@@ -93,7 +93,7 @@ function VersionBanner({ viewing }: { viewing: Viewing }) {
           Restore as unsaved changes
         </button>
       </RoleGate>
-      <Link href={`/pipelines/${pipelineId}`} className="rounded-md px-2.5 py-1 text-sky-900 underline-offset-2 hover:bg-sky-100 hover:underline">
+      <Link href={`/pipelines/${pipelineId}`} className="rounded-md px-2.5 py-1 text-sky-900 dark:text-sky-200 underline-offset-2 hover:bg-sky-100 dark:hover:bg-sky-900 hover:underline">
         Open the latest version
       </Link>
     </div>
@@ -206,18 +206,18 @@ function EditorShell({ saved, viewing }: { saved: TPipelineGraph; viewing: Viewi
 function EditorSkeleton() {
   return (
     <div className="flex h-full flex-col" aria-busy="true" aria-label="Loading pipeline">
-      <div className="flex h-14 items-center gap-3 border-b border-slate-200 bg-white px-4">
-        <div className="h-5 w-48 animate-pulse rounded bg-slate-200" />
-        <div className="ml-auto h-8 w-40 animate-pulse rounded bg-slate-100" />
+      <div className="flex h-14 items-center gap-3 border-b border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 px-4">
+        <div className="h-5 w-48 animate-pulse rounded bg-slate-200 dark:bg-slate-700" />
+        <div className="ml-auto h-8 w-40 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
       </div>
       <div className="flex flex-1">
-        <div className="w-56 space-y-2 border-r border-slate-200 bg-white p-3">
+        <div className="w-56 space-y-2 border-r border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-3">
           {Array.from({ length: 6 }, (_, i) => (
-            <div key={i} className="h-7 animate-pulse rounded bg-slate-100" />
+            <div key={i} className="h-7 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
           ))}
         </div>
-        <div className="flex-1 bg-slate-50" />
-        <div className="w-80 border-l border-slate-200 bg-white" />
+        <div className="flex-1 bg-slate-50 dark:bg-slate-950" />
+        <div className="w-80 border-l border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900" />
       </div>
     </div>
   );
@@ -226,20 +226,20 @@ function EditorSkeleton() {
 function OpenFailed({ title, message, retry, pipelineId }: { title: string; message: string; retry?: () => void; pipelineId?: string }) {
   return (
     <div className="mx-auto max-w-lg p-10">
-      <h1 className="text-lg font-semibold text-slate-900">{title}</h1>
-      <p className="mt-2 text-sm text-slate-600">{message}</p>
+      <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{message}</p>
       <div className="mt-4 flex gap-3">
         {retry ? (
-          <button type="button" onClick={retry} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
+          <button type="button" onClick={retry} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300">
             Try again
           </button>
         ) : null}
         {pipelineId ? (
-          <Link href={`/pipelines/${pipelineId}`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700">
+          <Link href={`/pipelines/${pipelineId}`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300">
             Open the latest version
           </Link>
         ) : null}
-        <Link href="/pipelines" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+        <Link href="/pipelines" className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-1.5 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800">
           All pipelines
         </Link>
       </div>

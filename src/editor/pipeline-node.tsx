@@ -12,12 +12,12 @@ import type { FlowNode } from "./types";
 import { NodeIcon } from "./node-icon";
 
 const STATUS_STYLE: Record<NodeRunView["status"], string> = {
-  queued: "bg-slate-100 text-slate-600",
-  running: "bg-sky-100 text-sky-700",
-  succeeded: "bg-emerald-100 text-emerald-700",
-  failed: "bg-red-100 text-red-700",
-  skipped: "bg-slate-100 text-slate-500",
-  canceled: "bg-slate-100 text-slate-500",
+  queued: "bg-slate-100 dark:bg-slate-800 text-slate-600 dark:text-slate-300",
+  running: "bg-sky-100 dark:bg-sky-900 text-sky-700 dark:text-sky-300",
+  succeeded: "bg-emerald-100 dark:bg-emerald-900 text-emerald-700 dark:text-emerald-300",
+  failed: "bg-red-100 dark:bg-red-900 text-red-700 dark:text-red-300",
+  skipped: "bg-slate-100 dark:bg-slate-800 text-slate-500 dark:text-slate-400",
+  canceled: "bg-slate-100 dark:bg-slate-800 text-slate-500 dark:text-slate-400",
 };
 
 function RunStrip({ run }: { run: NodeRunView }) {
@@ -25,14 +25,14 @@ function RunStrip({ run }: { run: NodeRunView }) {
   const done = run.rowsIn > run.rowsOut ? run.rowsIn : run.rowsOut;
   const percent = total !== null ? Math.min(100, Number((done * 100n) / total)) : null;
   return (
-    <div className="border-t border-slate-100 px-3 py-1.5 text-[11px]">
+    <div className="border-t border-slate-100 dark:border-slate-800 px-3 py-1.5 text-[11px]">
       <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
         <span className={`rounded px-1.5 py-0.5 font-medium ${STATUS_STYLE[run.status]}`} aria-label="Node status">
           {run.status}
         </span>
-        <span className="text-slate-500 tabular-nums" aria-label="Row counts">
+        <span className="text-slate-500 dark:text-slate-400 tabular-nums" aria-label="Row counts">
           in {formatCount(run.rowsIn)} · out {formatCount(run.rowsOut)}
-          {run.rowsRejected > 0n ? <span className="text-amber-700"> · rejected {formatCount(run.rowsRejected)}</span> : null}
+          {run.rowsRejected > 0n ? <span className="text-amber-700 dark:text-amber-300"> · rejected {formatCount(run.rowsRejected)}</span> : null}
         </span>
       </div>
       {percent !== null && run.status === "running" ? (
@@ -42,12 +42,12 @@ function RunStrip({ run }: { run: NodeRunView }) {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          className="mt-1 h-1 overflow-hidden rounded bg-slate-100"
+          className="mt-1 h-1 overflow-hidden rounded bg-slate-100 dark:bg-slate-800"
         >
           <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${percent}%` }} />
         </div>
       ) : null}
-      {run.error ? <p className="mt-1 line-clamp-2 text-red-700">{run.error}</p> : null}
+      {run.error ? <p className="mt-1 line-clamp-2 text-red-700 dark:text-red-300">{run.error}</p> : null}
     </div>
   );
 }
@@ -67,8 +67,8 @@ function PipelineNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   return (
     <div
       aria-label={`${label} (${id})${problemList.length ? `, ${problemList.length} problem${problemList.length > 1 ? "s" : ""}` : ""}`}
-      className={`group relative w-60 rounded-lg border border-l-4 bg-white shadow-sm transition-shadow ${style.accent} ${
-        selected ? "border-sky-500 shadow-md ring-2 ring-sky-200" : problemList.length ? "border-red-300" : "border-slate-200"
+      className={`group relative w-60 rounded-lg border border-l-4 bg-white dark:bg-slate-900 shadow-sm transition-shadow ${style.accent} ${
+        selected ? "border-sky-500 shadow-md ring-2 ring-sky-200 dark:ring-sky-800" : problemList.length ? "border-red-300 dark:border-red-700" : "border-slate-200 dark:border-slate-700"
       }`}
     >
       {inputs.map((port, i) => (
@@ -88,8 +88,8 @@ function PipelineNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           {definition ? <NodeIcon name={definition.ui.icon} /> : "?"}
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-sm font-medium text-slate-900">{label}</div>
-          <div className="truncate text-xs text-slate-500">
+          <div className="truncate text-sm font-medium text-slate-900 dark:text-slate-100">{label}</div>
+          <div className="truncate text-xs text-slate-500 dark:text-slate-400">
             {data.label ? `${title} · ` : ""}
             {id}
             {columnCount !== undefined && columnCount > 0 ? ` · ${columnCount} columns` : ""}
@@ -115,7 +115,7 @@ function PipelineNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           </span>
           <div
             role="tooltip"
-            className="pointer-events-none invisible absolute top-6 right-0 z-10 w-72 rounded-md bg-slate-900 px-3 py-2 text-xs text-white shadow-lg group-hover:visible peer-hover:visible"
+            className="pointer-events-none invisible absolute top-6 right-0 z-10 w-72 rounded-md bg-slate-900 px-3 py-2 text-xs text-white shadow-lg dark:bg-slate-700 group-hover:visible peer-hover:visible"
           >
             <ul className="list-disc space-y-1 pl-4">
               {problemList.map((p, i) => (

@@ -17,9 +17,9 @@ export const Popover = forwardRef<HTMLDivElement, { id: string; label: string; c
       popover="auto"
       role="dialog"
       aria-label={label}
-      className={`fixed inset-auto top-14 right-4 m-0 w-96 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl ${className ?? ""}`}
+      className={`fixed inset-auto top-14 right-4 m-0 w-96 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 text-slate-900 dark:text-slate-100 shadow-xl ${className ?? ""}`}
     >
-      <h2 className="border-b border-slate-200 px-4 py-2.5 text-sm font-semibold">{label}</h2>
+      <h2 className="border-b border-slate-200 dark:border-slate-700 px-4 py-2.5 text-sm font-semibold">{label}</h2>
       {children}
     </div>
   );

@@ -43,19 +43,19 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
   return (
     <div ref={scroller} className="min-h-0 flex-1 overflow-auto" tabIndex={0} aria-label="Preview rows, scrollable">
       <div role="table" aria-label="Preview" aria-rowcount={rows.length + 1} style={{ width }} className="text-xs">
-        <div role="rowgroup" className="sticky top-0 z-10 bg-slate-100">
-          <div role="row" className="grid border-b border-slate-200" style={{ gridTemplateColumns: template }}>
+        <div role="rowgroup" className="sticky top-0 z-10 bg-slate-100 dark:bg-slate-800">
+          <div role="row" className="grid border-b border-slate-200 dark:border-slate-700" style={{ gridTemplateColumns: template }}>
             <span role="columnheader" className="px-2 py-1.5 text-slate-400">
               #
             </span>
             {hasRejects ? (
-              <span role="columnheader" className="px-2 py-1.5 font-semibold text-red-800">
+              <span role="columnheader" className="px-2 py-1.5 font-semibold text-red-800 dark:text-red-200">
                 Why it would be quarantined
               </span>
             ) : null}
             {preview.columns.map((c) => (
               <span role="columnheader" key={c.name} className="truncate px-2 py-1 text-left" title={`${c.name} (${c.type})`}>
-                <span className="font-semibold text-slate-800">{c.name}</span> <span className="font-normal text-slate-500">{c.type}</span>
+                <span className="font-semibold text-slate-800 dark:text-slate-200">{c.name}</span> <span className="font-normal text-slate-500 dark:text-slate-400">{c.type}</span>
               </span>
             ))}
           </div>
@@ -71,14 +71,14 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
                 role="row"
                 key={row.index}
                 aria-label={violations ? `Row ${row.index + 1}, would be quarantined` : `Row ${row.index + 1}`}
-                className={`absolute grid w-full border-b border-slate-100 ${violations ? "bg-red-50/70" : item.index % 2 ? "bg-slate-50/60" : "bg-white"}`}
+                className={`absolute grid w-full border-b border-slate-100 dark:border-slate-800 ${violations ? "bg-red-50/70 dark:bg-red-950/70" : item.index % 2 ? "bg-slate-50/60 dark:bg-slate-950/60" : "bg-white dark:bg-slate-900"}`}
                 style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
               >
                 <span role="cell" className="px-2 py-1.5 text-slate-400 tabular-nums">
                   {row.index + 1}
                 </span>
                 {hasRejects ? (
-                  <span role="cell" className="truncate px-2 py-1.5 text-red-800" title={violations?.map((v) => v.message).join("\n")}>
+                  <span role="cell" className="truncate px-2 py-1.5 text-red-800 dark:text-red-200" title={violations?.map((v) => v.message).join("\n")}>
                     {violations?.map((v) => v.message).join(" · ")}
                   </span>
                 ) : null}
@@ -91,7 +91,7 @@ function PreviewTable({ preview, onlyRejected }: { preview: Preview; onlyRejecte
                       key={c.name}
                       title={problems ? problems.join("\n") : (value ?? "NULL")}
                       aria-invalid={problems ? true : undefined}
-                      className={`truncate px-2 py-1.5 font-mono ${problems ? "bg-red-200/70 text-red-900 ring-1 ring-red-300 ring-inset" : value === null ? "text-slate-300 italic" : "text-slate-800"}`}
+                      className={`truncate px-2 py-1.5 font-mono ${problems ? "bg-red-200/70 dark:bg-red-800/70 text-red-900 dark:text-red-200 ring-1 ring-red-300 dark:ring-red-700 ring-inset" : value === null ? "text-slate-300 italic" : "text-slate-800 dark:text-slate-200"}`}
                     >
                       {value ?? "null"}
                     </span>
@@ -118,7 +118,7 @@ function PreviewBody({ nodeId }: { nodeId: string }) {
     return (
       <div className="space-y-1.5 p-3" aria-busy="true" aria-label="Loading preview">
         {Array.from({ length: 5 }, (_, i) => (
-          <div key={i} className="h-5 animate-pulse rounded bg-slate-100" />
+          <div key={i} className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
         ))}
       </div>
     );
@@ -126,15 +126,15 @@ function PreviewBody({ nodeId }: { nodeId: string }) {
   if (preview.error) {
     return (
       <div className="p-4 text-sm">
-        <p className="font-medium text-slate-800">No preview yet</p>
-        <p className="mt-1 text-slate-600">{preview.error.message}</p>
+        <p className="font-medium text-slate-800 dark:text-slate-200">No preview yet</p>
+        <p className="mt-1 text-slate-600 dark:text-slate-300">{preview.error.message}</p>
       </div>
     );
   }
   const data = preview.data;
   return (
     <div className={`flex min-h-0 flex-1 flex-col ${preview.isFetching ? "opacity-70" : ""}`}>
-      <div className="flex items-center gap-3 border-b border-slate-100 px-3 py-1.5 text-xs text-slate-600">
+      <div className="flex items-center gap-3 border-b border-slate-100 dark:border-slate-800 px-3 py-1.5 text-xs text-slate-600 dark:text-slate-300">
         <span role="status">{data.note}</span>
         {data.rejected.length > 0 ? (
           <label className="ml-auto flex items-center gap-1.5">
@@ -144,9 +144,9 @@ function PreviewBody({ nodeId }: { nodeId: string }) {
         ) : null}
       </div>
       {data.columns.length === 0 ? (
-        <p className="p-4 text-sm text-slate-500">This node has no columns.</p>
+        <p className="p-4 text-sm text-slate-500 dark:text-slate-400">This node has no columns.</p>
       ) : data.rows.length === 0 ? (
-        <p className="p-4 text-sm text-slate-500">No rows: the sample produced nothing here.</p>
+        <p className="p-4 text-sm text-slate-500 dark:text-slate-400">No rows: the sample produced nothing here.</p>
       ) : (
         <PreviewTable preview={data} onlyRejected={onlyRejected} />
       )}
@@ -164,7 +164,7 @@ function ViewTab({ view, current, onSelect, children }: { view: View; current: V
       role="tab"
       aria-selected={selected}
       onClick={() => onSelect(view)}
-      className={`rounded px-2 py-0.5 text-xs font-medium ${selected ? "bg-sky-100 text-sky-900" : "text-slate-600 hover:bg-slate-100"}`}
+      className={`rounded px-2 py-0.5 text-xs font-medium ${selected ? "bg-sky-100 dark:bg-sky-900 text-sky-900 dark:text-sky-200" : "text-slate-600 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800"}`}
     >
       {children}
     </button>
@@ -190,13 +190,13 @@ export function PreviewPanel() {
   const loads = nodeType !== undefined && registry.get(nodeType)?.capabilities?.loadsTable === true;
   const shown: View = loads ? view : "preview";
   return (
-    <section aria-label="Data preview" className={`flex shrink-0 flex-col border-t border-slate-200 bg-white ${open ? "h-64" : ""}`}>
+    <section aria-label="Data preview" className={`flex shrink-0 flex-col border-t border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 ${open ? "h-64" : ""}`}>
       <div className="flex h-9 shrink-0 items-center gap-2 px-3">
         <button
           type="button"
           aria-expanded={open}
           onClick={() => setOpen(!open)}
-          className="flex items-center gap-1.5 rounded px-1 text-sm font-medium text-slate-800 hover:bg-slate-100"
+          className="flex items-center gap-1.5 rounded px-1 text-sm font-medium text-slate-800 dark:text-slate-200 hover:bg-slate-100 dark:hover:bg-slate-800"
         >
           <span aria-hidden className={`text-xs transition-transform ${open ? "rotate-90" : ""}`}>
             ▶
@@ -204,7 +204,7 @@ export function PreviewPanel() {
           Preview
         </button>
         {selected ? (
-          <span className="truncate text-xs text-slate-500">
+          <span className="truncate text-xs text-slate-500 dark:text-slate-400">
             {title} · <span className="font-mono">{selected}</span>
           </span>
         ) : null}
@@ -229,7 +229,7 @@ export function PreviewPanel() {
             <PreviewBody key={selected} nodeId={selected} />
           )
         ) : (
-          <p className="px-4 py-3 text-sm text-slate-500">Select a node to see the first rows of its data.</p>
+          <p className="px-4 py-3 text-sm text-slate-500 dark:text-slate-400">Select a node to see the first rows of its data.</p>
         )
       ) : null}
     </section>

@@ -13,12 +13,12 @@ const POLL_MS = 1000;
 const ACTIVE: readonly TRunStatus[] = ["queued", "running"];
 
 const BADGE: Record<TRunStatus, string> = {
-  queued: "bg-slate-100 text-slate-700",
-  running: "bg-sky-100 text-sky-800",
-  succeeded: "bg-emerald-100 text-emerald-800",
-  failed: "bg-red-100 text-red-800",
-  skipped: "bg-slate-100 text-slate-600",
-  canceled: "bg-slate-100 text-slate-600",
+  queued: "bg-slate-100 dark:bg-slate-800 text-slate-700 dark:text-slate-300",
+  running: "bg-sky-100 dark:bg-sky-900 text-sky-800 dark:text-sky-200",
+  succeeded: "bg-emerald-100 dark:bg-emerald-900 text-emerald-800 dark:text-emerald-200",
+  failed: "bg-red-100 dark:bg-red-900 text-red-800 dark:text-red-200",
+  skipped: "bg-slate-100 dark:bg-slate-800 text-slate-600 dark:text-slate-300",
+  canceled: "bg-slate-100 dark:bg-slate-800 text-slate-600 dark:text-slate-300",
 };
 
 /**
@@ -113,7 +113,7 @@ export function RunControl({ save }: { save: () => Promise<boolean> }) {
           <span role="status" aria-label="Run status" className={`rounded px-1.5 py-0.5 font-medium ${BADGE[run.status]}`}>
             {run.status}
           </span>
-          <Link href={`/runs/${run.id}`} className="text-sky-700 underline-offset-2 hover:underline">
+          <Link href={`/runs/${run.id}`} className="text-sky-700 dark:text-sky-300 underline-offset-2 hover:underline">
             Open run
           </Link>
         </span>

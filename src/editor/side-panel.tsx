@@ -10,7 +10,7 @@ import { useEditor, useEditorShallow, useEditorStore } from "./store-context";
 import { NodeIcon } from "./node-icon";
 import { ParamsSection } from "./params/params-section";
 
-const buttonClass = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 shadow-xs hover:bg-slate-50";
+const buttonClass = "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1 text-sm text-slate-700 dark:text-slate-300 shadow-xs hover:bg-slate-50 dark:hover:bg-slate-800";
 
 function ProblemList({ nodeId }: { nodeId?: string }) {
   const all = useEditor((s) => s.problems.all);
@@ -18,11 +18,11 @@ function ProblemList({ nodeId }: { nodeId?: string }) {
   const problems = nodeId === undefined ? all : all.filter((p) => p.nodeId === nodeId);
   if (problems.length === 0) return null;
   return (
-    <section aria-label="Problems" className="rounded-md border border-red-200 bg-red-50 p-3">
-      <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-red-800 uppercase">
+    <section aria-label="Problems" className="rounded-md border border-red-200 dark:border-red-800 bg-red-50 dark:bg-red-950/50 p-3">
+      <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-red-800 dark:text-red-200 uppercase">
         {problems.length} problem{problems.length > 1 ? "s" : ""}
       </h3>
-      <ul className="space-y-1 text-sm text-red-900">
+      <ul className="space-y-1 text-sm text-red-900 dark:text-red-200">
         {problems.map((p, i) => (
           <li key={i} className="flex gap-1.5">
             <span aria-hidden>•</span>
@@ -63,20 +63,20 @@ function InputPorts({ nodeId, definition }: { nodeId: string; definition: NodeDe
   };
   return (
     <section aria-label="Inputs" className="space-y-2">
-      <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Inputs</h3>
+      <h3 className="text-xs font-semibold tracking-wide text-slate-500 dark:text-slate-400 uppercase">Inputs</h3>
       {definition.inputs.map((port) => {
         const edge = incoming.find((e) => e.targetHandle === port.name);
         const id = `${baseId}-${port.name}`;
         return (
           <div key={port.name} className="flex items-center gap-2">
-            <label htmlFor={id} className="w-24 shrink-0 text-sm text-slate-700">
+            <label htmlFor={id} className="w-24 shrink-0 text-sm text-slate-700 dark:text-slate-300">
               {port.label}
             </label>
             <select
               id={id}
               value={edge ? `${edge.source}\u0000${edge.sourceHandle ?? "out"}` : ""}
               onChange={(e) => connect(port.name, e.target.value)}
-              className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+              className="min-w-0 flex-1 rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-sm"
             >
               <option value="">Not connected</option>
               {candidates.flatMap((n) => {
@@ -104,7 +104,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
   const labelId = useId();
   const definition = nodeType ? registry.get(nodeType) : undefined;
   if (!definition) {
-    return <p className="p-4 text-sm text-red-700">This node has the type “{nodeType}”, which this version of Sluice does not know.</p>;
+    return <p className="p-4 text-sm text-red-700 dark:text-red-300">This node has the type “{nodeType}”, which this version of Sluice does not know.</p>;
   }
   const style = categoryStyle(definition.ui.category);
   return (
@@ -114,18 +114,18 @@ function NodePanel({ nodeId }: { nodeId: string }) {
           <NodeIcon name={definition.ui.icon} className="size-5" />
         </span>
         <div className="min-w-0">
-          <h2 className="truncate text-base font-semibold text-slate-900">{definition.ui.title}</h2>
-          <p className="font-mono text-xs text-slate-500">{nodeId}</p>
+          <h2 className="truncate text-base font-semibold text-slate-900 dark:text-slate-100">{definition.ui.title}</h2>
+          <p className="font-mono text-xs text-slate-500 dark:text-slate-400">{nodeId}</p>
         </div>
       </header>
-      <details className="group text-sm text-slate-600">
-        <summary className="cursor-pointer text-xs font-medium text-sky-700 select-none">About this node</summary>
+      <details className="group text-sm text-slate-600 dark:text-slate-300">
+        <summary className="cursor-pointer text-xs font-medium text-sky-700 dark:text-sky-300 select-none">About this node</summary>
         <p className="mt-1.5 leading-relaxed">{definition.ui.description}</p>
       </details>
       {/* An old version opened read-only: every control shows its value and changes nothing. */}
       <fieldset disabled={readOnly} className="min-w-0 space-y-5">
         <div className="space-y-1">
-          <label htmlFor={labelId} className="block text-sm font-medium text-slate-700">
+          <label htmlFor={labelId} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
             Name on canvas
           </label>
           <input
@@ -135,24 +135,24 @@ function NodePanel({ nodeId }: { nodeId: string }) {
             placeholder={definition.ui.title}
             maxLength={120}
             onChange={(e) => store.getState().setLabel(nodeId, e.target.value)}
-            className="w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
+            className="w-full rounded-md border border-slate-300 dark:border-slate-600 px-2.5 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
           />
         </div>
         <InputPorts nodeId={nodeId} definition={definition} />
         <ProblemList nodeId={nodeId} />
         <section aria-label="Settings" className="space-y-3">
-          <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Settings</h3>
+          <h3 className="text-xs font-semibold tracking-wide text-slate-500 dark:text-slate-400 uppercase">Settings</h3>
           <NodeConfigForm key={revision} nodeId={nodeId} definition={definition} />
         </section>
         {readOnly ? null : (
-          <div className="flex gap-2 border-t border-slate-200 pt-4">
+          <div className="flex gap-2 border-t border-slate-200 dark:border-slate-700 pt-4">
             <button type="button" onClick={() => store.getState().duplicateSelection()} className={buttonClass}>
               Duplicate
             </button>
             <button
               type="button"
               onClick={() => store.getState().deleteSelection()}
-              className="rounded-md border border-red-200 bg-white px-2.5 py-1 text-sm text-red-700 hover:bg-red-50"
+              className="rounded-md border border-red-200 dark:border-red-800 bg-white dark:bg-slate-900 px-2.5 py-1 text-sm text-red-700 dark:text-red-300 hover:bg-red-50 dark:hover:bg-red-950/50"
             >
               Delete node
             </button>
@@ -170,12 +170,12 @@ function PipelinePanel() {
   const readOnly = useEditor((s) => s.readOnly);
   return (
     <div className="space-y-4 p-4">
-      <h2 className="text-base font-semibold text-slate-900">Pipeline</h2>
+      <h2 className="text-base font-semibold text-slate-900 dark:text-slate-100">Pipeline</h2>
       {nodeCount === 0 && readOnly ? (
-        <p className="text-sm text-slate-600">This version has no nodes yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">This version has no nodes yet.</p>
       ) : nodeCount === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600">
-          <p className="font-medium text-slate-800">Start with a source</p>
+        <div className="rounded-lg border border-dashed border-slate-300 dark:border-slate-600 p-4 text-sm text-slate-600 dark:text-slate-300">
+          <p className="font-medium text-slate-800 dark:text-slate-200">Start with a source</p>
           <ol className="mt-2 list-decimal space-y-1 pl-4">
             <li>Drag <strong>CSV file</strong> from the palette onto the canvas.</li>
             <li>Upload a file in its settings.</li>
@@ -183,7 +183,7 @@ function PipelinePanel() {
           </ol>
         </div>
       ) : (
-        <p className="text-sm text-slate-600">
+        <p className="text-sm text-slate-600 dark:text-slate-300">
           {nodeCount} node{nodeCount === 1 ? "" : "s"}, {edgeCount} connection{edgeCount === 1 ? "" : "s"}.{" "}
           {problemCount === 0 ? "No problems found." : null} Select a node to {readOnly ? "see" : "edit"} its settings.
         </p>
@@ -199,7 +199,7 @@ function SelectionPanel({ count }: { count: number }) {
   const readOnly = useEditor((s) => s.readOnly);
   return (
     <div className="space-y-3 p-4">
-      <h2 className="text-base font-semibold text-slate-900">{count} nodes selected</h2>
+      <h2 className="text-base font-semibold text-slate-900 dark:text-slate-100">{count} nodes selected</h2>
       <fieldset disabled={readOnly} className="flex flex-wrap gap-2">
         <button type="button" onClick={() => store.getState().copySelection()} className={buttonClass}>
           Copy
@@ -207,7 +207,7 @@ function SelectionPanel({ count }: { count: number }) {
         <button type="button" onClick={() => store.getState().duplicateSelection()} className={buttonClass}>
           Duplicate
         </button>
-        <button type="button" onClick={() => store.getState().deleteSelection()} className="rounded-md border border-red-200 bg-white px-2.5 py-1 text-sm text-red-700 hover:bg-red-50">
+        <button type="button" onClick={() => store.getState().deleteSelection()} className="rounded-md border border-red-200 dark:border-red-800 bg-white dark:bg-slate-900 px-2.5 py-1 text-sm text-red-700 dark:text-red-300 hover:bg-red-50 dark:hover:bg-red-950/50">
           Delete
         </button>
       </fieldset>
@@ -218,7 +218,7 @@ function SelectionPanel({ count }: { count: number }) {
 export function SidePanel() {
   const selected = useEditorShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id));
   return (
-    <aside aria-label="Node settings" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white 2xl:w-96">
+    <aside aria-label="Node settings" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 2xl:w-96">
       {selected.length === 1 ? <NodePanel key={selected[0]} nodeId={selected[0]!} /> : selected.length > 1 ? <SelectionPanel count={selected.length} /> : <PipelinePanel />}
     </aside>
   );

@@ -29,7 +29,7 @@ function ToolButton({ label, shortcut, onClick, disabled, children, popoverTarge
       onClick={onClick}
       disabled={disabled}
       popoverTarget={popoverTarget}
-      className="flex h-8 min-w-8 items-center justify-center rounded-md px-2 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-35 disabled:hover:bg-transparent"
+      className="flex h-8 min-w-8 items-center justify-center rounded-md px-2 text-sm text-slate-600 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100 disabled:opacity-35 disabled:hover:bg-transparent"
     >
       {children}
     </button>
@@ -37,24 +37,24 @@ function ToolButton({ label, shortcut, onClick, disabled, children, popoverTarge
 }
 
 function Divider() {
-  return <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" />;
+  return <span aria-hidden className="mx-1 h-5 w-px bg-slate-200 dark:bg-slate-700" />;
 }
 
 function ImportErrors({ errors, onClose }: { errors: string[]; onClose: () => void }) {
   return (
-    <div role="alertdialog" aria-labelledby="import-errors-title" className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4">
-      <div className="w-full max-w-lg rounded-lg bg-white shadow-xl">
-        <h2 id="import-errors-title" className="border-b border-slate-200 px-4 py-3 text-base font-semibold text-red-800">
+    <div role="alertdialog" aria-labelledby="import-errors-title" className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4 dark:bg-black/50">
+      <div className="w-full max-w-lg rounded-lg bg-white dark:bg-slate-900 shadow-xl">
+        <h2 id="import-errors-title" className="border-b border-slate-200 dark:border-slate-700 px-4 py-3 text-base font-semibold text-red-800 dark:text-red-200">
           This file cannot be imported
         </h2>
-        <ul className="max-h-80 list-disc space-y-1 overflow-y-auto py-3 pr-4 pl-8 text-sm text-slate-800">
+        <ul className="max-h-80 list-disc space-y-1 overflow-y-auto py-3 pr-4 pl-8 text-sm text-slate-800 dark:text-slate-200">
           {errors.map((e, i) => (
             <li key={i}>{e}</li>
           ))}
         </ul>
-        <p className="px-4 text-xs text-slate-500">Fix the file and import it again. Nothing on the canvas was changed.</p>
+        <p className="px-4 text-xs text-slate-500 dark:text-slate-400">Fix the file and import it again. Nothing on the canvas was changed.</p>
         <div className="flex justify-end p-3">
-          <button type="button" autoFocus onClick={onClose} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+          <button type="button" autoFocus onClick={onClose} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300">
             Close
           </button>
         </div>
@@ -115,7 +115,7 @@ function NameField({ onRename }: { onRename: (name: string) => Promise<void> }) 
             e.currentTarget.blur();
           }
         }}
-        className="w-56 min-w-0 truncate rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 hover:border-slate-200 focus:border-sky-500 focus:outline-none"
+        className="w-56 min-w-0 truncate rounded-md border border-transparent px-2 py-1 text-base font-semibold text-slate-900 dark:text-slate-100 hover:border-slate-200 dark:hover:border-slate-700 focus:border-sky-500 focus:outline-none"
       />
     </>
   );
@@ -160,12 +160,12 @@ export function Toolbar({ onSave, onRename, saving, checking, helpRef, runContro
   };
 
   return (
-    <header className="flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3">
-      <Link href="/pipelines" aria-label="Back to pipelines" className="rounded-md px-1.5 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900">
+    <header className="flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 px-3">
+      <Link href="/pipelines" aria-label="Back to pipelines" className="rounded-md px-1.5 py-1 text-slate-500 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100">
         ←
       </Link>
       <NameField onRename={onRename} />
-      <span className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-500" role="status">
+      <span className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-500 dark:text-slate-400" role="status">
         {readOnly ? (
           <>Version {baseVersion} · read-only</>
         ) : dirty ? (
@@ -176,7 +176,7 @@ export function Toolbar({ onSave, onRename, saving, checking, helpRef, runContro
         ) : (
           <>Saved · v{baseVersion}</>
         )}
-        {checking ? <span className="text-slate-400">· checking…</span> : problemCount > 0 ? <span className="text-red-700">· {problemCount} problem{problemCount > 1 ? "s" : ""}</span> : null}
+        {checking ? <span className="text-slate-400">· checking…</span> : problemCount > 0 ? <span className="text-red-700 dark:text-red-300">· {problemCount} problem{problemCount > 1 ? "s" : ""}</span> : null}
       </span>
       <div className="ml-auto flex items-center">
         {readOnly ? null : (
@@ -231,7 +231,7 @@ export function Toolbar({ onSave, onRename, saving, checking, helpRef, runContro
           onClick={onToggleTriggers}
           title="Schedule, webhook and the pipelines this one runs after"
           className={`flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium ${
-            triggersOpen ? "bg-sky-50 text-sky-900 ring-1 ring-sky-200" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+            triggersOpen ? "bg-sky-50 dark:bg-sky-950/50 text-sky-900 dark:text-sky-200 ring-1 ring-sky-200 dark:ring-sky-800" : "text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100"
           }`}
         >
           <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" className="size-4">
@@ -248,7 +248,7 @@ export function Toolbar({ onSave, onRename, saving, checking, helpRef, runContro
               onClick={onSave}
               disabled={saving}
               title="Save a new version (Ctrl+S)"
-              className="ml-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50 disabled:opacity-60"
+              className="ml-1 rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-1.5 text-sm font-medium text-slate-800 dark:text-slate-200 shadow-xs hover:bg-slate-50 dark:hover:bg-slate-800 disabled:opacity-60"
             >
               {saving ? "Saving…" : "Save"}
             </button>
@@ -292,7 +292,7 @@ function AlertRulesLink() {
     <Link
       href={`/alerts?pipeline=${pipelineId}`}
       title="The alert rules that watch this pipeline"
-      className="flex h-8 items-center rounded-md px-2.5 text-sm font-medium whitespace-nowrap text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+      className="flex h-8 items-center rounded-md px-2.5 text-sm font-medium whitespace-nowrap text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100"
     >
       {count === undefined ? "Alert rules" : `${count} alert rule${count === 1 ? "" : "s"}`}
     </Link>

@@ -35,30 +35,30 @@ export function VersionHistory({ onDone }: { onDone: () => void }) {
     return (
       <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading versions">
         {[0, 1, 2].map((i) => (
-          <div key={i} className="h-9 animate-pulse rounded bg-slate-100" />
+          <div key={i} className="h-9 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
         ))}
       </div>
     );
   }
-  if (versions.error) return <p className="p-3 text-sm text-red-700">Could not load the versions: {versions.error.message}</p>;
+  if (versions.error) return <p className="p-3 text-sm text-red-700 dark:text-red-300">Could not load the versions: {versions.error.message}</p>;
   return (
-    <ol aria-label="Versions" className="max-h-80 divide-y divide-slate-100 overflow-y-auto">
+    <ol aria-label="Versions" className="max-h-80 divide-y divide-slate-100 dark:divide-slate-800 overflow-y-auto">
       {versions.data.map((v) => (
         <li key={v.number} className="flex items-center gap-3 px-3 py-2">
-          <span className="w-10 font-mono text-sm text-slate-700">v{v.number}</span>
-          <span className="min-w-0 flex-1 text-xs text-slate-500">
-            <span className="text-slate-700">{v.createdBy}</span> ·{" "}
+          <span className="w-10 font-mono text-sm text-slate-700 dark:text-slate-300">v{v.number}</span>
+          <span className="min-w-0 flex-1 text-xs text-slate-500 dark:text-slate-400">
+            <span className="text-slate-700 dark:text-slate-300">{v.createdBy}</span> ·{" "}
             <time dateTime={v.createdAt.toISOString()} title={v.createdAt.toLocaleString()}>
               {formatRelative(v.createdAt)}
             </time>
-            {v.number === baseVersion ? <span className="ml-1 rounded bg-sky-50 px-1 text-sky-700">open</span> : null}
+            {v.number === baseVersion ? <span className="ml-1 rounded bg-sky-50 dark:bg-sky-950/50 px-1 text-sky-700 dark:text-sky-300">open</span> : null}
           </span>
           <button
             type="button"
             disabled={restoring !== null}
             onClick={() => void restore(v.number)}
             aria-label={`Restore version ${v.number}`}
-            className="rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+            className="rounded border border-slate-300 dark:border-slate-600 px-2 py-0.5 text-xs text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800 disabled:opacity-50"
           >
             {restoring === v.number ? "Loading…" : "Restore"}
           </button>

@@ -60,9 +60,9 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: { name: string; tok
   }
 
   return (
-    <form onSubmit={submit} className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+    <form onSubmit={submit} className="flex flex-col gap-2 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4 sm:flex-row sm:items-end">
       <div className="flex min-w-0 flex-1 flex-col gap-1">
-        <label htmlFor="token-name" className="text-sm font-medium text-slate-800">
+        <label htmlFor="token-name" className="text-sm font-medium text-slate-800 dark:text-slate-200">
           Token name
         </label>
         <input
@@ -74,25 +74,25 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: { name: string; tok
           placeholder="e.g. nightly import"
           aria-invalid={create.isError || undefined}
           aria-describedby={create.isError ? "token-name-error" : undefined}
-          className="rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
+          className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-2 text-sm shadow-sm"
         />
         {create.isError ? (
-          <p id="token-name-error" role="alert" className="text-sm text-rose-700">
+          <p id="token-name-error" role="alert" className="text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(create.error)}
           </p>
         ) : null}
       </div>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800 dark:text-slate-200">
         Role
-        <select value={role} onChange={(e) => setRole(e.target.value as typeof role)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+        <select value={role} onChange={(e) => setRole(e.target.value as typeof role)} className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm shadow-sm">
           <option value="viewer">viewer (reads)</option>
           <option value="editor">editor (also saves and runs)</option>
           <option value="owner">owner (everything)</option>
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800 dark:text-slate-200">
         Expires
-        <select value={days} onChange={(e) => setDays(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+        <select value={days} onChange={(e) => setDays(e.target.value)} className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm shadow-sm">
           <option value="30">in 30 days</option>
           <option value="90">in 90 days</option>
           <option value="365">in a year</option>
@@ -123,11 +123,11 @@ function NewTokenNotice({ name, token, onDone }: { name: string; token: string; 
   }
 
   return (
-    <section aria-labelledby="new-token-heading" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
-      <h3 id="new-token-heading" className="font-semibold text-amber-950">
+    <section aria-labelledby="new-token-heading" className="rounded-lg border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950/50 p-4">
+      <h3 id="new-token-heading" className="font-semibold text-amber-950 dark:text-amber-100">
         Token “{name}” created
       </h3>
-      <p className="mt-1 text-sm text-amber-900">Copy it now and keep it somewhere safe: it is shown only this once. Sluice stores a fingerprint of it, not the token.</p>
+      <p className="mt-1 text-sm text-amber-900 dark:text-amber-200">Copy it now and keep it somewhere safe: it is shown only this once. Sluice stores a fingerprint of it, not the token.</p>
       <div className="mt-3 flex flex-col gap-2 sm:flex-row">
         <input
           ref={inputRef}
@@ -135,7 +135,7 @@ function NewTokenNotice({ name, token, onDone }: { name: string; token: string; 
           value={token}
           aria-label="New API token"
           onFocus={(e) => e.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
+          className="min-w-0 flex-1 rounded-md border border-amber-300 dark:border-amber-700 bg-white dark:bg-slate-900 px-3 py-2 font-mono text-sm text-slate-900 dark:text-slate-100"
         />
         <button type="button" onClick={() => void copy()} className={buttonStyles.primary}>
           {copied === "yes" ? "Copied" : "Copy token"}
@@ -144,7 +144,7 @@ function NewTokenNotice({ name, token, onDone }: { name: string; token: string; 
           Done
         </button>
       </div>
-      <p aria-live="polite" className="mt-2 text-sm text-amber-900">
+      <p aria-live="polite" className="mt-2 text-sm text-amber-900 dark:text-amber-200">
         {copied === "yes" ? "The token is on your clipboard." : copied === "failed" ? "Copying was blocked by the browser: the token is selected, press Ctrl+C (⌘C)." : ""}
       </p>
     </section>
@@ -153,10 +153,10 @@ function NewTokenNotice({ name, token, onDone }: { name: string; token: string; 
 
 function TokenTable({ tokens, onRevoked }: { tokens: TToken[]; onRevoked: () => void }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">API tokens</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-4 py-3">
               Name
@@ -184,7 +184,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: TToken[]; onRevoked: () => 
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {tokens.map((token) => (
             <TokenRow key={token.id} token={token} onRevoked={onRevoked} />
           ))}
@@ -210,28 +210,28 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
   }
 
   return (
-    <tr className={revoked ? "text-slate-500" : undefined}>
-      <th scope="row" className="px-4 py-3 font-medium text-slate-900">
+    <tr className={revoked ? "text-slate-500 dark:text-slate-400" : undefined}>
+      <th scope="row" className="px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
         {token.name}
       </th>
       <td className="px-4 py-3 font-mono text-xs">{token.prefix}…</td>
-      <td className="px-4 py-3 text-slate-600">{token.role}</td>
-      <td className="px-4 py-3 text-slate-600">{token.user ? token.user.name : "nobody"}</td>
-      <td className="px-4 py-3 text-slate-600">
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{token.role}</td>
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{token.user ? token.user.name : "nobody"}</td>
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">
         <RelativeTime date={token.createdAt} />
       </td>
-      <td className="px-4 py-3 text-slate-600">{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : "Never"}</td>
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : "Never"}</td>
       <td className="px-4 py-3">
         {revoked ? (
-          <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
+          <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 dark:bg-slate-800 px-2 py-0.5 text-xs font-medium text-slate-600 dark:text-slate-300">
             Revoked <RelativeTime date={token.revokedAt} />
           </span>
         ) : token.expiresAt && token.expiresAt.getTime() <= openedAt ? (
-          <span className="inline-flex rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
+          <span className="inline-flex rounded-full bg-slate-100 dark:bg-slate-800 px-2 py-0.5 text-xs font-medium text-slate-600 dark:text-slate-300">
             Expired <RelativeTime date={token.expiresAt} />
           </span>
         ) : (
-          <span className="inline-flex rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800">
+          <span className="inline-flex rounded-full bg-emerald-50 dark:bg-emerald-950/50 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:text-emerald-200">
             Active{token.expiresAt ? <> · expires <RelativeTime date={token.expiresAt} /></> : null}
           </span>
         )}
@@ -239,7 +239,7 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
       <td className="px-4 py-3 text-right">
         {revoked ? null : confirming ? (
           <div role="group" aria-label={`Confirm revoking ${token.name}`} className="flex flex-col items-end gap-2">
-            <p className="text-xs text-slate-700">Scripts using “{token.name}” will stop working at once.</p>
+            <p className="text-xs text-slate-700 dark:text-slate-300">Scripts using “{token.name}” will stop working at once.</p>
             <div className="flex gap-2">
               <button
                 type="button"
@@ -249,12 +249,12 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
               >
                 {revoke.isPending ? "Revoking…" : `Yes, revoke “${token.name}”`}
               </button>
-              <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50">
+              <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-1.5 text-xs font-medium text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800">
                 Cancel
               </button>
             </div>
             {revoke.isError ? (
-              <p role="alert" className="text-xs text-rose-700">
+              <p role="alert" className="text-xs text-rose-700 dark:text-rose-300">
                 {errorMessage(revoke.error)}
               </p>
             ) : null}
@@ -264,7 +264,7 @@ function TokenRow({ token, onRevoked }: { token: TToken; onRevoked: () => void }
             type="button"
             onClick={() => setConfirming(true)}
             aria-label={`Revoke ${token.name}`}
-            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-rose-700 hover:bg-rose-50"
+            className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-1.5 text-xs font-medium text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950/50"
           >
             Revoke
           </button>

@@ -42,7 +42,7 @@ function exportHref(filters: TFilters): string {
   return `/api/audit/export${text ? `?${text}` : ""}`;
 }
 
-const inputStyle = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-normal shadow-sm";
+const inputStyle = "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm font-normal shadow-sm";
 
 /** Who did what, and when, in this workspace, including its members' sign-ins. */
 export function AuditLog() {
@@ -63,20 +63,20 @@ export function AuditLog() {
 
   return (
     <div className="space-y-4">
-      <form onSubmit={apply} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+      <form onSubmit={apply} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           Action starts with
           <input value={draft.action} onChange={set("action")} placeholder="pipeline., sign-in" maxLength={100} className={inputStyle} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           Who (name or email)
           <input value={draft.actor} onChange={set("actor")} maxLength={200} className={inputStyle} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           From
           <input type="date" value={draft.fromDay} onChange={set("fromDay")} className={inputStyle} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           To (included)
           <input type="date" value={draft.toDay} onChange={set("toDay")} className={inputStyle} />
         </label>
@@ -92,12 +92,12 @@ export function AuditLog() {
       ) : log.isError ? (
         <ErrorState title="The audit log could not be loaded" message={errorMessage(log.error)} onRetry={() => void log.refetch()} />
       ) : log.data.events.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600">No events match these filters.</p>
+        <p className="rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4 text-sm text-slate-600 dark:text-slate-300">No events match these filters.</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Audit log</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
                 <th scope="col" className="px-4 py-3">
                   When
@@ -113,18 +113,18 @@ export function AuditLog() {
                 </th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {log.data.events.map((e) => (
                 <tr key={e.id}>
-                  <td className="whitespace-nowrap px-4 py-2 text-slate-600">
+                  <td className="whitespace-nowrap px-4 py-2 text-slate-600 dark:text-slate-300">
                     <time dateTime={e.at.toISOString()}>{e.at.toLocaleString()}</time>
                   </td>
-                  <td className="px-4 py-2 text-slate-900">
+                  <td className="px-4 py-2 text-slate-900 dark:text-slate-100">
                     {e.actor}
-                    {e.ipAddress ? <span className="ml-2 text-xs text-slate-500">from {e.ipAddress}</span> : null}
+                    {e.ipAddress ? <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">from {e.ipAddress}</span> : null}
                   </td>
-                  <td className="px-4 py-2 font-mono text-xs text-slate-800">{e.action}</td>
-                  <td className="max-w-xs truncate px-4 py-2 font-mono text-xs text-slate-600" title={e.target ?? undefined}>
+                  <td className="px-4 py-2 font-mono text-xs text-slate-800 dark:text-slate-200">{e.action}</td>
+                  <td className="max-w-xs truncate px-4 py-2 font-mono text-xs text-slate-600 dark:text-slate-300" title={e.target ?? undefined}>
                     {e.target ?? "—"}
                   </td>
                 </tr>

@@ -66,8 +66,8 @@ export function Connections() {
   return (
     <div className="space-y-4">
       {adding && AddForm ? (
-        <div className="rounded-lg border border-slate-200 bg-white p-4">
-          <h3 className="mb-3 font-medium text-slate-900">New {TYPE_UI[adding]!.label} connection</h3>
+        <div className="rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
+          <h3 className="mb-3 font-medium text-slate-900 dark:text-slate-100">New {TYPE_UI[adding]!.label} connection</h3>
           <AddForm pending={create.isPending} error={create.error} onSubmit={(result) => void add(adding, result)} onCancel={() => setAdding(null)} />
         </div>
       ) : (
@@ -86,7 +86,7 @@ export function Connections() {
       ) : connections.data.length === 0 ? (
         <EmptyState title="No connections yet">Add the SMTP server email alerts and invitations are sent through.</EmptyState>
       ) : (
-        <ul aria-label="Connections" className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+        <ul aria-label="Connections" className="divide-y divide-slate-100 dark:divide-slate-800 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
           {connections.data.map((connection) => (
             <ConnectionItem key={connection.id} connection={connection} onChanged={() => void refresh()} />
           ))}
@@ -117,7 +117,7 @@ function ConnectionItem({ connection, onChanged }: { connection: TConnection; on
   if (editing && ui) {
     return (
       <li className="p-4">
-        <h3 className="mb-3 font-medium text-slate-900 [overflow-wrap:anywhere]">Edit “{connection.name}”</h3>
+        <h3 className="mb-3 font-medium text-slate-900 dark:text-slate-100 [overflow-wrap:anywhere]">Edit “{connection.name}”</h3>
         <ui.Form connection={connection} pending={update.isPending} error={update.error} onSubmit={(result) => void save(result)} onCancel={() => setEditing(false)} />
       </li>
     );
@@ -126,21 +126,21 @@ function ConnectionItem({ connection, onChanged }: { connection: TConnection; on
     <li className="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between">
       <div className="min-w-0 flex-1">
         <p className="flex flex-wrap items-center gap-2">
-          <span className="[overflow-wrap:anywhere] font-medium text-slate-900">{connection.name}</span>
-          <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">{ui?.label ?? connection.type}</span>
+          <span className="[overflow-wrap:anywhere] font-medium text-slate-900 dark:text-slate-100">{connection.name}</span>
+          <span className="rounded-full bg-slate-100 dark:bg-slate-800 px-2 py-0.5 text-xs font-medium text-slate-700 dark:text-slate-300">{ui?.label ?? connection.type}</span>
         </p>
-        <p className="mt-1 break-all font-mono text-xs text-slate-600">{ui ? ui.summary(connection.config) : JSON.stringify(connection.config)}</p>
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 break-all font-mono text-xs text-slate-600 dark:text-slate-300">{ui ? ui.summary(connection.config) : JSON.stringify(connection.config)}</p>
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           {connection.secretsSet.length > 0 ? `Secrets set: ${connection.secretsSet.join(", ")}` : "No secrets set"} · changed <RelativeTime date={connection.updatedAt} />
         </p>
         {test.data ? (
-          <p role="status" className={`mt-2 [overflow-wrap:anywhere] text-sm ${test.data.ok ? "text-emerald-800" : "text-rose-700"}`}>
+          <p role="status" className={`mt-2 [overflow-wrap:anywhere] text-sm ${test.data.ok ? "text-emerald-800 dark:text-emerald-200" : "text-rose-700 dark:text-rose-300"}`}>
             {test.data.ok ? "" : "Failed: "}
             {test.data.message}
           </p>
         ) : null}
         {test.isError || remove.isError ? (
-          <p role="alert" className="mt-2 [overflow-wrap:anywhere] text-sm text-rose-700">
+          <p role="alert" className="mt-2 [overflow-wrap:anywhere] text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(test.error ?? remove.error)}
           </p>
         ) : null}
@@ -156,7 +156,7 @@ function ConnectionItem({ connection, onChanged }: { connection: TConnection; on
             </button>
           ) : null}
           {confirming ? null : (
-            <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${connection.name}`} className={`${smallButton} text-rose-700 hover:bg-rose-50`}>
+            <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${connection.name}`} className={`${smallButton} text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950/50`}>
               Delete
             </button>
           )}
@@ -252,7 +252,7 @@ function SmtpForm({ connection, pending, error, onSubmit, onCancel }: { connecti
             {passwordSet ? "A password is set. It is stored sealed and never shown; leave this empty to keep it." : "Stored sealed and never shown again."}
           </span>
           {passwordSet ? (
-            <label className="inline-flex items-center gap-2 text-xs text-slate-700">
+            <label className="inline-flex items-center gap-2 text-xs text-slate-700 dark:text-slate-300">
               <input type="checkbox" checked={clearPassword} onChange={(e) => setClearPassword(e.target.checked)} /> Remove the stored password
             </label>
           ) : null}
@@ -268,7 +268,7 @@ function SmtpForm({ connection, pending, error, onSubmit, onCancel }: { connecti
         </span>
       </div>
       {error ? (
-        <p role="alert" className="[overflow-wrap:anywhere] text-sm text-rose-700">
+        <p role="alert" className="[overflow-wrap:anywhere] text-sm text-rose-700 dark:text-rose-300">
           {errorMessage(error)}
         </p>
       ) : null}

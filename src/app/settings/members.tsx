@@ -43,10 +43,10 @@ export function Members() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
-        <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800">
+      <div className="flex flex-col gap-2 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4 sm:flex-row sm:items-end">
+        <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800 dark:text-slate-200">
           Invite someone as
-          <select value={role} onChange={(e) => setInviteRole(e.target.value as TUiRole)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <select value={role} onChange={(e) => setInviteRole(e.target.value as TUiRole)} className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm shadow-sm">
             {(["viewer", "editor", "owner"] as const).map((r) => (
               <option key={r} value={r}>
                 {ROLE_LABELS[r]}
@@ -56,7 +56,7 @@ export function Members() {
         </label>
         {connections.data?.length ? (
           <>
-            <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800">
+            <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-800 dark:text-slate-200">
               Email it to (optional)
               <input
                 type="email"
@@ -64,13 +64,13 @@ export function Members() {
                 onChange={(e) => setEmail(e.target.value)}
                 placeholder="name@example.com"
                 maxLength={320}
-                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+                className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm shadow-sm"
               />
             </label>
             {connections.data.length > 1 ? (
-              <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
+              <label className="flex flex-col gap-1 text-sm font-medium text-slate-800 dark:text-slate-200">
                 Sent through
-                <select value={connectionId || connections.data[0]!.id} onChange={(e) => setConnectionId(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+                <select value={connectionId || connections.data[0]!.id} onChange={(e) => setConnectionId(e.target.value)} className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-2 text-sm shadow-sm">
                   {connections.data.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -86,7 +86,7 @@ export function Members() {
         </button>
       </div>
       {link ? (
-        <section aria-label="New invitation link" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
+        <section aria-label="New invitation link" className="rounded-lg border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950/50 p-4 text-sm text-amber-950 dark:text-amber-100">
           <p>
             {link.emailedTo ? (
               <>
@@ -99,15 +99,15 @@ export function Members() {
             )}
           </p>
           {link.emailError ? (
-            <p role="alert" className="mt-1 text-rose-700">
+            <p role="alert" className="mt-1 text-rose-700 dark:text-rose-300">
               {link.emailError.replace(/\.$/, "")}. Copy the link below and send it yourself.
             </p>
           ) : null}
-          <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-xs" />
+          <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded-md border border-amber-300 dark:border-amber-700 bg-white dark:bg-slate-900 px-3 py-2 font-mono text-xs" />
         </section>
       ) : null}
       {failure ? (
-        <p role="alert" className="text-sm text-rose-700">
+        <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
           {errorMessage(failure)}
         </p>
       ) : null}
@@ -116,10 +116,10 @@ export function Members() {
       ) : members.isError ? (
         <ErrorState title="The members could not be loaded" message={errorMessage(members.error)} onRetry={() => void members.refetch()} />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Members</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
                 <th scope="col" className="px-4 py-3">
                   Member
@@ -135,30 +135,30 @@ export function Members() {
                 </th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {members.data.map((m) => (
                 <tr key={m.id}>
-                  <th scope="row" className="px-4 py-3 font-medium text-slate-900">
-                    {m.name} <span className="font-normal text-slate-500">{m.email}</span>
+                  <th scope="row" className="px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
+                    {m.name} <span className="font-normal text-slate-500 dark:text-slate-400">{m.email}</span>
                   </th>
                   <td className="px-4 py-3">
                     <select
                       aria-label={`Role of ${m.name}`}
                       value={m.role}
                       onChange={(e) => void setRole.mutateAsync({ userId: m.id, role: e.target.value as TUiRole }).then(refresh, () => undefined)}
-                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                      className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-sm"
                     >
                       <option value="viewer">viewer</option>
                       <option value="editor">editor</option>
                       <option value="owner">owner</option>
                     </select>
                   </td>
-                  <td className="px-4 py-3 text-slate-600">
+                  <td className="px-4 py-3 text-slate-600 dark:text-slate-300">
                     <RelativeTime date={m.joinedAt} />
                   </td>
                   <td className="px-4 py-3 text-right">
                     {me?.user.email === m.email ? (
-                      <span className="text-xs text-slate-500">you</span>
+                      <span className="text-xs text-slate-500 dark:text-slate-400">you</span>
                     ) : (
                       <button
                         type="button"
@@ -167,7 +167,7 @@ export function Members() {
                             void remove.mutateAsync({ userId: m.id }).then(refresh, () => undefined);
                           }
                         }}
-                        className="text-sm font-medium text-rose-700 hover:underline"
+                        className="text-sm font-medium text-rose-700 dark:text-rose-300 hover:underline"
                       >
                         Remove
                       </button>
@@ -181,14 +181,14 @@ export function Members() {
       )}
       {invitations.data && invitations.data.length > 0 ? (
         <div>
-          <h3 className="text-sm font-semibold text-slate-800">Open invitations</h3>
-          <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+          <h3 className="text-sm font-semibold text-slate-800 dark:text-slate-200">Open invitations</h3>
+          <ul className="mt-2 divide-y divide-slate-100 dark:divide-slate-800 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 text-sm">
             {invitations.data.map((i) => (
               <li key={i.id} className="flex items-center gap-3 px-4 py-2">
                 <span className="flex-1">
                   as <strong>{i.role}</strong>, by {i.createdBy}, expires <RelativeTime date={i.expiresAt} />
                 </span>
-                <button type="button" onClick={() => void revoke.mutateAsync({ id: i.id }).then(refresh, () => undefined)} className="text-sm font-medium text-rose-700 hover:underline">
+                <button type="button" onClick={() => void revoke.mutateAsync({ id: i.id }).then(refresh, () => undefined)} className="text-sm font-medium text-rose-700 dark:text-rose-300 hover:underline">
                   Revoke
                 </button>
               </li>

@@ -31,7 +31,7 @@ export function RetentionSetting() {
   };
   return (
     <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
         Keep runs for (days)
         <input
           type="number"
@@ -40,14 +40,14 @@ export function RetentionSetting() {
           required
           value={value}
           onChange={(e) => setDraft(e.target.value)}
-          className="w-32 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          className="w-32 rounded-md border border-slate-300 dark:border-slate-600 px-3 py-2 text-sm"
         />
       </label>
       <button type="submit" className={buttonStyles.primary} disabled={save.isPending || draft === null}>
         {save.isPending ? "Saving…" : "Save"}
       </button>
-      <p role="status" className="text-sm text-slate-600">
-        {save.isError ? <span className="text-red-700">{errorMessage(save.error)}</span> : save.isSuccess && draft === null ? "Saved." : null}
+      <p role="status" className="text-sm text-slate-600 dark:text-slate-300">
+        {save.isError ? <span className="text-red-700 dark:text-red-300">{errorMessage(save.error)}</span> : save.isSuccess && draft === null ? "Saved." : null}
       </p>
     </form>
   );

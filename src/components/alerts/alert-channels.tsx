@@ -45,11 +45,11 @@ export function AlertChannels() {
         />
       ) : null}
       {secret ? (
-        <section aria-labelledby="channel-secret-heading" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
-          <h3 id="channel-secret-heading" className="font-semibold text-amber-950">
+        <section aria-labelledby="channel-secret-heading" className="rounded-lg border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950/50 p-4">
+          <h3 id="channel-secret-heading" className="font-semibold text-amber-950 dark:text-amber-100">
             Signing secret of “{secret.name}”
           </h3>
-          <p className="mt-1 text-sm text-amber-900">
+          <p className="mt-1 text-sm text-amber-900 dark:text-amber-200">
             The receiver checks <code className="font-mono text-xs">Sluice-Signature</code> with this secret. Copy it now: it is shown only this once.
           </p>
           <div className="mt-3 flex flex-col gap-2 sm:flex-row">
@@ -71,10 +71,10 @@ export function AlertChannels() {
             : "An owner adds where alerts go (Slack, a webhook or email); rules then send to those channels."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
           <table className="w-full table-fixed text-left text-sm">
             <caption className="sr-only">Alert channels</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
                 <th scope="col" className="w-1/4 px-4 py-3">
                   Name
@@ -90,7 +90,7 @@ export function AlertChannels() {
                 </th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {channels.data.map((channel) => (
                 <ChannelRow
                   key={channel.id}
@@ -137,7 +137,7 @@ function CreateChannelForm({ onCreated }: { onCreated: (made: { name: string; se
   }
 
   return (
-    <form onSubmit={submit} aria-label="Add an alert channel" className="rounded-lg border border-slate-200 bg-white p-4">
+    <form onSubmit={submit} aria-label="Add an alert channel" className="rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
       <fieldset disabled={create.isPending} className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-[10rem_minmax(0,1fr)_minmax(0,2fr)]">
         <label className={fieldStyles.label}>
@@ -171,7 +171,7 @@ function CreateChannelForm({ onCreated }: { onCreated: (made: { name: string; se
           </label>
         )}
       </div>
-      <p className="text-sm text-slate-600">
+      <p className="text-sm text-slate-600 dark:text-slate-300">
         {type === "slack"
           ? "Posts { text } to a Slack-compatible incoming webhook. The URL is stored sealed: it works as a password, so it is not shown again."
           : type === "webhook"
@@ -180,7 +180,7 @@ function CreateChannelForm({ onCreated }: { onCreated: (made: { name: string; se
       </p>
       {type === "email" ? (
         smtp.length === 0 ? (
-          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="rounded-md bg-amber-50 dark:bg-amber-950/50 px-3 py-2 text-sm text-amber-900 dark:text-amber-200">
             Email needs an SMTP connection first:{" "}
             <Link href="/settings#connections-heading" className={buttonStyles.link}>
               add one under Settings → Connections
@@ -200,11 +200,11 @@ function CreateChannelForm({ onCreated }: { onCreated: (made: { name: string; se
             </select>
           </label>
         ) : (
-          <p className="text-sm text-slate-600 [overflow-wrap:anywhere]">Sent through “{smtp[0]!.name}”.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-300 [overflow-wrap:anywhere]">Sent through “{smtp[0]!.name}”.</p>
         )
       ) : null}
       {create.isError ? (
-        <p role="alert" className="text-sm text-rose-700">
+        <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
           {errorMessage(create.error)}
         </p>
       ) : null}
@@ -231,11 +231,11 @@ function ChannelRow({ channel, onRemoved, onSaved }: { channel: TChannel; onRemo
   return (
     <>
     <tr className="align-top">
-      <th scope="row" className="[overflow-wrap:anywhere] px-4 py-3 font-medium text-slate-900">
+      <th scope="row" className="[overflow-wrap:anywhere] px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
         {channel.name}
       </th>
-      <td className="px-4 py-3 text-slate-600">{TYPE_LABELS[channel.type]}</td>
-      <td className="break-all px-4 py-3 font-mono text-xs text-slate-600">{channelTarget(channel)}</td>
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{TYPE_LABELS[channel.type]}</td>
+      <td className="break-all px-4 py-3 font-mono text-xs text-slate-600 dark:text-slate-300">{channelTarget(channel)}</td>
       <td className="px-4 py-3">
         <div className="flex flex-wrap justify-end gap-2">
           {canTest ? (
@@ -249,7 +249,7 @@ function ChannelRow({ channel, onRemoved, onSaved }: { channel: TChannel; onRemo
             </button>
           ) : null}
           {isOwner && !confirming ? (
-            <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${channel.name}`} className={`${smallButton} text-rose-700 hover:bg-rose-50`}>
+            <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${channel.name}`} className={`${smallButton} text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950/50`}>
               Delete
             </button>
           ) : null}
@@ -257,7 +257,7 @@ function ChannelRow({ channel, onRemoved, onSaved }: { channel: TChannel; onRemo
         {confirming ? (
           <ConfirmDelete
             what={channel.name}
-            note={<p className="text-right text-xs text-slate-700">Its rules stop sending here, and its delivery history goes with it.</p>}
+            note={<p className="text-right text-xs text-slate-700 dark:text-slate-300">Its rules stop sending here, and its delivery history goes with it.</p>}
             pending={remove.isPending}
             onConfirm={() => remove.mutate({ id: channel.id })}
             onCancel={() => setConfirming(false)}
@@ -265,17 +265,17 @@ function ChannelRow({ channel, onRemoved, onSaved }: { channel: TChannel; onRemo
           />
         ) : null}
         {remove.isError ? (
-          <p role="alert" className="mt-2 text-right text-xs text-rose-700">
+          <p role="alert" className="mt-2 text-right text-xs text-rose-700 dark:text-rose-300">
             {errorMessage(remove.error)}
           </p>
         ) : null}
         {test.data ? (
-          <p role="status" className={`mt-2 [overflow-wrap:anywhere] text-right text-xs ${test.data.ok ? "text-emerald-800" : "text-rose-700"}`}>
+          <p role="status" className={`mt-2 [overflow-wrap:anywhere] text-right text-xs ${test.data.ok ? "text-emerald-800 dark:text-emerald-200" : "text-rose-700 dark:text-rose-300"}`}>
             {test.data.ok ? "" : "Not sent: "}
             {test.data.message}
           </p>
         ) : test.isError ? (
-          <p role="alert" className="mt-2 text-right text-xs text-rose-700">
+          <p role="alert" className="mt-2 text-right text-xs text-rose-700 dark:text-rose-300">
             {errorMessage(test.error)}
           </p>
         ) : null}

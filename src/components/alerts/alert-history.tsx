@@ -16,9 +16,9 @@ type TEntry = RouterOutputs["alerts"]["history"][number];
 type TDeliveryStatus = TEntry["status"];
 
 const DELIVERY_STYLES: Record<TDeliveryStatus, { label: string; badge: string }> = {
-  pending: { label: "Pending", badge: "bg-slate-100 text-slate-700 ring-slate-300" },
-  sent: { label: "Sent", badge: "bg-emerald-50 text-emerald-800 ring-emerald-300" },
-  failed: { label: "Failed", badge: "bg-rose-50 text-rose-800 ring-rose-300" },
+  pending: { label: "Pending", badge: "bg-slate-100 dark:bg-slate-800 text-slate-700 dark:text-slate-300 ring-slate-300 dark:ring-slate-600" },
+  sent: { label: "Sent", badge: "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-800 dark:text-emerald-200 ring-emerald-300 dark:ring-emerald-700" },
+  failed: { label: "Failed", badge: "bg-rose-50 dark:bg-rose-950/50 text-rose-800 dark:text-rose-200 ring-rose-300 dark:ring-rose-700" },
 };
 const EVENT_LABELS: Record<TEntry["event"], string> = { firing: "Fired", resolved: "Resolved", test: "Test" };
 
@@ -56,10 +56,10 @@ export function AlertHistory({ pipelineId }: { pipelineId: string | null }) {
       ) : entries.length === 0 ? (
         <EmptyState title="Nothing sent yet">Each message a rule sends (and each test) appears here with whether it was delivered.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
           <table className="w-full table-fixed text-left text-sm">
             <caption className="sr-only">Alert history</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
                 <th scope="col" className="w-32 px-4 py-3">
                   When
@@ -78,7 +78,7 @@ export function AlertHistory({ pipelineId }: { pipelineId: string | null }) {
                 </th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {entries.map((entry) => (
                 <HistoryRow key={entry.id} entry={entry} />
               ))}
@@ -100,14 +100,14 @@ function HistoryRow({ entry }: { entry: TEntry }) {
   const incident = entry.incident;
   return (
     <tr className="align-top">
-      <td className="px-4 py-3 text-slate-600">
+      <td className="px-4 py-3 text-slate-600 dark:text-slate-300">
         <RelativeTime date={entry.createdAt} />
       </td>
-      <td className="px-4 py-3 text-slate-700">{EVENT_LABELS[entry.event]}</td>
+      <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{EVENT_LABELS[entry.event]}</td>
       <td className="px-4 py-3">
-        <p className="[overflow-wrap:anywhere] font-medium text-slate-900">{entry.subject}</p>
+        <p className="[overflow-wrap:anywhere] font-medium text-slate-900 dark:text-slate-100">{entry.subject}</p>
         {incident ? (
-          <p className="mt-1 [overflow-wrap:anywhere] text-xs text-slate-600">
+          <p className="mt-1 [overflow-wrap:anywhere] text-xs text-slate-600 dark:text-slate-300">
             {incident.summary}
             {" · "}
             <Link href={`/pipelines/${incident.pipelineId}`} className={buttonStyles.link}>
@@ -125,15 +125,15 @@ function HistoryRow({ entry }: { entry: TEntry }) {
           </p>
         ) : null}
       </td>
-      <td className="[overflow-wrap:anywhere] px-4 py-3 text-slate-700">
-        {entry.channel.name} <span className="text-xs text-slate-500">({entry.channel.type})</span>
+      <td className="[overflow-wrap:anywhere] px-4 py-3 text-slate-700 dark:text-slate-300">
+        {entry.channel.name} <span className="text-xs text-slate-500 dark:text-slate-400">({entry.channel.type})</span>
       </td>
       <td className="px-4 py-3">
         <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.badge}`}>{style.label}</span>
-        <span className="ml-2 text-xs text-slate-500">
+        <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">
           {entry.attempts} attempt{entry.attempts === 1 ? "" : "s"}
         </span>
-        {entry.lastError && entry.status !== "sent" ? <p className="mt-1 [overflow-wrap:anywhere] text-xs text-rose-700">{entry.lastError}</p> : null}
+        {entry.lastError && entry.status !== "sent" ? <p className="mt-1 [overflow-wrap:anywhere] text-xs text-rose-700 dark:text-rose-300">{entry.lastError}</p> : null}
       </td>
     </tr>
   );

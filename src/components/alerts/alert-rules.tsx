@@ -100,7 +100,7 @@ export function AlertRules({ pipelineId }: { pipelineId: string | null }) {
           schema.
         </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" aria-label="Alert rules">
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900" aria-label="Alert rules">
           {rules.data.map((rule) => (
             <RuleItem key={rule.id} rule={rule} channels={channelList} onChanged={() => void refresh()} />
           ))}
@@ -135,18 +135,18 @@ function RuleItem({ rule, channels, onChanged }: { rule: TRule; channels: TChann
     );
   }
   return (
-    <li className={`flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between ${rule.enabled ? "" : "bg-slate-50"}`}>
+    <li className={`flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between ${rule.enabled ? "" : "bg-slate-50 dark:bg-slate-950"}`}>
       <div className="min-w-0 flex-1">
-        <p className="flex flex-wrap items-center gap-2 font-medium text-slate-900">
+        <p className="flex flex-wrap items-center gap-2 font-medium text-slate-900 dark:text-slate-100">
           <span className="[overflow-wrap:anywhere]">{rule.description}</span>
-          {rule.enabled ? null : <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700">Disabled</span>}
+          {rule.enabled ? null : <span className="rounded-full bg-slate-200 dark:bg-slate-700 px-2 py-0.5 text-xs font-medium text-slate-700 dark:text-slate-300">Disabled</span>}
           {rule.openIncidents > 0 ? (
-            <span className="rounded-full bg-rose-50 px-2 py-0.5 text-xs font-medium text-rose-800 ring-1 ring-inset ring-rose-300">
+            <span className="rounded-full bg-rose-50 dark:bg-rose-950/50 px-2 py-0.5 text-xs font-medium text-rose-800 dark:text-rose-200 ring-1 ring-inset ring-rose-300 dark:ring-rose-700">
               {rule.openIncidents} open incident{rule.openIncidents === 1 ? "" : "s"}
             </span>
           ) : null}
         </p>
-        <p className="mt-1 [overflow-wrap:anywhere] text-sm text-slate-600">
+        <p className="mt-1 [overflow-wrap:anywhere] text-sm text-slate-600 dark:text-slate-300">
           {rule.pipelineId ? (
             <>
               Watches{" "}
@@ -160,7 +160,7 @@ function RuleItem({ rule, channels, onChanged }: { rule: TRule; channels: TChann
           · sends to {names.length > 0 ? names.join(", ") : "no channel"}
         </p>
         {update.isError || remove.isError ? (
-          <p role="alert" className="mt-1 text-sm text-rose-700">
+          <p role="alert" className="mt-1 text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(update.error ?? remove.error)}
           </p>
         ) : null}
@@ -168,7 +168,7 @@ function RuleItem({ rule, channels, onChanged }: { rule: TRule; channels: TChann
       {canEdit ? (
         <div className="flex shrink-0 flex-col items-end gap-2">
           <div className="flex flex-wrap justify-end gap-2">
-            <label className="inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700">
+            <label className="inline-flex items-center gap-2 rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-3 py-1.5 text-xs font-medium text-slate-700 dark:text-slate-300">
               <input type="checkbox" checked={rule.enabled} disabled={update.isPending} onChange={(e) => update.mutate({ id: rule.id, rule: { enabled: e.target.checked } })} />
               Enabled
             </label>
@@ -176,7 +176,7 @@ function RuleItem({ rule, channels, onChanged }: { rule: TRule; channels: TChann
               Edit
             </button>
             {confirming ? null : (
-              <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${rule.description}`} className={`${smallButton} text-rose-700 hover:bg-rose-50`}>
+              <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${rule.description}`} className={`${smallButton} text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950/50`}>
                 Delete
               </button>
             )}
@@ -246,7 +246,7 @@ function RuleForm({ rule, channels, defaultPipelineId, onDone }: { rule?: TRule;
     ) : null;
 
   return (
-    <form onSubmit={submit} aria-label={rule ? `Edit ${rule.description}` : "Add an alert rule"} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+    <form onSubmit={submit} aria-label={rule ? `Edit ${rule.description}` : "Add an alert rule"} className="space-y-4 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
       <div className="grid gap-3 sm:grid-cols-2">
         <label className={fieldStyles.label}>
           When
@@ -271,7 +271,7 @@ function RuleForm({ rule, channels, defaultPipelineId, onDone }: { rule?: TRule;
           </select>
         </label>
       </div>
-      <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">{spec.explains}</p>
+      <p className="rounded-md bg-slate-50 dark:bg-slate-950 px-3 py-2 text-sm text-slate-700 dark:text-slate-300">{spec.explains}</p>
       {spec.threshold || spec.window || spec.minimum ? (
         <div className="grid gap-3 sm:grid-cols-3">
           {setting("threshold", spec.threshold, threshold, setThreshold)}
@@ -280,31 +280,31 @@ function RuleForm({ rule, channels, defaultPipelineId, onDone }: { rule?: TRule;
         </div>
       ) : null}
       <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Send to</legend>
+        <legend className="text-sm font-medium text-slate-800 dark:text-slate-200">Send to</legend>
         {channels.length === 0 ? (
-          <p className="mt-1 text-sm text-slate-600">No channels yet: an owner adds one under Channels above.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">No channels yet: an owner adds one under Channels above.</p>
         ) : (
           <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
             {channels.map((channel) => (
-              <label key={channel.id} className="inline-flex max-w-full items-center gap-2 text-sm text-slate-800">
+              <label key={channel.id} className="inline-flex max-w-full items-center gap-2 text-sm text-slate-800 dark:text-slate-200">
                 <input
                   type="checkbox"
                   checked={channelIds.includes(channel.id)}
                   onChange={(e) => setChannelIds((ids) => (e.target.checked ? [...ids, channel.id] : ids.filter((id) => id !== channel.id)))}
                 />
                 <span className="min-w-0 truncate">{channel.name}</span>
-                <span className="text-xs text-slate-500">({channel.type})</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">({channel.type})</span>
               </label>
             ))}
           </div>
         )}
       </fieldset>
-      <label className="inline-flex items-center gap-2 text-sm text-slate-800">
+      <label className="inline-flex items-center gap-2 text-sm text-slate-800 dark:text-slate-200">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         Enabled
       </label>
       {failure ? (
-        <p role="alert" className="text-sm text-rose-700">
+        <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
           {errorMessage(failure)}
         </p>
       ) : null}

@@ -22,7 +22,7 @@ export function AlertsView() {
   return (
     <div className="space-y-10">
       {pipelineId ? (
-        <p className="flex flex-wrap items-center gap-2 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900">
+        <p className="flex flex-wrap items-center gap-2 rounded-lg border border-sky-200 dark:border-sky-800 bg-sky-50 dark:bg-sky-950/50 px-4 py-3 text-sm text-sky-900 dark:text-sky-200">
           <span className="min-w-0 [overflow-wrap:anywhere]">
             Showing the rules and alerts of <strong>{pipelineName ?? "one pipeline"}</strong>, with the rules that watch every pipeline.
           </span>
@@ -33,10 +33,10 @@ export function AlertsView() {
       ) : null}
       <section aria-labelledby="channels-heading" className="space-y-4">
         <div>
-          <h2 id="channels-heading" className="text-lg font-semibold text-slate-900">
+          <h2 id="channels-heading" className="text-lg font-semibold text-slate-900 dark:text-slate-100">
             Channels
           </h2>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
             Where messages go. Every message names the pipeline, the rule and the figures that broke it, and links to the run and the failing node&apos;s log.
             Owners add and remove channels; editors can send a test.
           </p>
@@ -45,19 +45,19 @@ export function AlertsView() {
       </section>
       <section aria-labelledby="rules-heading" className="space-y-4">
         <div>
-          <h2 id="rules-heading" className="text-lg font-semibold text-slate-900">
+          <h2 id="rules-heading" className="text-lg font-semibold text-slate-900 dark:text-slate-100">
             Rules
           </h2>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600">What is worth a message, for one pipeline or all of them. Editors add, change, pause and remove rules.</p>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">What is worth a message, for one pipeline or all of them. Editors add, change, pause and remove rules.</p>
         </div>
         <AlertRules pipelineId={pipelineId} />
       </section>
       <section aria-labelledby="history-heading" className="space-y-4">
         <div>
-          <h2 id="history-heading" className="text-lg font-semibold text-slate-900">
+          <h2 id="history-heading" className="text-lg font-semibold text-slate-900 dark:text-slate-100">
             History
           </h2>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
             Every message sent, newest first. A failed delivery is retried with backoff; after the last attempt it stays failed with the error.
           </p>
         </div>

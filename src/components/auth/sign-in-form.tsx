@@ -36,7 +36,7 @@ export function SignInForm({ next }: { next: string }) {
       <button type="submit" className={`${buttonStyles.primary} w-full justify-center`} disabled={!hydrated || pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-slate-500 dark:text-slate-400">
         Forgot your password? Ask the person who runs this Sluice for a reset link (<code className="font-mono">npm run sluice -- reset-password &lt;email&gt;</code>).
       </p>
     </form>

@@ -88,24 +88,24 @@ export function ImportPipeline() {
 
 function ImportFailurePanel({ failure, onDismiss }: { failure: ImportFailure; onDismiss: () => void }) {
   return (
-    <div role="alert" className="fixed inset-x-4 bottom-4 z-50 mx-auto max-w-2xl rounded-lg border border-rose-200 bg-white p-5 text-sm shadow-xl">
+    <div role="alert" className="fixed inset-x-4 bottom-4 z-50 mx-auto max-w-2xl rounded-lg border border-rose-200 dark:border-rose-800 bg-white dark:bg-slate-900 p-5 text-sm shadow-xl">
       <div className="flex items-start justify-between gap-4">
-        <p className="font-semibold text-rose-800">“{failure.file}” could not be imported</p>
-        <button type="button" onClick={onDismiss} className="rounded p-1 text-slate-500 hover:bg-slate-100" aria-label="Dismiss import error">
+        <p className="font-semibold text-rose-800 dark:text-rose-200">“{failure.file}” could not be imported</p>
+        <button type="button" onClick={onDismiss} className="rounded p-1 text-slate-500 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label="Dismiss import error">
           <CloseIcon />
         </button>
       </div>
       {failure.problems.length > 0 ? (
         <>
-          <p className="mt-1 text-slate-700">Fix these {failure.problems.length === 1 ? "problem" : `${failure.problems.length} problems`} in the file and import it again:</p>
-          <ul className="mt-2 max-h-60 list-disc space-y-1 overflow-auto pl-5 text-slate-800">
+          <p className="mt-1 text-slate-700 dark:text-slate-300">Fix these {failure.problems.length === 1 ? "problem" : `${failure.problems.length} problems`} in the file and import it again:</p>
+          <ul className="mt-2 max-h-60 list-disc space-y-1 overflow-auto pl-5 text-slate-800 dark:text-slate-200">
             {failure.problems.map((problem, i) => (
               <li key={i}>{problem.message}</li>
             ))}
           </ul>
         </>
       ) : (
-        <p className="mt-1 whitespace-pre-wrap break-words text-slate-700">{failure.message}</p>
+        <p className="mt-1 whitespace-pre-wrap break-words text-slate-700 dark:text-slate-300">{failure.message}</p>
       )}
     </div>
   );

@@ -56,13 +56,13 @@ function NewPipelineDialogButton({ label }: { label: string }) {
       <dialog
         ref={dialogRef}
         aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+        className="m-auto w-full max-w-md rounded-xl border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         <form onSubmit={submit} className="flex flex-col gap-4 p-6">
           <h2 id={titleId} className="text-lg font-semibold">
             New pipeline
           </h2>
-          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
             Name
             <input
               autoFocus
@@ -73,12 +73,12 @@ function NewPipelineDialogButton({ label }: { label: string }) {
               placeholder="e.g. Air quality readings"
               aria-invalid={create.isError || undefined}
               aria-describedby={create.isError ? errorId : undefined}
-              className="rounded-md border border-slate-300 px-3 py-2 font-normal text-slate-900 shadow-sm focus:border-sky-600"
+              className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-2 font-normal text-slate-900 dark:text-slate-100 shadow-sm focus:border-sky-600"
             />
           </label>
-          <p className="text-xs text-slate-500">It opens on an empty canvas; you can rename it there later.</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400">It opens on an empty canvas; you can rename it there later.</p>
           {create.isError ? (
-            <p id={errorId} role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+            <p id={errorId} role="alert" className="rounded-md bg-rose-50 dark:bg-rose-950/50 px-3 py-2 text-sm text-rose-800 dark:text-rose-200">
               {errorMessage(create.error)}
             </p>
           ) : null}

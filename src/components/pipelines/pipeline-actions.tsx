@@ -29,11 +29,11 @@ function Dialog({ open, onClose, title, children }: { open: boolean; onClose: ()
       ref={ref}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-full max-w-lg rounded-xl border border-slate-200 bg-white p-0 text-left shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-lg rounded-xl border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 text-left shadow-xl backdrop:bg-slate-900/40"
     >
       {open ? (
         <div className="flex flex-col gap-4 p-6">
-          <h2 id={titleId} className="text-lg font-semibold break-words text-slate-900">
+          <h2 id={titleId} className="text-lg font-semibold break-words text-slate-900 dark:text-slate-100">
             {title}
           </h2>
           {children}
@@ -45,7 +45,7 @@ function Dialog({ open, onClose, title, children }: { open: boolean; onClose: ()
 
 function ErrorNote({ error }: { error: unknown }) {
   return (
-    <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm break-words text-rose-800">
+    <p role="alert" className="rounded-md bg-rose-50 dark:bg-rose-950/50 px-3 py-2 text-sm break-words text-rose-800 dark:text-rose-200">
       {errorMessage(error)}
     </p>
   );
@@ -80,7 +80,7 @@ function RenameForm({ pipeline, onClose }: { pipeline: PipelineRef; onClose: () 
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-4">
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           Name
           <input
             autoFocus
@@ -89,10 +89,10 @@ function RenameForm({ pipeline, onClose }: { pipeline: PipelineRef; onClose: () 
             value={name}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={rename.isError || undefined}
-            className="rounded-md border border-slate-300 px-3 py-2 font-normal text-slate-900 shadow-sm focus:border-sky-600"
+            className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-2 font-normal text-slate-900 dark:text-slate-100 shadow-sm focus:border-sky-600"
           />
         </label>
-        <p className="text-xs text-slate-500">Runs and versions keep their history; no new version is saved.</p>
+        <p className="text-xs text-slate-500 dark:text-slate-400">Runs and versions keep their history; no new version is saved.</p>
         {rename.isError ? <ErrorNote error={rename.error} /> : null}
         <div className="flex justify-end gap-2">
           <button type="button" className={buttonStyles.secondary} onClick={onClose}>
@@ -151,12 +151,12 @@ function DeleteConfirmation({ pipeline, onClose }: { pipeline: PipelineRef; onCl
 
   return (
     <>
-      {impact.isPending ? <p className="text-sm text-slate-500">Counting what goes with it…</p> : null}
+      {impact.isPending ? <p className="text-sm text-slate-500 dark:text-slate-400">Counting what goes with it…</p> : null}
       {impact.isError ? <ErrorNote error={impact.error} /> : null}
       {details ? (
-        <div className="space-y-3 text-sm text-slate-700">
+        <div className="space-y-3 text-sm text-slate-700 dark:text-slate-300">
           <div>
-            <p className="font-medium text-slate-900">Deleted for good:</p>
+            <p className="font-medium text-slate-900 dark:text-slate-100">Deleted for good:</p>
             <ul className="mt-1 list-disc space-y-0.5 pl-5">
               {goes.map((item) => (
                 <li key={item}>{item}</li>
@@ -164,7 +164,7 @@ function DeleteConfirmation({ pipeline, onClose }: { pipeline: PipelineRef; onCl
             </ul>
           </div>
           <div>
-            <p className="font-medium text-slate-900">Kept:</p>
+            <p className="font-medium text-slate-900 dark:text-slate-100">Kept:</p>
             <p className="mt-1">
               {details.keptTables.length > 0 ? (
                 <>
@@ -172,7 +172,7 @@ function DeleteConfirmation({ pipeline, onClose }: { pipeline: PipelineRef; onCl
                   {details.keptTables.map((table, index) => (
                     <span key={table}>
                       {index > 0 ? ", " : ""}
-                      <code className="rounded bg-slate-100 px-1 font-mono text-xs">{table}</code>
+                      <code className="rounded bg-slate-100 dark:bg-slate-800 px-1 font-mono text-xs">{table}</code>
                     </span>
                   ))}{" "}
                   and every row already loaded into {details.keptTables.length === 1 ? "it" : "them"}.
@@ -183,7 +183,7 @@ function DeleteConfirmation({ pipeline, onClose }: { pipeline: PipelineRef; onCl
             </p>
           </div>
           {details.activeRuns > 0 ? (
-            <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">
+            <p role="alert" className="rounded-md bg-amber-50 dark:bg-amber-950/50 px-3 py-2 text-amber-900 dark:text-amber-200">
               A run is in progress. Cancel it or let it finish, then delete the pipeline.
             </p>
           ) : (
@@ -197,7 +197,7 @@ function DeleteConfirmation({ pipeline, onClose }: { pipeline: PipelineRef; onCl
                 onChange={(e) => setTyped(e.target.value)}
                 autoComplete="off"
                 spellCheck={false}
-                className="rounded-md border border-slate-300 px-3 py-2 font-normal text-slate-900 shadow-sm focus:border-rose-600"
+                className="rounded-md border border-slate-300 dark:border-slate-600 px-3 py-2 font-normal text-slate-900 dark:text-slate-100 shadow-sm focus:border-rose-600"
               />
             </label>
           )}
@@ -256,7 +256,7 @@ export function PipelineRowMenu({ pipeline }: { pipeline: PipelineRef }) {
     setMenuOpen(false);
     action();
   };
-  const item = "block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100 focus:outline-none";
+  const item = "block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 focus:bg-slate-100 dark:focus:bg-slate-800 focus:outline-none";
 
   return (
     <div ref={menuRef} className="relative inline-block">
@@ -267,25 +267,25 @@ export function PipelineRowMenu({ pipeline }: { pipeline: PipelineRef }) {
         aria-expanded={menuOpen}
         aria-controls={menuOpen ? menuId : undefined}
         onClick={() => setMenuOpen((open) => !open)}
-        className="rounded-md px-2 py-1 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+        className="rounded-md px-2 py-1 text-lg leading-none text-slate-500 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100"
       >
         ⋯
       </button>
       {menuOpen ? (
-        <div id={menuId} role="menu" className="absolute right-0 z-20 mt-1 w-40 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+        <div id={menuId} role="menu" className="absolute right-0 z-20 mt-1 w-40 rounded-md border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 py-1 shadow-lg">
           <button type="button" role="menuitem" className={item} onClick={choose(() => setDialog("rename"))}>
             Rename…
           </button>
           <button type="button" role="menuitem" className={item} disabled={duplicate.isPending} onClick={choose(() => duplicate.mutate({ id: pipeline.id }))}>
             Duplicate
           </button>
-          <button type="button" role="menuitem" className={`${item} text-red-700`} onClick={choose(() => setDialog("delete"))}>
+          <button type="button" role="menuitem" className={`${item} text-red-700 dark:text-red-300`} onClick={choose(() => setDialog("delete"))}>
             Delete…
           </button>
         </div>
       ) : null}
       {duplicate.isError ? (
-        <p role="alert" className="absolute right-0 z-10 mt-1 w-64 rounded-md bg-rose-50 px-3 py-2 text-xs text-rose-800 shadow">
+        <p role="alert" className="absolute right-0 z-10 mt-1 w-64 rounded-md bg-rose-50 dark:bg-rose-950/50 px-3 py-2 text-xs text-rose-800 dark:text-rose-200 shadow">
           {errorMessage(duplicate.error)}
         </p>
       ) : null}

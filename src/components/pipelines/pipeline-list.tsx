@@ -54,10 +54,10 @@ export function PipelineList() {
   }
 
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 shadow-sm">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Pipelines, most recently updated first</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-4 py-3">
               Name
@@ -76,20 +76,20 @@ export function PipelineList() {
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {pipelines.data.map((pipeline) => (
-            <tr key={pipeline.id} className="hover:bg-slate-50">
+            <tr key={pipeline.id} className="hover:bg-slate-50 dark:hover:bg-slate-800">
               <td className="max-w-md px-4 py-3 break-words">
-                <Link href={`/pipelines/${pipeline.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline">
+                <Link href={`/pipelines/${pipeline.id}`} className="font-medium text-sky-800 dark:text-sky-200 underline-offset-2 hover:underline">
                   {pipeline.name}
                 </Link>
               </td>
-              <td className="px-4 py-3 tabular-nums text-slate-600">v{pipeline.latestVersion}</td>
+              <td className="px-4 py-3 tabular-nums text-slate-600 dark:text-slate-300">v{pipeline.latestVersion}</td>
               <td className="px-4 py-3">
                 {pipeline.lastRun ? (
                   <Link
                     href={`/runs/${pipeline.lastRun.id}`}
-                    className="inline-flex items-center gap-2 text-slate-600 hover:text-slate-900"
+                    className="inline-flex items-center gap-2 text-slate-600 dark:text-slate-300 hover:text-slate-900 dark:hover:text-slate-100"
                   >
                     <StatusBadge status={pipeline.lastRun.status} />
                     <RelativeTime date={pipeline.lastRun.createdAt} />
@@ -98,7 +98,7 @@ export function PipelineList() {
                   <span className="text-slate-400">Never run</span>
                 )}
               </td>
-              <td className="px-4 py-3 text-slate-600">
+              <td className="px-4 py-3 text-slate-600 dark:text-slate-300">
                 <RelativeTime date={pipeline.updatedAt} />
               </td>
               <td className="px-2 py-3 text-right">

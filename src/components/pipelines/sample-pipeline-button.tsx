@@ -35,7 +35,7 @@ function SamplePipelineAction() {
         {busy ? "Starting the sample…" : "Try a sample pipeline"}
       </button>
       {create.isError ? (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+        <p role="alert" className="rounded-md bg-rose-50 dark:bg-rose-950/50 px-3 py-2 text-sm text-rose-800 dark:text-rose-200">
           {errorMessage(create.error)}
         </p>
       ) : null}

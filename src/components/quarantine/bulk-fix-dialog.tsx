@@ -12,7 +12,7 @@ export type TQuarantineTargetInput = RouterInputs["quarantine"]["applyFix"]["tar
 type TFixInput = RouterInputs["quarantine"]["applyFix"]["fix"];
 type TFixKind = TFixInput["kind"];
 
-const inputStyles = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600";
+const inputStyles = "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1.5 text-sm text-slate-900 dark:text-slate-100 shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600";
 
 function fixOf(kind: TFixKind, field: string, text: string): TFixInput | undefined {
   if (!field) return undefined;
@@ -90,16 +90,16 @@ export function BulkFixDialog({
       ref={dialogRef}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-full max-w-2xl rounded-xl border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-2xl rounded-xl border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form onSubmit={submit} className="flex flex-col gap-4 p-6">
         <div>
           <h2 id={titleId} className="text-lg font-semibold">
             Bulk fix
           </h2>
-          <p className="mt-1 text-sm text-slate-600">Changes one field of {targetLabel}. Re-ingested and discarded records are left as they are.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">Changes one field of {targetLabel}. Re-ingested and discarded records are left as they are.</p>
         </div>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           Field
           <select value={field} onChange={(event) => setField(event.target.value)} className={inputStyles}>
             {fields.map((name) => (
@@ -109,7 +109,7 @@ export function BulkFixDialog({
             ))}
           </select>
         </label>
-        <fieldset className="flex flex-wrap gap-4 text-sm text-slate-700">
+        <fieldset className="flex flex-wrap gap-4 text-sm text-slate-700 dark:text-slate-300">
           <legend className="mb-1 font-medium">Set it to</legend>
           {(
             [
@@ -125,13 +125,13 @@ export function BulkFixDialog({
           ))}
         </fieldset>
         {kind === "value" ? (
-          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
             New value
             <input value={text} onChange={(event) => setText(event.target.value)} className={`${inputStyles} font-mono`} />
           </label>
         ) : kind === "expression" ? (
           <div className="flex flex-col gap-1">
-            <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+            <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
               Expression
               <input
                 value={text}
@@ -141,7 +141,7 @@ export function BulkFixDialog({
                 className={`${inputStyles} font-mono`}
               />
             </label>
-            <span id={helpId} className="text-xs text-slate-500">
+            <span id={helpId} className="text-xs text-slate-500 dark:text-slate-400">
               The same expressions as filter and derive nodes. A field reads as the type its rule names (aqi as an integer), unless some of these records break that type; then, like fields without a rule, it reads as it arrived.
             </span>
           </div>
@@ -166,21 +166,21 @@ export function BulkFixDialog({
 
         {previewed && !stale ? (
           preview.isPending ? (
-            <p role="status" className="text-sm text-slate-600">
+            <p role="status" className="text-sm text-slate-600 dark:text-slate-300">
               Computing the preview…
             </p>
           ) : preview.error ? (
-            <p role="alert" className="whitespace-pre-wrap rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900">
+            <p role="alert" className="whitespace-pre-wrap rounded-md bg-rose-50 dark:bg-rose-950/50 px-3 py-2 text-sm text-rose-900 dark:text-rose-200">
               {errorMessage(preview.error)}
             </p>
           ) : preview.data ? (
             <section aria-label="Preview">
-              <p role="status" className="text-sm text-slate-700">
+              <p role="status" className="text-sm text-slate-700 dark:text-slate-300">
                 {formatCount(preview.data.records)} record{preview.data.records === 1 ? "" : "s"} will change
                 {preview.data.records > preview.data.sample.length ? `; the first ${preview.data.sample.length}:` : ":"}
               </p>
               <table className="mt-2 w-full text-left text-sm">
-                <thead className="text-xs uppercase text-slate-500">
+                <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
                   <tr>
                     <th scope="col" className="py-1">
                       Record
@@ -192,10 +192,10 @@ export function BulkFixDialog({
                 </thead>
                 <tbody className="font-mono text-xs">
                   {preview.data.sample.map((row) => (
-                    <tr key={row.id} className="border-t border-slate-100">
+                    <tr key={row.id} className="border-t border-slate-100 dark:border-slate-800">
                       <td className="py-1">#{row.id}</td>
-                      <td className="text-rose-800">{row.before ?? "empty"}</td>
-                      <td className="text-emerald-800">{row.after ?? "empty"}</td>
+                      <td className="text-rose-800 dark:text-rose-200">{row.before ?? "empty"}</td>
+                      <td className="text-emerald-800 dark:text-emerald-200">{row.after ?? "empty"}</td>
                       {rules?.config ? <td className="font-sans">{verdict(row.record, rules)}</td> : null}
                     </tr>
                   ))}
@@ -205,7 +205,7 @@ export function BulkFixDialog({
           ) : null
         ) : null}
         {apply.error ? (
-          <p role="alert" className="whitespace-pre-wrap text-sm text-rose-700">
+          <p role="alert" className="whitespace-pre-wrap text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(apply.error)}
           </p>
         ) : null}

@@ -40,7 +40,7 @@ export function DiscardDialog({
       ref={dialogRef}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-md rounded-xl border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form
         onSubmit={(event) => {
@@ -52,19 +52,19 @@ export function DiscardDialog({
         <h2 id={titleId} className="text-lg font-semibold">
           Discard records
         </h2>
-        <p className="text-sm text-slate-600">Discards {targetLabel}. They will not be re-ingested; re-ingested records are left as they are.</p>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        <p className="text-sm text-slate-600 dark:text-slate-300">Discards {targetLabel}. They will not be re-ingested; re-ingested records are left as they are.</p>
+        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 dark:text-slate-300">
           Reason
           <textarea
             required
             value={reason}
             maxLength={2000}
             onChange={(event) => setReason(event.target.value)}
-            className="min-h-20 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600"
+            className="min-h-20 rounded-md border border-slate-300 dark:border-slate-600 px-2.5 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600"
           />
         </label>
         {discard.error ? (
-          <p role="alert" className="text-sm text-rose-700">
+          <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(discard.error)}
           </p>
         ) : null}

@@ -82,11 +82,11 @@ export function LineageView({ lineageId }: { lineageId: string }) {
       />
 
       {"aggregate" in data ? (
-        <section aria-labelledby="lineage-group" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="lineage-group" className="text-sm font-semibold text-slate-900">
+        <section aria-labelledby="lineage-group" className="rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
+          <h2 id="lineage-group" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
             Group
           </h2>
-          <p className="mt-1 text-sm text-slate-600">
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
             {data.aggregate.count === null
               ? "The run's data is no longer kept, so the source records of this group cannot be listed."
               : `${data.aggregate.count.toLocaleString()} source records share ${data.aggregate.groupBy.length > 0 ? data.aggregate.groupBy.join(", ") : "one group (no group-by columns)"}${data.aggregate.count > data.aggregate.sources.length ? `; the first ${data.aggregate.sources.length} are listed` : ""}.`}
@@ -97,46 +97,46 @@ export function LineageView({ lineageId }: { lineageId: string }) {
                 <Link href={`/lineage/${encodeURIComponent(source.lineageId)}`} className={buttonStyles.link}>
                   {sourceLabel(source.lineageId)}
                 </Link>
-                <span className="font-mono text-xs text-slate-600">{JSON.stringify(source.record)}</span>
+                <span className="font-mono text-xs text-slate-600 dark:text-slate-300">{JSON.stringify(source.record)}</span>
               </li>
             ))}
           </ul>
         </section>
       ) : (
-        <section aria-labelledby="lineage-source" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="lineage-source" className="text-sm font-semibold text-slate-900">
+        <section aria-labelledby="lineage-source" className="rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4">
+          <h2 id="lineage-source" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
             Source
           </h2>
           <dl className="mt-2 grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">Node</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Node</dt>
             <dd className="font-mono">{data.source.nodeId}</dd>
             {data.source.request !== undefined ? (
               <>
-                <dt className="text-slate-500">Request</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Request</dt>
                 <dd className="break-all font-mono text-xs">{data.source.request}</dd>
-                <dt className="text-slate-500">Page</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Page</dt>
                 <dd>{data.source.page}</dd>
-                <dt className="text-slate-500">Index in page</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Index in page</dt>
                 <dd>{data.source.index}</dd>
               </>
             ) : (
               <>
-                <dt className="text-slate-500">File</dt>
+                <dt className="text-slate-500 dark:text-slate-400">File</dt>
                 <dd>{data.source.file ?? "no longer kept"}</dd>
-                <dt className="text-slate-500">{data.source.index !== undefined ? "Element" : "Line"}</dt>
+                <dt className="text-slate-500 dark:text-slate-400">{data.source.index !== undefined ? "Element" : "Line"}</dt>
                 <dd>{data.source.index ?? data.source.line}</dd>
               </>
             )}
-            <dt className="text-slate-500">Lineage id</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Lineage id</dt>
             <dd className="break-all font-mono text-xs">{data.lineageId}</dd>
           </dl>
-          <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Raw source record</h3>
+          <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Raw source record</h3>
           {data.raw === null ? (
-            <p className="mt-1 text-sm text-slate-600">
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
               {data.source.request !== undefined ? "The run's kept records are gone (retention), so the raw record cannot be shown." : "The uploaded file is no longer kept, so the raw line cannot be shown."}
             </p>
           ) : (
-            <pre aria-label="Raw source record" className="mt-1 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+            <pre aria-label="Raw source record" className="mt-1 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100 dark:bg-slate-950 dark:ring-1 dark:ring-slate-700">
               {data.raw}
             </pre>
           )}
@@ -155,12 +155,12 @@ export function LineageView({ lineageId }: { lineageId: string }) {
 function StepCard({ step, before, record }: { step: TStep; before: Record<string, unknown> | undefined; record: Record<string, unknown> | undefined }) {
   const tone =
     step.status === "passed" || step.status === "reingested" || step.status === "remembered"
-      ? "border-emerald-200"
+      ? "border-emerald-200 dark:border-emerald-800"
       : step.status === "quarantined"
-        ? "border-rose-300"
+        ? "border-rose-300 dark:border-rose-700"
         : step.status === "dropped"
-          ? "border-amber-300"
-          : "border-slate-200";
+          ? "border-amber-300 dark:border-amber-700"
+          : "border-slate-200 dark:border-slate-700";
   const words = {
     passed: "passed",
     quarantined: "quarantined here",
@@ -174,11 +174,11 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
   const failing = new Set(errors.map((e) => String(e.field)));
   const removed = before && record ? Object.keys(before).filter((key) => !(key in record)) : [];
   return (
-    <li className={`rounded-lg border bg-white p-4 ${tone}`}>
-      <h2 className="text-sm font-semibold text-slate-900">
-        {step.title} <span className="font-mono text-xs font-normal text-slate-500">{step.nodeId}</span> — {words}
+    <li className={`rounded-lg border bg-white dark:bg-slate-900 p-4 ${tone}`}>
+      <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+        {step.title} <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">{step.nodeId}</span> — {words}
       </h2>
-      {"note" in step ? <p className="mt-1 text-sm text-slate-600">{step.note}</p> : null}
+      {"note" in step ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{step.note}</p> : null}
       {record ? (
         <table className="mt-2 w-full text-left text-sm">
           <caption className="sr-only">Record after {step.nodeId}</caption>
@@ -186,14 +186,14 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
             {Object.entries(record).map(([key, value]) => {
               const changed = before !== undefined && (!(key in before) || show(before[key]) !== show(value));
               return (
-                <tr key={key} className={failing.has(key) ? "bg-rose-50" : changed ? "bg-amber-50" : ""}>
-                  <th scope="row" className="w-48 py-0.5 pr-3 font-mono text-xs font-normal text-slate-500">
+                <tr key={key} className={failing.has(key) ? "bg-rose-50 dark:bg-rose-950/50" : changed ? "bg-amber-50 dark:bg-amber-950/50" : ""}>
+                  <th scope="row" className="w-48 py-0.5 pr-3 font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
                     {key}
                   </th>
                   <td className="py-0.5 font-mono text-xs">
                     {show(value)}
                     {changed ? (
-                      <span className="ml-2 text-amber-800">
+                      <span className="ml-2 text-amber-800 dark:text-amber-200">
                         changed{before && key in before ? ` (was ${show(before[key])})` : " (new)"}
                       </span>
                     ) : null}
@@ -204,9 +204,9 @@ function StepCard({ step, before, record }: { step: TStep; before: Record<string
           </tbody>
         </table>
       ) : null}
-      {removed.length > 0 ? <p className="mt-1 text-xs text-slate-500">Not passed on: {removed.join(", ")}</p> : null}
+      {removed.length > 0 ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Not passed on: {removed.join(", ")}</p> : null}
       {errors.length > 0 ? (
-        <ul aria-label="Quarantine errors" className="mt-2 list-disc pl-5 text-sm text-rose-800">
+        <ul aria-label="Quarantine errors" className="mt-2 list-disc pl-5 text-sm text-rose-800 dark:text-rose-200">
           {errors.map((error, index) => (
             <li key={index}>{String(error.message)}</li>
           ))}
@@ -224,7 +224,7 @@ function QuarantinedSince({ id }: { id: string }) {
   if (!detail.data) return detail.isPending ? <Skeleton className="mt-2 h-4 w-1/3" /> : null;
   const record = detail.data;
   return (
-    <div className="mt-3 flex flex-col gap-1 text-sm text-slate-700">
+    <div className="mt-3 flex flex-col gap-1 text-sm text-slate-700 dark:text-slate-300">
       <p className="flex flex-wrap items-center gap-2">
         <QuarantineStatusBadge status={record.status} />
         <Link href={`/quarantine?runId=${record.runId}&node=${encodeURIComponent(record.nodeId)}`} className={buttonStyles.link}>

@@ -35,7 +35,7 @@ import { fieldColumns, RecordTable, type TQuarantineListRow } from "./record-tab
 const FOLLOW_MS = 60_000;
 const FOLLOW_EVERY_MS = 2_000;
 const fieldStyles =
-  "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600";
+  "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1.5 text-sm text-slate-900 dark:text-slate-100 shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600";
 
 /** The export link carries the date range as instants: days are the viewer's, the server's time zone may differ. */
 function exportHref(filters: QuarantineFilters): string {
@@ -139,7 +139,7 @@ export function QuarantineReview() {
     <div className="flex flex-col gap-4">
       <FilterBar filters={filters} facets={facets.data} onChange={applyFilters} />
       {problems.length > 0 ? (
-        <ul role="status" className="list-disc rounded-md border border-amber-200 bg-amber-50 px-8 py-2 text-sm text-amber-900">
+        <ul role="status" className="list-disc rounded-md border border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950/50 px-8 py-2 text-sm text-amber-900 dark:text-amber-200">
           {problems.map((problem) => (
             <li key={problem}>{problem}</li>
           ))}
@@ -147,16 +147,16 @@ export function QuarantineReview() {
       ) : null}
 
       <div className="flex flex-wrap items-center gap-2">
-        <div role="status" aria-live="polite" aria-label="Matching records" className="mr-auto text-sm text-slate-700">
+        <div role="status" aria-live="polite" aria-label="Matching records" className="mr-auto text-sm text-slate-700 dark:text-slate-300">
           {count.isPending ? (
             <Skeleton className="inline-block h-4 w-32 align-middle" />
           ) : count.data ? (
             <>
-              <span className="text-lg font-semibold text-slate-900">{total}</span> record{count.data.count === 1 ? "" : "s"}
+              <span className="text-lg font-semibold text-slate-900 dark:text-slate-100">{total}</span> record{count.data.count === 1 ? "" : "s"}
               {hasQuarantineFilters(filters) ? " match these filters" : " to review"}
             </>
           ) : (
-            <span className="text-rose-700">The count could not be loaded: {errorMessage(count.error)}</span>
+            <span className="text-rose-700 dark:text-rose-300">The count could not be loaded: {errorMessage(count.error)}</span>
           )}
         </div>
         {canFix && selected.size > 0 ? (
@@ -184,7 +184,7 @@ export function QuarantineReview() {
         </a>
       </div>
       {canFix && selected.size > 0 && selected.size === rows.length && moreThanLoaded ? (
-        <p role="status" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+        <p role="status" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 dark:border-sky-800 bg-sky-50 dark:bg-sky-950/50 px-3 py-2 text-sm text-sky-900 dark:text-sky-200">
           {allMatching ? (
             <>
               All <strong>{total}</strong> matching records are selected, loaded or not.
@@ -217,14 +217,14 @@ export function QuarantineReview() {
       />
       ) : null}
       {notice ? (
-        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        <p role="status" className="rounded-md border border-emerald-200 dark:border-emerald-800 bg-emerald-50 dark:bg-emerald-950/50 px-3 py-2 text-sm text-emerald-900 dark:text-emerald-200">
           {notice}
         </p>
       ) : null}
 
       <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <section aria-labelledby="error-groups" className="flex flex-col gap-2">
-          <h2 id="error-groups" className="text-sm font-semibold text-slate-900">
+          <h2 id="error-groups" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
             Error groups
           </h2>
           {groups.isPending ? (
@@ -233,11 +233,11 @@ export function QuarantineReview() {
               <Skeleton className="h-12 w-full" />
             </div>
           ) : !groups.data ? (
-            <p role="alert" className="text-sm text-rose-700">
+            <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
               {errorMessage(groups.error)}
             </p>
           ) : groups.data.length === 0 ? (
-            <p className="text-sm text-slate-600">No errors to group.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-300">No errors to group.</p>
           ) : (
             <ul className="flex flex-col gap-1.5">
               {groups.data.map((group) => {
@@ -251,13 +251,13 @@ export function QuarantineReview() {
                       title={group.example}
                       onClick={() => applyFilters(active ? { ...filters, field: undefined, rule: undefined } : { ...filters, field: group.field, rule: group.rule })}
                       className={`w-full rounded-md border px-3 py-2 text-left text-sm focus-visible:outline-2 focus-visible:outline-sky-600 ${
-                        active ? "border-sky-500 bg-sky-50" : "border-slate-200 bg-white hover:bg-slate-50"
+                        active ? "border-sky-500 bg-sky-50 dark:bg-sky-950/50" : "border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 hover:bg-slate-50 dark:hover:bg-slate-800"
                       }`}
                     >
-                      <span className="block font-medium text-slate-900">
+                      <span className="block font-medium text-slate-900 dark:text-slate-100">
                         {groupLabel(group.field, group.rule)} — {formatCount(group.records)} record{group.records === 1 ? "" : "s"}
                       </span>
-                      <span className="block truncate text-xs text-slate-500">{group.example}</span>
+                      <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{group.example}</span>
                     </button>
                   </li>
                 );
@@ -348,8 +348,8 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
   const set = (patch: Partial<QuarantineFilters>) => onChange({ ...filters, ...patch });
   const text = (value: string) => (value === "" ? undefined : value);
   return (
-    <form role="search" aria-label="Filter quarantined records" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3" onSubmit={(e) => e.preventDefault()}>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+    <form role="search" aria-label="Filter quarantined records" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-3" onSubmit={(e) => e.preventDefault()}>
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Pipeline
         <select value={filters.pipelineId ?? ""} onChange={(e) => set({ pipelineId: text(e.target.value), runId: undefined, nodeId: undefined })} className={fieldStyles}>
           <option value="">All pipelines</option>
@@ -360,7 +360,7 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Run
         <select value={filters.runId ?? ""} onChange={(e) => set({ runId: text(e.target.value), nodeId: undefined })} className={fieldStyles}>
           <option value="">All runs</option>
@@ -372,7 +372,7 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Node
         <select value={filters.nodeId ?? ""} onChange={(e) => set({ nodeId: text(e.target.value) })} className={fieldStyles}>
           <option value="">All nodes</option>
@@ -384,11 +384,11 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Field
         <input defaultValue={filters.field ?? ""} key={filters.field ?? ""} onBlur={(e) => set({ field: text(e.target.value.trim()) })} onKeyDown={(e) => { if (e.key === "Enter") set({ field: text(e.currentTarget.value.trim()) }); }} placeholder="any" className={`${fieldStyles} w-32`} />
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Rule
         <select value={filters.rule ?? ""} onChange={(e) => set({ rule: text(e.target.value) })} className={fieldStyles}>
           <option value="">Any rule</option>
@@ -399,7 +399,7 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Status
         <select
           value={filters.status ?? ""}
@@ -415,15 +415,15 @@ function FilterBar({ filters, facets, onChange }: { filters: QuarantineFilters; 
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         From
         <input type="date" value={filters.from ?? ""} onChange={(e) => set({ from: text(e.target.value) })} className={fieldStyles} />
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         To
         <input type="date" value={filters.to ?? ""} onChange={(e) => set({ to: text(e.target.value) })} className={fieldStyles} />
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Order
         <select value={filters.order ?? "asc"} onChange={(e) => set({ order: e.target.value === "desc" ? "desc" : undefined })} className={fieldStyles}>
           <option value="asc">Oldest first</option>

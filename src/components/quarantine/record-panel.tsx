@@ -45,12 +45,12 @@ export function RecordPanel({
   const titleId = useId();
 
   return (
-    <aside aria-labelledby={titleId} className="flex max-h-[80vh] flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <header className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
-        <h2 id={titleId} className="text-base font-semibold text-slate-900">
+    <aside aria-labelledby={titleId} className="flex max-h-[80vh] flex-col overflow-hidden rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 shadow-sm">
+      <header className="flex items-center justify-between gap-2 border-b border-slate-200 dark:border-slate-700 px-4 py-3">
+        <h2 id={titleId} className="text-base font-semibold text-slate-900 dark:text-slate-100">
           Record #{id}
         </h2>
-        <button type="button" onClick={onClose} aria-label="Close record" className="rounded p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800">
+        <button type="button" onClick={onClose} aria-label="Close record" className="rounded p-1 text-slate-500 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-800 dark:hover:text-slate-200">
           <CloseIcon className="size-4" />
         </button>
       </header>
@@ -111,7 +111,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
 
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
+      <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
         <QuarantineStatusBadge status={detail.status} />
         <span>
           node <span className="font-mono">{detail.nodeId}</span>
@@ -137,7 +137,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
           const messageId = `field-${detail.id}-${field}-errors`;
           return (
             <label key={field} className="flex flex-col gap-1 text-sm">
-              <span className="font-medium text-slate-700">{field}</span>
+              <span className="font-medium text-slate-700 dark:text-slate-300">{field}</span>
               <input
                 value={draft[field] ?? ""}
                 disabled={!editable}
@@ -146,18 +146,18 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
                 aria-describedby={messages ? messageId : undefined}
                 onChange={(event) => setDraft({ ...draft, [field]: event.target.value === "" ? null : event.target.value })}
                 className={`rounded-md border px-2.5 py-1.5 font-mono text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600 ${
-                  messages ? "border-rose-400 bg-rose-50 text-rose-900" : "border-slate-300 bg-white text-slate-900"
+                  messages ? "border-rose-400 bg-rose-50 dark:bg-rose-950/50 text-rose-900 dark:text-rose-200" : "border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 text-slate-900 dark:text-slate-100"
                 }`}
               />
               {messages ? (
-                <span id={messageId} className="text-xs text-rose-700">
+                <span id={messageId} className="text-xs text-rose-700 dark:text-rose-300">
                   {messages.join(" · ")}
                 </span>
               ) : null}
             </label>
           );
         })}
-        <p role="status" aria-live="polite" className={`rounded-md px-3 py-2 text-sm ${passes ? "bg-emerald-50 text-emerald-900" : "bg-amber-50 text-amber-900"}`}>
+        <p role="status" aria-live="polite" className={`rounded-md px-3 py-2 text-sm ${passes ? "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-900 dark:text-emerald-200" : "bg-amber-50 dark:bg-amber-950/50 text-amber-900 dark:text-amber-200"}`}>
           {rules === undefined && rulesError === null
             ? "Loading the rules…"
             : violations === undefined
@@ -167,7 +167,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
                 : `This record would still fail: ${shownErrors.length + setRuleErrors.length} problem${shownErrors.length + setRuleErrors.length === 1 ? "" : "s"}.`}
         </p>
         {save.error ? (
-          <p role="alert" className="text-sm text-rose-700">
+          <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
             {errorMessage(save.error)}
           </p>
         ) : null}
@@ -181,7 +181,7 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
             </button>
           </div>
         ) : (
-          <p className="text-sm text-slate-600">This record is {detail.status} and can no longer be edited.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-300">This record is {detail.status} and can no longer be edited.</p>
         )}
       </form>
 
@@ -191,20 +191,20 @@ function RecordEditor({ detail, rules, rulesError, onChanged }: { detail: TDetai
         </button>
         {showRaw ? (
           // As the validate node received it, before any fix; the lineage page shows the source line itself.
-          <pre aria-label="Raw record" className="mt-2 max-h-64 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+          <pre aria-label="Raw record" className="mt-2 max-h-64 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100 dark:bg-slate-950 dark:ring-1 dark:ring-slate-700">
             {JSON.stringify(detail.history.find((entry) => entry.action === "edit")?.before ?? detail.record, null, 2)}
           </pre>
         ) : null}
       </div>
 
       <section aria-label="History">
-        <h3 className="text-sm font-semibold text-slate-900">History</h3>
+        <h3 className="text-sm font-semibold text-slate-900 dark:text-slate-100">History</h3>
         {detail.history.length === 0 ? (
-          <p className="mt-1 text-sm text-slate-600">Quarantined {formatDateTime(detail.createdAt)}; not changed since.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">Quarantined {formatDateTime(detail.createdAt)}; not changed since.</p>
         ) : (
           <ol className="mt-2 space-y-2">
             {detail.history.map((entry, index) => (
-              <li key={index} className="rounded-md border border-slate-200 px-3 py-2 text-xs text-slate-700">
+              <li key={index} className="rounded-md border border-slate-200 dark:border-slate-700 px-3 py-2 text-xs text-slate-700 dark:text-slate-300">
                 <p>
                   <span className="font-semibold">{entry.action}</span> by {entry.by} · {formatDateTime(new Date(entry.at))}
                 </p>

@@ -12,10 +12,10 @@ const MAX_FIELD_COLUMNS = 12;
 const ROW_ESTIMATE = 52;
 
 export const QUARANTINE_STATUS_STYLES: Record<TQuarantineStatus, string> = {
-  open: "bg-rose-50 text-rose-800 ring-rose-300",
-  fixed: "bg-sky-50 text-sky-800 ring-sky-300",
-  reingested: "bg-emerald-50 text-emerald-800 ring-emerald-300",
-  discarded: "bg-zinc-100 text-zinc-700 ring-zinc-300",
+  open: "bg-rose-50 dark:bg-rose-950/50 text-rose-800 dark:text-rose-200 ring-rose-300 dark:ring-rose-700",
+  fixed: "bg-sky-50 dark:bg-sky-950/50 text-sky-800 dark:text-sky-200 ring-sky-300 dark:ring-sky-700",
+  reingested: "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-800 dark:text-emerald-200 ring-emerald-300 dark:ring-emerald-700",
+  discarded: "bg-zinc-100 dark:bg-zinc-800 text-zinc-700 dark:text-zinc-300 ring-zinc-300 dark:ring-zinc-600",
 };
 
 export function QuarantineStatusBadge({ status }: { status: TQuarantineStatus }) {
@@ -89,33 +89,33 @@ export function RecordTable({
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
 
   return (
-    <div ref={scrollRef} className="max-h-[65vh] min-h-64 overflow-auto rounded-lg border border-slate-200 bg-white">
+    <div ref={scrollRef} className="max-h-[65vh] min-h-64 overflow-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
       <table className="w-full border-separate border-spacing-0 text-sm">
         <caption className="sr-only">Quarantined records</caption>
-        <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+        <thead className="sticky top-0 z-10 bg-slate-50 dark:bg-slate-950 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">
           <tr>
-            <th scope="col" className="w-10 border-b border-slate-200 px-3 py-2">
+            <th scope="col" className="w-10 border-b border-slate-200 dark:border-slate-700 px-3 py-2">
               <input
                 type="checkbox"
                 aria-label="Select all loaded records"
                 checked={allSelected}
                 onChange={(event) => onToggleAll(event.target.checked)}
-                className="size-4 rounded border-slate-300"
+                className="size-4 rounded border-slate-300 dark:border-slate-600"
               />
             </th>
-            <th scope="col" className="border-b border-slate-200 px-3 py-2">
+            <th scope="col" className="border-b border-slate-200 dark:border-slate-700 px-3 py-2">
               Record
             </th>
-            <th scope="col" className="border-b border-slate-200 px-3 py-2">
+            <th scope="col" className="border-b border-slate-200 dark:border-slate-700 px-3 py-2">
               Status
             </th>
             {shown.map((column) => (
-              <th key={column} scope="col" className="border-b border-slate-200 px-3 py-2 normal-case">
+              <th key={column} scope="col" className="border-b border-slate-200 dark:border-slate-700 px-3 py-2 normal-case">
                 {column}
               </th>
             ))}
             {columns.length > shown.length ? (
-              <th scope="col" className="border-b border-slate-200 px-3 py-2 normal-case">
+              <th scope="col" className="border-b border-slate-200 dark:border-slate-700 px-3 py-2 normal-case">
                 +{columns.length - shown.length} more
               </th>
             ) : null}
@@ -139,37 +139,37 @@ export function RecordTable({
                 data-index={item.index}
                 ref={virtualizer.measureElement}
                 aria-selected={isOpen}
-                className={`align-top ${isOpen ? "bg-sky-50" : "hover:bg-slate-50"}`}
+                className={`align-top ${isOpen ? "bg-sky-50 dark:bg-sky-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
               >
-                <td className="border-b border-slate-100 px-3 py-2">
+                <td className="border-b border-slate-100 dark:border-slate-800 px-3 py-2">
                   <input
                     type="checkbox"
                     aria-label={`Select record ${row.id}`}
                     checked={selected.has(row.id)}
                     onChange={() => onToggle(row.id)}
-                    className="size-4 rounded border-slate-300"
+                    className="size-4 rounded border-slate-300 dark:border-slate-600"
                   />
                 </td>
-                <td className="whitespace-nowrap border-b border-slate-100 px-3 py-2">
+                <td className="whitespace-nowrap border-b border-slate-100 dark:border-slate-800 px-3 py-2">
                   <button
                     type="button"
                     onClick={() => onOpen(row)}
-                    className="font-medium text-sky-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
+                    className="font-medium text-sky-700 dark:text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
                   >
                     #{row.id}
                   </button>
-                  <div className="text-xs text-slate-500">
+                  <div className="text-xs text-slate-500 dark:text-slate-400">
                     {row.nodeId} ·{" "}
                     <Link
                       href={`/lineage/${encodeURIComponent(row.lineageId)}`}
                       aria-label={`Raw source line of record ${row.id}`}
-                      className="underline-offset-2 hover:text-sky-700 hover:underline"
+                      className="underline-offset-2 hover:text-sky-700 dark:hover:text-sky-300 hover:underline"
                     >
                       line {row.lineageId.split(":")[2] ?? "?"}
                     </Link>
                   </div>
                 </td>
-                <td className="border-b border-slate-100 px-3 py-2">
+                <td className="border-b border-slate-100 dark:border-slate-800 px-3 py-2">
                   <QuarantineStatusBadge status={row.status} />
                 </td>
                 {shown.map((column) => {
@@ -178,20 +178,20 @@ export function RecordTable({
                   return (
                     <td
                       key={column}
-                      className={`min-w-40 max-w-64 border-b border-slate-100 px-3 py-2 ${messages ? "bg-rose-50 text-rose-900" : "text-slate-800"}`}
+                      className={`min-w-40 max-w-64 border-b border-slate-100 dark:border-slate-800 px-3 py-2 ${messages ? "bg-rose-50 dark:bg-rose-950/50 text-rose-900 dark:text-rose-200" : "text-slate-800 dark:text-slate-200"}`}
                     >
                       <span className={`block truncate font-mono text-xs ${value === null || value === undefined ? "italic text-slate-400" : ""}`}>
                         {value === null || value === undefined ? "empty" : value}
                       </span>
                       {messages?.map((message) => (
-                        <span key={message} className="mt-0.5 block text-xs text-rose-700">
+                        <span key={message} className="mt-0.5 block text-xs text-rose-700 dark:text-rose-300">
                           {message}
                         </span>
                       ))}
                     </td>
                   );
                 })}
-                {columns.length > shown.length ? <td className="border-b border-slate-100" /> : null}
+                {columns.length > shown.length ? <td className="border-b border-slate-100 dark:border-slate-800" /> : null}
               </tr>
             );
           })}
@@ -203,7 +203,7 @@ export function RecordTable({
         </tbody>
       </table>
       {loadingMore ? (
-        <p role="status" className="px-4 py-2 text-xs text-slate-500">
+        <p role="status" className="px-4 py-2 text-xs text-slate-500 dark:text-slate-400">
           Loading more records…
         </p>
       ) : null}

@@ -43,14 +43,14 @@ export function ReingestControls({
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <label htmlFor={versionId} className="text-xs font-medium text-slate-600">
+      <label htmlFor={versionId} className="text-xs font-medium text-slate-600 dark:text-slate-300">
         Re-ingest under
       </label>
       <select
         id={versionId}
         value={version}
         onChange={(event) => setVersion(event.target.value === "current" ? "current" : "pinned")}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600"
+        className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600"
       >
         <option value="pinned">the version each run used</option>
         <option value="current">the current version</option>
@@ -66,7 +66,7 @@ export function ReingestControls({
         </button>
       ) : null}
       {confirming && selected > 0 ? (
-        <span role="alertdialog" aria-label="Confirm re-ingest" className="flex items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm text-amber-950">
+        <span role="alertdialog" aria-label="Confirm re-ingest" className="flex items-center gap-2 rounded-md border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950/50 px-3 py-1.5 text-sm text-amber-950 dark:text-amber-100">
           Send {formatCount(selected)} records back through the pipeline?
           <button type="button" className={buttonStyles.primary} onClick={start}>
             Re-ingest {formatCount(selected)}
@@ -85,11 +85,11 @@ export function ReingestControls({
         Re-ingest all fixed
       </button>
       {reingest.isPending ? (
-        <span role="status" className="text-sm text-slate-600">
+        <span role="status" className="text-sm text-slate-600 dark:text-slate-300">
           Starting…
         </span>
       ) : reingest.data ? (
-        <span role="status" className="text-sm text-emerald-800">
+        <span role="status" className="text-sm text-emerald-800 dark:text-emerald-200">
           Re-ingesting {formatCount(reingest.data.records)} record{reingest.data.records === 1 ? "" : "s"} in{" "}
           {reingest.data.runIds.map((id, index) => (
             <span key={id}>
@@ -101,7 +101,7 @@ export function ReingestControls({
           ))}
         </span>
       ) : reingest.error ? (
-        <span role="alert" className="text-sm text-rose-700">
+        <span role="alert" className="text-sm text-rose-700 dark:text-rose-300">
           {errorMessage(reingest.error)}
         </span>
       ) : null}

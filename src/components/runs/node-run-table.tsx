@@ -30,7 +30,7 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Node runs</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-3 py-2.5">
               Node
@@ -61,7 +61,7 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {nodes.map((node) => {
             const label = labels.get(node.nodeId) ?? node.nodeId;
             const expanded = open.has(node.nodeId);
@@ -70,12 +70,12 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
               <Fragment key={node.nodeId}>
                 <tr className="align-top">
                   <td className="min-w-52 px-3 py-2.5">
-                    <div className="font-medium text-slate-900">{label}</div>
-                    <div className="font-mono text-xs text-slate-500">
+                    <div className="font-medium text-slate-900 dark:text-slate-100">{label}</div>
+                    <div className="font-mono text-xs text-slate-500 dark:text-slate-400">
                       {node.nodeType}
                       {label !== node.nodeId ? ` · ${node.nodeId}` : ""}
                     </div>
-                    {node.error ? <p className="mt-1 max-w-xl whitespace-pre-wrap break-words text-xs text-rose-700">{node.error}</p> : null}
+                    {node.error ? <p className="mt-1 max-w-xl whitespace-pre-wrap break-words text-xs text-rose-700 dark:text-rose-300">{node.error}</p> : null}
                   </td>
                   <td className="px-3 py-2.5">
                     <StatusBadge status={node.status} />
@@ -84,23 +84,23 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(node.rowsIn)}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">
                     {formatCount(node.rowsOut)}
-                    {node.status === "running" && node.rowsTotal ? <div className="text-xs text-slate-500">of {formatCount(node.rowsTotal)}</div> : null}
+                    {node.status === "running" && node.rowsTotal ? <div className="text-xs text-slate-500 dark:text-slate-400">of {formatCount(node.rowsTotal)}</div> : null}
                   </td>
-                  <td className={`px-3 py-2.5 text-right tabular-nums ${node.rowsRejected > 0n ? "font-medium text-rose-700" : ""}`}>
+                  <td className={`px-3 py-2.5 text-right tabular-nums ${node.rowsRejected > 0n ? "font-medium text-rose-700 dark:text-rose-300" : ""}`}>
                     {formatCount(node.rowsRejected)}
                     {node.rowsKnown > 0n ? (
-                      <div className="text-xs font-normal text-slate-500">
+                      <div className="text-xs font-normal text-slate-500 dark:text-slate-400">
                         {formatCount(node.rowsKnown)} already in quarantine, {formatCount(node.rowsRejected - node.rowsKnown)} new
                       </div>
                     ) : null}
                     {node.rowsRemembered > 0n ? (
-                      <div className="text-xs font-normal text-emerald-700">{formatCount(node.rowsRemembered)} loaded with a remembered fix</div>
+                      <div className="text-xs font-normal text-emerald-700 dark:text-emerald-300">{formatCount(node.rowsRemembered)} loaded with a remembered fix</div>
                     ) : null}
                   </td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(durationMs(node.startedAt, node.finishedAt, now))}</td>
                   <td className="max-w-32 px-3 py-2.5">
                     {node.checksum ? (
-                      <code className="block truncate text-xs text-slate-600" title={node.checksum}>
+                      <code className="block truncate text-xs text-slate-600 dark:text-slate-300" title={node.checksum}>
                         {node.checksum}
                       </code>
                     ) : (
@@ -114,7 +114,7 @@ export function NodeRunTable({ nodes, labels, now }: { nodes: NodeRun[]; labels:
                       aria-controls={expanded ? logsId : undefined}
                       disabled={node.logs.length === 0}
                       onClick={() => toggle(node.nodeId)}
-                      className="inline-flex items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-xs font-medium text-sky-800 hover:bg-sky-50 disabled:text-slate-400 disabled:hover:bg-transparent"
+                      className="inline-flex items-center gap-1 whitespace-nowrap rounded px-2 py-1 text-xs font-medium text-sky-800 dark:text-sky-200 hover:bg-sky-50 dark:hover:bg-sky-950/50 disabled:text-slate-400 disabled:hover:bg-transparent"
                     >
                       <ChevronIcon className={`size-3.5 transition-transform ${expanded ? "rotate-90" : ""}`} />
                       {node.logs.length === 0 ? "No logs" : `Logs (${node.logs.length})`}

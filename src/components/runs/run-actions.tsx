@@ -36,7 +36,7 @@ export function RunActions({ runId, status, compact = false }: { runId: string; 
       {active ? (
         confirming ? (
           <>
-            <span className="text-xs text-slate-700">Stop this run? Its unfinished nodes keep nothing.</span>
+            <span className="text-xs text-slate-700 dark:text-slate-300">Stop this run? Its unfinished nodes keep nothing.</span>
             <button
               type="button"
               disabled={cancel.isPending}
@@ -45,12 +45,12 @@ export function RunActions({ runId, status, compact = false }: { runId: string; 
             >
               {cancel.isPending ? "Canceling…" : "Yes, cancel the run"}
             </button>
-            <button type="button" onClick={() => setConfirming(false)} className={`${size} border-slate-300 bg-white text-slate-700 hover:bg-slate-50`}>
+            <button type="button" onClick={() => setConfirming(false)} className={`${size} border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800`}>
               Keep running
             </button>
           </>
         ) : (
-          <button type="button" onClick={() => { cancel.reset(); setConfirming(true); }} className={`${size} border-red-200 bg-white text-red-700 hover:bg-red-50`}>
+          <button type="button" onClick={() => { cancel.reset(); setConfirming(true); }} className={`${size} border-red-200 dark:border-red-800 bg-white dark:bg-slate-900 text-red-700 dark:text-red-300 hover:bg-red-50 dark:hover:bg-red-950/50`}>
             Cancel run
           </button>
         )
@@ -59,13 +59,13 @@ export function RunActions({ runId, status, compact = false }: { runId: string; 
           type="button"
           disabled={retry.isPending}
           onClick={() => void retry.mutateAsync({ id: runId }).then(refresh, () => undefined)}
-          className={`${size} border-slate-300 bg-white text-slate-800 hover:bg-slate-50`}
+          className={`${size} border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 text-slate-800 dark:text-slate-200 hover:bg-slate-50 dark:hover:bg-slate-800`}
         >
           {retry.isPending ? "Retrying…" : "Retry failed nodes"}
         </button>
       )}
       {failure ? (
-        <span role="alert" className="text-xs text-red-700">
+        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
           {errorMessage(failure)}
         </span>
       ) : null}

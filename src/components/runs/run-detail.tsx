@@ -78,7 +78,7 @@ export function RunDetail({ id }: { id: string }) {
 
   return (
     <PageBody wide>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500 dark:text-slate-400">
         <Link href="/runs" className={buttonStyles.link}>
           Runs
         </Link>{" "}
@@ -93,13 +93,13 @@ export function RunDetail({ id }: { id: string }) {
           </h1>
           <Link
             href={`/pipelines/${data.pipelineId}?version=${data.version}`}
-            className="rounded-full bg-slate-100 px-2.5 py-0.5 text-sm font-medium text-slate-700 hover:bg-slate-200"
+            className="rounded-full bg-slate-100 dark:bg-slate-800 px-2.5 py-0.5 text-sm font-medium text-slate-700 dark:text-slate-300 hover:bg-slate-200 dark:hover:bg-slate-700"
           >
             version {data.version}
           </Link>
           <StatusBadge status={data.status} className="text-sm" />
           {active ? (
-            <span role="status" className="text-xs text-slate-500">
+            <span role="status" className="text-xs text-slate-500 dark:text-slate-400">
               Updating every second
             </span>
           ) : null}
@@ -107,7 +107,7 @@ export function RunDetail({ id }: { id: string }) {
             <RunActions runId={data.id} status={data.status} />
           </div>
         </div>
-        <dl className="grid grid-cols-[repeat(auto-fit,minmax(7.5rem,1fr))] gap-x-4 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+        <dl className="grid grid-cols-[repeat(auto-fit,minmax(7.5rem,1fr))] gap-x-4 gap-y-3 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-4 text-sm shadow-sm">
           <Fact term="Trigger">{TRIGGER_LABELS[data.trigger]}</Fact>
           <Fact term="Created">
             <RelativeTime date={data.createdAt} now={now} />
@@ -120,9 +120,9 @@ export function RunDetail({ id }: { id: string }) {
           </Fact>
           <Fact term="Rows loaded">{formatCount(rowsLoaded)}</Fact>
           <Fact term="Rows rejected">
-            <span className={rowsRejected > 0n ? "text-rose-700" : undefined}>{formatCount(rowsRejected)}</span>
+            <span className={rowsRejected > 0n ? "text-rose-700 dark:text-rose-300" : undefined}>{formatCount(rowsRejected)}</span>
             {rowsKnown > 0n ? (
-              <span className="block text-xs text-slate-500">
+              <span className="block text-xs text-slate-500 dark:text-slate-400">
                 {formatCount(rowsKnown)} already in quarantine, {formatCount(rowsRejected - rowsKnown)} new
               </span>
             ) : null}
@@ -131,14 +131,14 @@ export function RunDetail({ id }: { id: string }) {
         </dl>
         <RunParams params={data.params} />
         {data.error ? (
-          <div role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
+          <div role="alert" className="rounded-lg border border-rose-200 dark:border-rose-800 bg-rose-50 dark:bg-rose-950/50 px-4 py-3 text-sm text-rose-900 dark:text-rose-200">
             <p className="font-semibold">The run failed</p>
             <p className="mt-1 whitespace-pre-wrap break-words">{data.error}</p>
           </div>
         ) : null}
         <div className="flex flex-wrap gap-2 text-sm">
           <Link href={`/quarantine?runId=${data.id}`} className={buttonStyles.secondary}>
-            <QuarantineIcon className={`size-4 ${rowsRejected > 0n ? "text-rose-600" : "text-slate-400"}`} />
+            <QuarantineIcon className={`size-4 ${rowsRejected > 0n ? "text-rose-600 dark:text-rose-400" : "text-slate-400"}`} />
             Quarantined records{rowsRejected > 0n ? ` (${formatCount(rowsRejected)})` : ""}
           </Link>
           {data.parentRunId ? (
@@ -158,7 +158,7 @@ export function RunDetail({ id }: { id: string }) {
         </Panel>
         <Panel title="Nodes">
           {data.nodes.length === 0 ? (
-            <p className="px-4 py-6 text-sm text-slate-600">No node has been scheduled yet. Nodes appear here as the run starts them.</p>
+            <p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-300">No node has been scheduled yet. Nodes appear here as the run starts them.</p>
           ) : (
             <NodeRunTable nodes={data.nodes} labels={labels} now={now} />
           )}
@@ -171,18 +171,18 @@ export function RunDetail({ id }: { id: string }) {
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{term}</dt>
-      <dd className="mt-0.5 tabular-nums text-slate-900">{children}</dd>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{term}</dt>
+      <dd className="mt-0.5 tabular-nums text-slate-900 dark:text-slate-100">{children}</dd>
     </div>
   );
 }
 
 function Panel({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
   return (
-    <section aria-label={title} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <header className="flex flex-wrap items-baseline gap-x-3 border-b border-slate-200 px-4 py-3">
-        <h2 className="text-sm font-semibold text-slate-900">{title}</h2>
-        {description ? <p className="text-xs text-slate-500">{description}</p> : null}
+    <section aria-label={title} className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 shadow-sm">
+      <header className="flex flex-wrap items-baseline gap-x-3 border-b border-slate-200 dark:border-slate-700 px-4 py-3">
+        <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">{title}</h2>
+        {description ? <p className="text-xs text-slate-500 dark:text-slate-400">{description}</p> : null}
       </header>
       {children}
     </section>

@@ -19,20 +19,20 @@ type RunFlowNode = Node<RunNodeData, "run">;
 
 /** One pipeline node as it fared in this run: status colour and text, rows out and rejected. */
 const RunNode = memo(function RunNode({ data }: NodeProps<RunFlowNode>) {
-  const border = data.run ? STATUS_STYLES[data.run.status].border : "border-slate-300 border-dashed";
+  const border = data.run ? STATUS_STYLES[data.run.status].border : "border-slate-300 dark:border-slate-600 border-dashed";
   return (
-    <div className={`w-52 rounded-lg border-2 bg-white px-3 py-2 text-left shadow-sm ${border}`}>
+    <div className={`w-52 rounded-lg border-2 bg-white dark:bg-slate-900 px-3 py-2 text-left shadow-sm ${border}`}>
       <Handle type="target" position={Position.Left} isConnectable={false} className="!bg-slate-400" />
-      <div className="truncate text-sm font-semibold text-slate-900" title={data.label}>
+      <div className="truncate text-sm font-semibold text-slate-900 dark:text-slate-100" title={data.label}>
         {data.label}
       </div>
-      <div className="truncate font-mono text-[11px] text-slate-500">{data.type}</div>
+      <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">{data.type}</div>
       <div className="mt-1.5 flex items-center justify-between gap-2">
-        {data.run ? <StatusBadge status={data.run.status} /> : <span className="text-xs text-slate-500">Not started</span>}
+        {data.run ? <StatusBadge status={data.run.status} /> : <span className="text-xs text-slate-500 dark:text-slate-400">Not started</span>}
         {data.run ? (
-          <span className="text-right text-[11px] leading-tight tabular-nums text-slate-600">
+          <span className="text-right text-[11px] leading-tight tabular-nums text-slate-600 dark:text-slate-300">
             {formatCount(data.run.rowsOut)} out
-            {data.run.rowsRejected > 0n ? <span className="block text-rose-700">{formatCount(data.run.rowsRejected)} rejected</span> : null}
+            {data.run.rowsRejected > 0n ? <span className="block text-rose-700 dark:text-rose-300">{formatCount(data.run.rowsRejected)} rejected</span> : null}
           </span>
         ) : null}
       </div>
@@ -74,15 +74,16 @@ export function RunGraph({ graph, nodes, title }: { graph: unknown; nodes: ({ no
 
   if (!flow) {
     return (
-      <p className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900">
+      <p className="rounded-md bg-amber-50 dark:bg-amber-950/50 px-4 py-3 text-sm text-amber-900 dark:text-amber-200">
         This version&apos;s graph could not be read ({parsed.error?.issues[0]?.message ?? "unknown format"}), so it is not drawn.
       </p>
     );
   }
-  if (flow.nodes.length === 0) return <p className="px-4 py-3 text-sm text-slate-600">This version has no nodes.</p>;
+  if (flow.nodes.length === 0) return <p className="px-4 py-3 text-sm text-slate-600 dark:text-slate-300">This version has no nodes.</p>;
   return (
     <div role="group" aria-label={title} className="h-96 w-full">
       <ReactFlow
+        colorMode="system"
         nodes={flow.nodes}
         edges={flow.edges}
         nodeTypes={nodeTypes}
@@ -96,7 +97,7 @@ export function RunGraph({ graph, nodes, title }: { graph: unknown; nodes: ({ no
         deleteKeyCode={null}
         minZoom={0.2}
       >
-        <Background gap={20} color="#e2e8f0" />
+        <Background gap={20} color="var(--canvas-grid)" />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

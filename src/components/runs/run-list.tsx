@@ -22,7 +22,7 @@ const PAGE_SIZE = 25;
 /** Queued and running runs change by the second; finished ones never do. */
 const REFRESH_MS = 2_000;
 
-const fieldStyles = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm";
+const fieldStyles = "rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1.5 text-sm text-slate-900 dark:text-slate-100 shadow-sm";
 
 export function RunList() {
   const trpc = useTRPC();
@@ -52,7 +52,7 @@ export function RunList() {
     <div className="flex flex-col gap-4">
       <RunFilterBar filters={filters} onChange={applyFilters} />
       {problems.length > 0 ? (
-        <ul role="status" className="list-disc rounded-md border border-amber-200 bg-amber-50 px-8 py-2 text-sm text-amber-900">
+        <ul role="status" className="list-disc rounded-md border border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950/50 px-8 py-2 text-sm text-amber-900 dark:text-amber-200">
           {problems.map((problem) => (
             <li key={problem}>{problem}</li>
           ))}
@@ -94,7 +94,7 @@ export function RunList() {
       ) : (
         <>
           <RunTable runs={rows} />
-          <div className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+          <div className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600 dark:text-slate-300">
             <p aria-live="polite">
               Showing {rows.length} {rows.length === 1 ? "run" : "runs"}
               {refreshing ? " · refreshing while runs are in progress" : ""}
@@ -137,10 +137,10 @@ function RunFilterBar({ filters, onChange }: { filters: RunFilters; onChange: (n
   return (
     <form
       aria-label="Filter runs"
-      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-3 shadow-sm"
       onSubmit={(event) => event.preventDefault()}
     >
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Pipeline
         <select
           className={`${fieldStyles} min-w-48`}
@@ -158,7 +158,7 @@ function RunFilterBar({ filters, onChange }: { filters: RunFilters; onChange: (n
           ) : null}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         Status
         <select
           className={fieldStyles}
@@ -173,7 +173,7 @@ function RunFilterBar({ filters, onChange }: { filters: RunFilters; onChange: (n
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         From
         <input
           type="date"
@@ -183,7 +183,7 @@ function RunFilterBar({ filters, onChange }: { filters: RunFilters; onChange: (n
           onChange={(event) => set({ from: event.target.value || undefined })}
         />
       </label>
-      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-300">
         To
         <input
           type="date"
@@ -207,10 +207,10 @@ type RunRow = RouterOutputs["runs"]["list"]["runs"][number];
 function RunTable({ runs }: { runs: RunRow[] }) {
   const now = new Date();
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 shadow-sm">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Runs, newest first</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-950 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-4 py-3">
               Run
@@ -235,22 +235,22 @@ function RunTable({ runs }: { runs: RunRow[] }) {
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {runs.map((run) => (
-            <tr key={run.id} className="hover:bg-slate-50">
+            <tr key={run.id} className="hover:bg-slate-50 dark:hover:bg-slate-800">
               <td className="px-4 py-2.5">
-                <Link href={`/runs/${run.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline">
+                <Link href={`/runs/${run.id}`} className="font-medium text-sky-800 dark:text-sky-200 underline-offset-2 hover:underline">
                   {formatDateTime(run.createdAt)}
                 </Link>
-                <div className="text-xs text-slate-500">
+                <div className="text-xs text-slate-500 dark:text-slate-400">
                   <RelativeTime date={run.createdAt} now={now} />
                 </div>
               </td>
               <td className="px-4 py-2.5">
-                <Link href={`/pipelines/${run.pipelineId}`} className="text-slate-800 underline-offset-2 hover:underline">
+                <Link href={`/pipelines/${run.pipelineId}`} className="text-slate-800 dark:text-slate-200 underline-offset-2 hover:underline">
                   {run.pipelineName}
                 </Link>{" "}
-                <span className="text-xs text-slate-500">v{run.version}</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">v{run.version}</span>
               </td>
               <td className="px-4 py-2.5">
                 <div className="flex flex-col items-start gap-1.5">
@@ -258,12 +258,12 @@ function RunTable({ runs }: { runs: RunRow[] }) {
                   <RunActions runId={run.id} status={run.status} compact />
                 </div>
               </td>
-              <td className="px-4 py-2.5 text-slate-600">{TRIGGER_LABELS[run.trigger]}</td>
-              <td className="px-4 py-2.5 text-right tabular-nums text-slate-700">
+              <td className="px-4 py-2.5 text-slate-600 dark:text-slate-300">{TRIGGER_LABELS[run.trigger]}</td>
+              <td className="px-4 py-2.5 text-right tabular-nums text-slate-700 dark:text-slate-300">
                 {formatDuration(durationMs(run.startedAt, run.finishedAt, now))}
               </td>
-              <td className="px-4 py-2.5 text-right tabular-nums text-slate-700">{formatCount(run.rowsLoaded)}</td>
-              <td className={`px-4 py-2.5 text-right tabular-nums ${run.rowsRejected > 0n ? "font-medium text-rose-700" : "text-slate-700"}`}>
+              <td className="px-4 py-2.5 text-right tabular-nums text-slate-700 dark:text-slate-300">{formatCount(run.rowsLoaded)}</td>
+              <td className={`px-4 py-2.5 text-right tabular-nums ${run.rowsRejected > 0n ? "font-medium text-rose-700 dark:text-rose-300" : "text-slate-700 dark:text-slate-300"}`}>
                 {formatCount(run.rowsRejected)}
               </td>
             </tr>

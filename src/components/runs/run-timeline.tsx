@@ -15,10 +15,10 @@ interface TimelineNode {
 /** Node runs as bars on the run's time axis, each with its duration written next to it. */
 export function RunTimeline({ run, nodes, now }: { run: { startedAt: Date | null; finishedAt: Date | null }; nodes: TimelineNode[]; now: Date }) {
   const layout = timelineLayout(run, nodes, now);
-  if (!layout) return <p className="px-4 py-6 text-sm text-slate-600">No node has started yet. The timeline fills in as nodes run.</p>;
+  if (!layout) return <p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-300">No node has started yet. The timeline fills in as nodes run.</p>;
   return (
     <div className="px-4 py-3">
-      <div className="grid grid-cols-[10rem_1fr] gap-x-3 text-xs text-slate-500" aria-hidden>
+      <div className="grid grid-cols-[10rem_1fr] gap-x-3 text-xs text-slate-500 dark:text-slate-400" aria-hidden>
         <span />
         <div className="relative h-5">
           {layout.ticks.map((tick, i) => (
@@ -39,12 +39,12 @@ export function RunTimeline({ run, nodes, now }: { run: { startedAt: Date | null
           const style = STATUS_STYLES[node.status];
           return (
             <li key={node.nodeId} className="grid grid-cols-[10rem_1fr] items-center gap-x-3">
-              <span className="truncate text-sm text-slate-700" title={node.label}>
+              <span className="truncate text-sm text-slate-700 dark:text-slate-300" title={node.label}>
                 {node.label}
               </span>
-              <div className="relative h-6 rounded bg-slate-100">
+              <div className="relative h-6 rounded bg-slate-100 dark:bg-slate-800">
                 {layout.ticks.slice(1, -1).map((tick) => (
-                  <span key={tick.pct} aria-hidden className="absolute inset-y-0 w-px bg-slate-200" style={{ left: `${tick.pct}%` }} />
+                  <span key={tick.pct} aria-hidden className="absolute inset-y-0 w-px bg-slate-200 dark:bg-slate-700" style={{ left: `${tick.pct}%` }} />
                 ))}
                 {bar ? (
                   <div
@@ -55,7 +55,7 @@ export function RunTimeline({ run, nodes, now }: { run: { startedAt: Date | null
                 ) : null}
                 <span
                   className={`absolute inset-y-0 flex items-center whitespace-nowrap px-1.5 text-xs tabular-nums ${
-                    bar && labelPlacement(bar) === "inside" ? "font-medium text-slate-950" : "text-slate-700"
+                    bar && labelPlacement(bar) === "inside" ? "font-medium text-slate-950 dark:text-slate-50" : "text-slate-700 dark:text-slate-300"
                   }`}
                   style={labelPosition(bar)}
                 >

@@ -8,7 +8,7 @@ import { ExpressionInput } from "./expression-input";
 import { UploadField } from "./upload-field";
 
 const inputClass =
-  "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-sky-500 focus:outline-none aria-invalid:border-red-400";
+  "w-full rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1.5 text-sm text-slate-900 dark:text-slate-100 shadow-xs placeholder:text-slate-400 focus:border-sky-500 focus:outline-none aria-invalid:border-red-400";
 
 /** How special characters in enums read in a select (a tab is invisible). */
 const OPTION_LABELS: Record<string, string> = { ",": "Comma ( , )", ";": "Semicolon ( ; )", "\t": "Tab", "|": "Pipe ( | )", " ": "Space" };
@@ -40,29 +40,29 @@ function FieldShell({
     <div className="space-y-1">
       {inline ? (
         <div className="flex items-center justify-between gap-3">
-          <label htmlFor={id} className="text-sm font-medium text-slate-700">
+          <label htmlFor={id} className="text-sm font-medium text-slate-700 dark:text-slate-300">
             {spec.title}
           </label>
           {children({ id, describedBy, invalid: errors.length > 0 })}
         </div>
       ) : (
         <>
-          <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+          <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
             {spec.title}
-            {spec.required ? <span className="text-red-600" aria-hidden> *</span> : null}
+            {spec.required ? <span className="text-red-600 dark:text-red-400" aria-hidden> *</span> : null}
           </label>
           {children({ id, describedBy, invalid: errors.length > 0 })}
         </>
       )}
       {spec.description ? (
-        <p id={descriptionId} className="text-xs text-slate-500">
+        <p id={descriptionId} className="text-xs text-slate-500 dark:text-slate-400">
           {spec.description}
         </p>
       ) : null}
       {errors.length ? (
         <div id={errorId} className="space-y-0.5">
           {errors.map((e, i) => (
-            <p key={i} className="text-xs text-red-700">
+            <p key={i} className="text-xs text-red-700 dark:text-red-300">
               {e}
             </p>
           ))}
@@ -137,13 +137,13 @@ function ColumnsPicker({ value, columns, onChange, label }: { value: unknown; co
   }
   const toggle = (name: string) => onChange(chosen.includes(name) ? chosen.filter((c) => c !== name) : [...chosen, name]);
   return (
-    <div role="group" aria-label={label} className="max-h-44 space-y-0.5 overflow-y-auto rounded-md border border-slate-300 bg-white p-1.5">
+    <div role="group" aria-label={label} className="max-h-44 space-y-0.5 overflow-y-auto rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 p-1.5">
       {[...columns.map((c) => c.name), ...chosen.filter((c) => !columns.some((col) => col.name === c))].map((name) => {
         const column = columns.find((c) => c.name === name);
         return (
-          <label key={name} className="flex items-center gap-2 rounded px-1.5 py-0.5 text-sm hover:bg-slate-50">
+          <label key={name} className="flex items-center gap-2 rounded px-1.5 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
             <input type="checkbox" checked={chosen.includes(name)} onChange={() => toggle(name)} className="accent-sky-600" />
-            <span className={column ? "text-slate-800" : "text-red-700"}>{name}</span>
+            <span className={column ? "text-slate-800 dark:text-slate-200" : "text-red-700 dark:text-red-300"}>{name}</span>
             <span className="ml-auto text-xs text-slate-400">{column ? column.type : "not in the input"}</span>
           </label>
         );
@@ -167,13 +167,13 @@ function ValuesInput({ value, numbers, label, onChange }: { value: unknown; numb
       {values.length ? (
         <ul aria-label={`${label} list`} className="flex flex-wrap gap-1">
           {values.map((v, i) => (
-            <li key={`${String(v)}-${i}`} className="flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2 text-xs text-slate-700">
+            <li key={`${String(v)}-${i}`} className="flex items-center gap-1 rounded-full bg-slate-100 dark:bg-slate-800 py-0.5 pr-1 pl-2 text-xs text-slate-700 dark:text-slate-300">
               {String(v)}
               <button
                 type="button"
                 aria-label={`Remove ${String(v)}`}
                 onClick={() => onChange(values.length > 1 ? values.filter((_, j) => j !== i) : undefined)}
-                className="rounded-full px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-900"
+                className="rounded-full px-1 text-slate-500 dark:text-slate-400 hover:bg-slate-200 dark:hover:bg-slate-700 hover:text-slate-900 dark:hover:text-slate-100"
               >
                 ×
               </button>
@@ -196,7 +196,7 @@ function ValuesInput({ value, numbers, label, onChange }: { value: unknown; numb
           }}
           className={inputClass}
         />
-        <button type="button" onClick={add} className="rounded-md border border-slate-300 px-2.5 text-sm text-slate-700 hover:bg-slate-50">
+        <button type="button" onClick={add} className="rounded-md border border-slate-300 dark:border-slate-600 px-2.5 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800">
           Add
         </button>
       </div>
@@ -213,7 +213,7 @@ function ColumnTypes({ value, columns, types, label, onChange }: {
 }) {
   const overrides = typeof value === "object" && value !== null ? (value as Record<string, string>) : {};
   const names = [...new Set([...(columns ?? []).map((c) => c.name), ...Object.keys(overrides)])];
-  if (names.length === 0) return <p className="text-xs text-slate-500">Upload a file to see its columns.</p>;
+  if (names.length === 0) return <p className="text-xs text-slate-500 dark:text-slate-400">Upload a file to see its columns.</p>;
   const set = (name: string, type: string) => {
     const { [name]: _old, ...rest } = overrides;
     const next = type === "" ? rest : { ...rest, [name]: type };
@@ -221,7 +221,7 @@ function ColumnTypes({ value, columns, types, label, onChange }: {
   };
   return (
     <div>
-      <p className="mb-1 text-xs text-slate-500">
+      <p className="mb-1 text-xs text-slate-500 dark:text-slate-400">
         Inferred types come from a sample: the file&apos;s first megabyte. A column is a number only when every sampled value
         reads back exactly, so codes with leading zeros, a +, separators or more than 15 digits stay text. A later value that
         does not fit its inferred type goes to quarantine; it is never changed.
@@ -231,14 +231,14 @@ function ColumnTypes({ value, columns, types, label, onChange }: {
           {names.map((name) => {
             const inferred = columns?.find((c) => c.name === name)?.type;
             return (
-              <tr key={name} className="border-b border-slate-100 last:border-0">
-                <td className="truncate py-1 pr-2 font-mono text-xs text-slate-700">{name}</td>
+              <tr key={name} className="border-b border-slate-100 dark:border-slate-800 last:border-0">
+                <td className="truncate py-1 pr-2 font-mono text-xs text-slate-700 dark:text-slate-300">{name}</td>
                 <td className="py-1">
                   <select
                     aria-label={`Type of ${name}`}
                     value={overrides[name] ?? ""}
                     onChange={(e) => set(name, e.target.value)}
-                    className="w-full rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs"
+                    className="w-full rounded border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-1.5 py-0.5 text-xs"
                   >
                     <option value="">{inferred ? `${inferred} (inferred)` : "inferred"}</option>
                     {types.map((t) => (
@@ -284,7 +284,7 @@ function JsonInput({ value, id, describedBy, onChange }: { value: unknown; id: s
         }}
         className={`${inputClass} font-mono text-xs`}
       />
-      {error ? <p className="text-xs text-red-700">{error}</p> : null}
+      {error ? <p className="text-xs text-red-700 dark:text-red-300">{error}</p> : null}
     </>
   );
 }
@@ -294,16 +294,16 @@ function ObjectField({ spec, path, value }: { spec: Extract<FieldSpec, { kind: "
   const present = typeof value === "object" && value !== null;
   const errors = form.errorsAt(path);
   return (
-    <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
-      <legend className="px-1 text-sm font-medium text-slate-700">{spec.title}</legend>
-      {spec.description ? <p className="-mt-1 text-xs text-slate-500">{spec.description}</p> : null}
+    <fieldset className="space-y-3 rounded-md border border-slate-200 dark:border-slate-700 p-3">
+      <legend className="px-1 text-sm font-medium text-slate-700 dark:text-slate-300">{spec.title}</legend>
+      {spec.description ? <p className="-mt-1 text-xs text-slate-500 dark:text-slate-400">{spec.description}</p> : null}
       {present || spec.required ? (
         <>
           {spec.fields.map((field) => (
             <Field key={field.key} spec={field} path={[...path, field.key]} value={present ? (value as Record<string, unknown>)[field.key] : undefined} />
           ))}
           {!spec.required ? (
-            <button type="button" onClick={() => form.change(path, undefined)} className="text-xs text-slate-600 underline hover:text-slate-900">
+            <button type="button" onClick={() => form.change(path, undefined)} className="text-xs text-slate-600 dark:text-slate-300 underline hover:text-slate-900 dark:hover:text-slate-100">
               Remove {spec.title.toLowerCase()}
             </button>
           ) : null}
@@ -312,13 +312,13 @@ function ObjectField({ spec, path, value }: { spec: Extract<FieldSpec, { kind: "
         <button
           type="button"
           onClick={() => form.change(path, {})}
-          className="rounded-md border border-dashed border-slate-300 px-2.5 py-1 text-sm text-slate-600 hover:border-slate-400 hover:text-slate-900"
+          className="rounded-md border border-dashed border-slate-300 dark:border-slate-600 px-2.5 py-1 text-sm text-slate-600 dark:text-slate-300 hover:border-slate-400 dark:hover:border-slate-500 hover:text-slate-900 dark:hover:text-slate-100"
         >
           + Add {spec.title.toLowerCase()}
         </button>
       )}
       {errors.map((e, i) => (
-        <p key={i} className="text-xs text-red-700">
+        <p key={i} className="text-xs text-red-700 dark:text-red-300">
           {e}
         </p>
       ))}
@@ -346,30 +346,30 @@ function ListField({ spec, path, value }: { spec: Extract<FieldSpec, { kind: "li
   return (
     <section aria-label={spec.title} className="space-y-2">
       <div>
-        <h4 className="text-sm font-medium text-slate-700">
+        <h4 className="text-sm font-medium text-slate-700 dark:text-slate-300">
           {spec.title}
-          {spec.required ? <span className="text-red-600" aria-hidden> *</span> : null}
+          {spec.required ? <span className="text-red-600 dark:text-red-400" aria-hidden> *</span> : null}
         </h4>
-        {spec.description ? <p className="text-xs text-slate-500">{spec.description}</p> : null}
+        {spec.description ? <p className="text-xs text-slate-500 dark:text-slate-400">{spec.description}</p> : null}
       </div>
-      {items.length === 0 ? <p className="rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-500">No {spec.title.toLowerCase()} yet.</p> : null}
+      {items.length === 0 ? <p className="rounded-md bg-slate-50 dark:bg-slate-950 px-3 py-2 text-xs text-slate-500 dark:text-slate-400">No {spec.title.toLowerCase()} yet.</p> : null}
       {items.map((item, index) => {
         const name = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${index + 1}`;
         const summary = itemSummary(item);
         return (
-          <div key={index} role="group" aria-label={name} className="rounded-md border border-slate-200 bg-white">
-            <div className="flex items-center gap-1 border-b border-slate-100 bg-slate-50 px-2.5 py-1.5">
-              <span className="min-w-0 flex-1 truncate text-xs font-medium text-slate-600">
+          <div key={index} role="group" aria-label={name} className="rounded-md border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
+            <div className="flex items-center gap-1 border-b border-slate-100 dark:border-slate-800 bg-slate-50 dark:bg-slate-950 px-2.5 py-1.5">
+              <span className="min-w-0 flex-1 truncate text-xs font-medium text-slate-600 dark:text-slate-300">
                 {name}
-                {summary ? <span className="font-normal text-slate-500"> · {summary}</span> : null}
+                {summary ? <span className="font-normal text-slate-500 dark:text-slate-400"> · {summary}</span> : null}
               </span>
-              <button type="button" aria-label={`Move ${name} up`} disabled={index === 0} onClick={() => move(index, index - 1)} className="rounded px-1.5 text-slate-500 hover:bg-slate-200 disabled:opacity-30">
+              <button type="button" aria-label={`Move ${name} up`} disabled={index === 0} onClick={() => move(index, index - 1)} className="rounded px-1.5 text-slate-500 dark:text-slate-400 hover:bg-slate-200 dark:hover:bg-slate-700 disabled:opacity-30">
                 ↑
               </button>
-              <button type="button" aria-label={`Move ${name} down`} disabled={index === items.length - 1} onClick={() => move(index, index + 1)} className="rounded px-1.5 text-slate-500 hover:bg-slate-200 disabled:opacity-30">
+              <button type="button" aria-label={`Move ${name} down`} disabled={index === items.length - 1} onClick={() => move(index, index + 1)} className="rounded px-1.5 text-slate-500 dark:text-slate-400 hover:bg-slate-200 dark:hover:bg-slate-700 disabled:opacity-30">
                 ↓
               </button>
-              <button type="button" aria-label={`Remove ${name}`} onClick={() => form.change(path, items.filter((_, j) => j !== index))} className="rounded px-1.5 text-slate-500 hover:bg-red-100 hover:text-red-700">
+              <button type="button" aria-label={`Remove ${name}`} onClick={() => form.change(path, items.filter((_, j) => j !== index))} className="rounded px-1.5 text-slate-500 dark:text-slate-400 hover:bg-red-100 dark:hover:bg-red-900 hover:text-red-700 dark:hover:text-red-300">
                 ×
               </button>
             </div>
@@ -393,12 +393,12 @@ function ListField({ spec, path, value }: { spec: Extract<FieldSpec, { kind: "li
       <button
         type="button"
         onClick={() => form.change(path, [...items, emptyItem(spec.item)])}
-        className="w-full rounded-md border border-dashed border-slate-300 py-1.5 text-sm text-slate-600 hover:border-sky-400 hover:bg-sky-50 hover:text-sky-800"
+        className="w-full rounded-md border border-dashed border-slate-300 dark:border-slate-600 py-1.5 text-sm text-slate-600 dark:text-slate-300 hover:border-sky-400 hover:bg-sky-50 dark:hover:bg-sky-950/50 hover:text-sky-800 dark:hover:text-sky-200"
       >
         + Add {noun}
       </button>
       {errors.map((e, i) => (
-        <p key={i} className="text-xs text-red-700">
+        <p key={i} className="text-xs text-red-700 dark:text-red-300">
           {e}
         </p>
       ))}

@@ -6,7 +6,7 @@ import { compileExpression, type ExpressionError } from "@/nodes/expression/expr
 import { expressionAtDesignTime, type TParamDeclaration } from "@/nodes/params";
 
 const inputClass =
-  "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 font-mono text-sm text-slate-900 focus:border-sky-500 focus:outline-none aria-invalid:border-red-400";
+  "w-full rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1.5 font-mono text-sm text-slate-900 dark:text-slate-100 focus:border-sky-500 focus:outline-none aria-invalid:border-red-400";
 
 /** The erroneous line with a marker under the problem, like a compiler prints it. */
 function ErrorAt({ text, error }: { text: string; error: ExpressionError }) {
@@ -14,14 +14,14 @@ function ErrorAt({ text, error }: { text: string; error: ExpressionError }) {
   const start = Math.max(0, error.column - 1);
   const width = Math.max(1, Math.min(error.length, line.length - start));
   return (
-    <div className="rounded-md bg-red-50 px-2 py-1.5 text-xs">
-      <pre className="overflow-x-auto font-mono leading-4 text-slate-800">
+    <div className="rounded-md bg-red-50 dark:bg-red-950/50 px-2 py-1.5 text-xs">
+      <pre className="overflow-x-auto font-mono leading-4 text-slate-800 dark:text-slate-200">
         {line}
         {"\n"}
-        <span className="text-red-600">{" ".repeat(start) + "^" + "~".repeat(width - 1)}</span>
+        <span className="text-red-600 dark:text-red-400">{" ".repeat(start) + "^" + "~".repeat(width - 1)}</span>
       </pre>
-      <p className="mt-1 text-red-800">
-        {error.message} <span className="text-red-600/80">(line {error.line}, column {error.column})</span>
+      <p className="mt-1 text-red-800 dark:text-red-200">
+        {error.message} <span className="text-red-600/80 dark:text-red-400/80">(line {error.line}, column {error.column})</span>
       </p>
     </div>
   );
@@ -68,7 +68,7 @@ export function ExpressionInput({ id, value, columns, params, onChange, ...aria 
         </div>
       ) : null}
       {columns && columns.length ? (
-        <p className="text-xs text-slate-500">
+        <p className="text-xs text-slate-500 dark:text-slate-400">
           Columns: <span className="font-mono">{columns.map((c) => c.name).join(", ")}</span>
         </p>
       ) : null}

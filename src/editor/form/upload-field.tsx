@@ -97,7 +97,7 @@ export function UploadField({ label, description, value, onChange, errors }: {
 
   return (
     <div className="space-y-1.5">
-      <label htmlFor={inputId} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
         {label}
       </label>
       <div
@@ -109,17 +109,17 @@ export function UploadField({ label, description, value, onChange, errors }: {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         className={`rounded-lg border-2 border-dashed p-3 text-sm transition-colors ${
-          dragging ? "border-sky-500 bg-sky-50" : errors.length ? "border-red-300 bg-red-50/40" : "border-slate-300 bg-slate-50"
+          dragging ? "border-sky-500 bg-sky-50 dark:bg-sky-950/50" : errors.length ? "border-red-300 dark:border-red-700 bg-red-50/40 dark:bg-red-950/40" : "border-slate-300 dark:border-slate-600 bg-slate-50 dark:bg-slate-950"
         }`}
       >
         {uploadId ? (
-          <div className="mb-2 flex items-center gap-2 text-slate-700">
+          <div className="mb-2 flex items-center gap-2 text-slate-700 dark:text-slate-300">
             <span aria-hidden>📄</span>
             <span className="min-w-0 flex-1 truncate" title={uploadId}>
               {known ? (
                 <>
                   <span className="font-medium">{known.filename}</span>{" "}
-                  <span className="text-slate-500">
+                  <span className="text-slate-500 dark:text-slate-400">
                     · {formatBytes(known.size)} · {known.columns.length} columns
                   </span>
                 </>
@@ -133,16 +133,16 @@ export function UploadField({ label, description, value, onChange, errors }: {
         ) : null}
         {state.phase === "uploading" ? (
           <div className="space-y-1.5">
-            <div className="flex justify-between text-xs text-slate-600">
+            <div className="flex justify-between text-xs text-slate-600 dark:text-slate-300">
               <span className="truncate">Uploading {state.filename}…</span>
               <span className="tabular-nums">
                 {formatBytes(state.loaded)} / {formatBytes(state.total)}
               </span>
             </div>
-            <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 overflow-hidden rounded bg-slate-200">
+            <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 overflow-hidden rounded bg-slate-200 dark:bg-slate-700">
               <div className="h-full bg-sky-600 transition-[width]" style={{ width: `${percent}%` }} />
             </div>
-            <button type="button" onClick={state.abort} className="text-xs text-slate-600 underline hover:text-slate-900">
+            <button type="button" onClick={state.abort} className="text-xs text-slate-600 dark:text-slate-300 underline hover:text-slate-900 dark:hover:text-slate-100">
               Cancel upload
             </button>
           </div>
@@ -151,11 +151,11 @@ export function UploadField({ label, description, value, onChange, errors }: {
             <button
               type="button"
               onClick={() => input.current?.click()}
-              className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50"
+              className="rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2.5 py-1 text-sm font-medium text-slate-700 dark:text-slate-300 shadow-sm hover:bg-slate-50 dark:hover:bg-slate-800"
             >
               {uploadId ? "Replace file…" : "Choose file…"}
             </button>
-            <span className="text-xs text-slate-500">or drop a file here</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">or drop a file here</span>
           </div>
         )}
         <input
@@ -171,14 +171,14 @@ export function UploadField({ label, description, value, onChange, errors }: {
           }}
         />
       </div>
-      {description ? <p className="text-xs text-slate-500">{description}</p> : null}
+      {description ? <p className="text-xs text-slate-500 dark:text-slate-400">{description}</p> : null}
       {state.phase === "error" ? (
-        <p role="alert" className="text-xs text-red-700">
+        <p role="alert" className="text-xs text-red-700 dark:text-red-300">
           {state.message}
         </p>
       ) : null}
       {errors.map((e, i) => (
-        <p key={i} className="text-xs text-red-700">
+        <p key={i} className="text-xs text-red-700 dark:text-red-300">
           {e}
         </p>
       ))}

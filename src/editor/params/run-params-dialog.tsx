@@ -5,7 +5,7 @@ import { buttonStyles } from "@/components/page-header";
 import { resolveRunParams, type TParamDeclaration } from "@/nodes/params";
 
 const inputClass =
-  "w-full rounded-md border px-2.5 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600 aria-invalid:border-rose-400 aria-invalid:bg-rose-50";
+  "w-full rounded-md border px-2.5 py-1.5 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-sky-600 aria-invalid:border-rose-400 aria-invalid:bg-rose-50 dark:aria-invalid:bg-rose-950/50";
 
 /** What each field starts with: the default, as text (booleans as "true"/"false"). */
 function initialValues(params: readonly TParamDeclaration[]): Record<string, string> {
@@ -60,7 +60,7 @@ export function RunParamsDialog({
       ref={dialogRef}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-md rounded-xl border border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form
         noValidate
@@ -71,10 +71,10 @@ export function RunParamsDialog({
         className="flex flex-col gap-4 p-6"
       >
         <div>
-          <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+          <h2 id={titleId} className="text-lg font-semibold text-slate-900 dark:text-slate-100">
             Run with parameters
           </h2>
-          <p className="mt-1 text-sm text-slate-600">The run records these values; settings read them as {"{{params.name}}"}.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">The run records these values; settings read them as {"{{params.name}}"}.</p>
         </div>
         {params.map((param) => {
           const id = `${baseId}-${param.name}`;
@@ -85,12 +85,12 @@ export function RunParamsDialog({
           const common = { id, "aria-invalid": problem ? true : undefined, "aria-describedby": describedBy, "aria-required": param.required ? true : undefined };
           return (
             <div key={param.name} className="flex flex-col gap-1">
-              <label htmlFor={id} className="flex items-baseline gap-2 text-sm font-medium text-slate-800">
+              <label htmlFor={id} className="flex items-baseline gap-2 text-sm font-medium text-slate-800 dark:text-slate-200">
                 <span className="font-mono">{param.name}</span>
-                {param.required ? <span className="text-xs font-normal text-rose-700">required</span> : <span className="text-xs font-normal text-slate-500">optional</span>}
+                {param.required ? <span className="text-xs font-normal text-rose-700 dark:text-rose-300">required</span> : <span className="text-xs font-normal text-slate-500 dark:text-slate-400">optional</span>}
               </label>
               {param.type === "boolean" ? (
-                <select {...common} value={value} onChange={(e) => change(e.target.value)} className={`${inputClass} border-slate-300 bg-white`}>
+                <select {...common} value={value} onChange={(e) => change(e.target.value)} className={`${inputClass} border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900`}>
                   <option value="">{param.required ? "Choose…" : "Not set"}</option>
                   <option value="true">true</option>
                   <option value="false">false</option>
@@ -103,16 +103,16 @@ export function RunParamsDialog({
                   value={value}
                   placeholder={param.type === "number" ? "A number, e.g. 42" : undefined}
                   onChange={(e) => change(e.target.value)}
-                  className={`${inputClass} border-slate-300`}
+                  className={`${inputClass} border-slate-300 dark:border-slate-600`}
                 />
               )}
               {param.description ? (
-                <p id={`${id}-about`} className="text-xs text-slate-500">
+                <p id={`${id}-about`} className="text-xs text-slate-500 dark:text-slate-400">
                   {param.description}
                 </p>
               ) : null}
               {problem ? (
-                <p id={`${id}-problem`} className="text-xs text-rose-700">
+                <p id={`${id}-problem`} className="text-xs text-rose-700 dark:text-rose-300">
                   {problem}
                 </p>
               ) : null}
@@ -120,7 +120,7 @@ export function RunParamsDialog({
           );
         })}
         {error ? (
-          <p role="alert" className="text-sm text-rose-700">
+          <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
             {error}
           </p>
         ) : null}

@@ -51,12 +51,12 @@ function DependenciesForm({ pipelineId, saved, pipelines, canEdit }: {
         <fieldset>
           <legend className={labelClass}>Run this pipeline when these succeed</legend>
           {others.length === 0 ? (
-            <p className="mt-1 text-sm text-slate-500">There are no other pipelines in this workspace yet.</p>
+            <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">There are no other pipelines in this workspace yet.</p>
           ) : (
-            <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto rounded-md border border-slate-200 p-1.5">
+            <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto rounded-md border border-slate-200 dark:border-slate-700 p-1.5">
               {others.map((p) => (
                 <li key={p.id}>
-                  <label className="flex cursor-pointer items-center gap-2 rounded px-1 py-0.5 text-sm text-slate-800 hover:bg-slate-50">
+                  <label className="flex cursor-pointer items-center gap-2 rounded px-1 py-0.5 text-sm text-slate-800 dark:text-slate-200 hover:bg-slate-50 dark:hover:bg-slate-800">
                     <input type="checkbox" checked={chosen.includes(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} className="accent-sky-700" />
                     <span className="truncate">{p.name}</span>
                   </label>
@@ -69,11 +69,11 @@ function DependenciesForm({ pipelineId, saved, pipelines, canEdit }: {
           <fieldset className="space-y-1.5">
             <legend className={labelClass}>With several</legend>
             {MODES.map((option) => (
-              <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50">
+              <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
                 <input type="radio" name={`${ids}-mode`} checked={mode === option.value} onChange={() => setMode(option.value)} className="mt-1 accent-sky-700" />
                 <span>
-                  <span className="font-medium text-slate-800">{option.label}</span>
-                  <span className="block text-xs text-slate-500">{option.help}</span>
+                  <span className="font-medium text-slate-800 dark:text-slate-200">{option.label}</span>
+                  <span className="block text-xs text-slate-500 dark:text-slate-400">{option.help}</span>
                 </span>
               </label>
             ))}
@@ -90,18 +90,18 @@ function DependenciesForm({ pipelineId, saved, pipelines, canEdit }: {
           <button type="submit" disabled={!dirty || save.isPending} className={primaryButtonClass}>
             {save.isPending ? "Saving…" : "Save dependencies"}
           </button>
-          <span role="status" className="ml-auto text-xs text-slate-500">
+          <span role="status" className="ml-auto text-xs text-slate-500 dark:text-slate-400">
             {dirty ? "Unsaved changes" : save.isSuccess ? "Saved" : ""}
           </span>
         </div>
       ) : null}
       {saved.downstreams.length > 0 ? (
-        <p className="text-xs text-slate-600">
+        <p className="text-xs text-slate-600 dark:text-slate-300">
           Runs after this one:{" "}
           {saved.downstreams.map((d, i) => (
             <span key={d.id}>
               {i > 0 ? ", " : ""}
-              <Link href={`/pipelines/${d.id}`} className="font-medium text-sky-700 hover:underline">
+              <Link href={`/pipelines/${d.id}`} className="font-medium text-sky-700 dark:text-sky-300 hover:underline">
                 {d.name}
               </Link>
             </span>
@@ -124,7 +124,7 @@ export function DependenciesSection({ pipelineId, canEdit }: { pipelineId: strin
         After other pipelines
       </h3>
       {dependencies.isPending || pipelines.isPending ? (
-        <div className="h-16 animate-pulse rounded-md bg-slate-100" aria-label="Loading the dependencies" />
+        <div className="h-16 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading the dependencies" />
       ) : dependencies.isError || pipelines.isError ? (
         <p role="alert" className={errorClass}>
           The dependencies could not be loaded: {errorMessage(dependencies.error ?? pipelines.error)}

@@ -63,11 +63,11 @@ function RadioGroup<T extends string>({ legend, name, value, options, onChange }
     <fieldset className="space-y-1.5">
       <legend className={labelClass}>{legend}</legend>
       {options.map((option) => (
-        <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50">
+        <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded-md px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
           <input type="radio" name={name} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} className="mt-1 accent-sky-700" />
           <span>
-            <span className="font-medium text-slate-800">{option.label}</span>
-            <span className="block text-xs text-slate-500">{option.help}</span>
+            <span className="font-medium text-slate-800 dark:text-slate-200">{option.label}</span>
+            <span className="block text-xs text-slate-500 dark:text-slate-400">{option.help}</span>
           </span>
         </label>
       ))}
@@ -82,20 +82,20 @@ function Preview({ cron, timezone }: { cron: string; timezone: string }) {
     trpc.triggers.previewSchedule.queryOptions(settled, { enabled: settled.cron.trim() !== "" && settled.timezone !== "", placeholderData: keepPreviousData }),
   );
   const typing = settled.cron !== cron || settled.timezone !== timezone || preview.isPlaceholderData;
-  if (cron.trim() === "") return <p className="text-sm text-slate-500">Type a cron expression or pick a preset to see when it runs.</p>;
+  if (cron.trim() === "") return <p className="text-sm text-slate-500 dark:text-slate-400">Type a cron expression or pick a preset to see when it runs.</p>;
   if (preview.isError) return <p role="alert" className={errorClass}>The preview failed: {errorMessage(preview.error)}</p>;
-  if (!preview.data) return <p className="text-sm text-slate-500">Working out the next run times…</p>;
+  if (!preview.data) return <p className="text-sm text-slate-500 dark:text-slate-400">Working out the next run times…</p>;
   const result = preview.data;
   return (
     <div aria-label="Schedule preview" role="region" aria-busy={typing} className={`space-y-2 transition-opacity ${typing ? "opacity-60" : ""}`}>
       {result.ok ? (
         <>
-          <p className="rounded-md bg-sky-50 px-3 py-2 text-sm font-medium text-sky-950" data-testid="schedule-words">
+          <p className="rounded-md bg-sky-50 dark:bg-sky-950/50 px-3 py-2 text-sm font-medium text-sky-950 dark:text-sky-100" data-testid="schedule-words">
             {result.description}
           </p>
           <div>
-            <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Next {result.next.length} runs</h4>
-            <ol aria-label="Next run times" className="mt-1 space-y-0.5 font-mono text-xs text-slate-700 tabular-nums">
+            <h4 className="text-xs font-semibold tracking-wide text-slate-500 dark:text-slate-400 uppercase">Next {result.next.length} runs</h4>
+            <ol aria-label="Next run times" className="mt-1 space-y-0.5 font-mono text-xs text-slate-700 dark:text-slate-300 tabular-nums">
               {result.next.map((at) => (
                 <li key={at.toISOString()}>
                   <time dateTime={at.toISOString()}>{formatFireTime(at, result.timezone)}</time>
@@ -146,7 +146,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
       {/* Viewers read the schedule: every control shows its value and changes nothing. */}
       <fieldset disabled={!canEdit} className="min-w-0 space-y-4">
         <div className="flex items-center justify-between gap-3">
-          <span id={`${ids}-enabled`} className="text-sm text-slate-700">
+          <span id={`${ids}-enabled`} className="text-sm text-slate-700 dark:text-slate-300">
             {draft.enabled ? "Runs on this schedule" : "Paused: it does not run"}
           </span>
           <button
@@ -156,9 +156,9 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
             aria-label="Enabled"
             aria-describedby={`${ids}-enabled`}
             onClick={() => update({ enabled: !draft.enabled })}
-            className={`relative inline-flex h-5 w-9 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${draft.enabled ? "bg-sky-700" : "bg-slate-300"}`}
+            className={`relative inline-flex h-5 w-9 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${draft.enabled ? "bg-sky-700" : "bg-slate-300 dark:bg-slate-600"}`}
           >
-            <span aria-hidden className={`inline-block size-4 rounded-full bg-white shadow transition-transform ${draft.enabled ? "translate-x-4.5" : "translate-x-0.5"}`} />
+            <span aria-hidden className={`inline-block size-4 rounded-full bg-white dark:bg-slate-900 shadow transition-transform ${draft.enabled ? "translate-x-4.5" : "translate-x-0.5"}`} />
           </button>
         </div>
 
@@ -172,7 +172,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
                 aria-pressed={preset === p.id}
                 onClick={() => choosePreset(p.id)}
                 className={`rounded-full border px-2.5 py-0.5 text-xs font-medium ${
-                  preset === p.id ? "border-sky-600 bg-sky-50 text-sky-900" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"
+                  preset === p.id ? "border-sky-600 bg-sky-50 dark:bg-sky-950/50 text-sky-900 dark:text-sky-200" : "border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800"
                 }`}
               >
                 {p.label}
@@ -180,7 +180,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
               </button>
             ))}
           </div>
-          <label className="flex items-center gap-2 text-xs text-slate-600">
+          <label className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
             Time of day for the presets
             <input
               type="time"
@@ -190,7 +190,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
                 const current = PRESETS.find((p) => p.id === preset);
                 if (current?.timed && e.target.value) choosePreset(current.id, e.target.value);
               }}
-              className="rounded-md border border-slate-300 px-1.5 py-0.5 text-xs"
+              className="rounded-md border border-slate-300 dark:border-slate-600 px-1.5 py-0.5 text-xs"
             />
           </label>
         </div>
@@ -209,7 +209,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
             aria-describedby={`${ids}-cron-help`}
             className={`${inputClass} font-mono`}
           />
-          <p id={`${ids}-cron-help`} className="text-xs text-slate-500">
+          <p id={`${ids}-cron-help`} className="text-xs text-slate-500 dark:text-slate-400">
             Minute, hour, day of month, month, day of week, e.g. <code className="font-mono">30 6 * * 1-5</code> for weekdays at 06:30.
           </p>
         </div>
@@ -246,8 +246,8 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
 
       {canEdit ? (
         confirmingRemove ? (
-          <div role="group" aria-label="Confirm removing the schedule" className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
-            <p className="text-sm text-red-900">Remove the schedule? The pipeline stops running on its own; runs already started go on.</p>
+          <div role="group" aria-label="Confirm removing the schedule" className="space-y-2 rounded-md border border-red-200 dark:border-red-800 bg-red-50 dark:bg-red-950/50 p-3">
+            <p className="text-sm text-red-900 dark:text-red-200">Remove the schedule? The pipeline stops running on its own; runs already started go on.</p>
             <div className="flex gap-2">
               <button
                 type="button"
@@ -272,7 +272,7 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
                 Remove
               </button>
             ) : null}
-            <span role="status" className="ml-auto text-xs text-slate-500">
+            <span role="status" className="ml-auto text-xs text-slate-500 dark:text-slate-400">
               {saved === null ? "Not saved yet" : dirty ? "Unsaved changes" : "Saved"}
             </span>
           </div>
@@ -284,13 +284,13 @@ function ScheduleForm({ pipelineId, saved, timezones, canEdit }: { pipelineId: s
 
 function SavedState({ saved }: { saved: TSavedSchedule }) {
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600">
-      <dt className="font-medium text-slate-700">Next run</dt>
+    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-md bg-slate-50 dark:bg-slate-950 px-3 py-2 text-xs text-slate-600 dark:text-slate-300">
+      <dt className="font-medium text-slate-700 dark:text-slate-300">Next run</dt>
       <dd>{saved.enabled && saved.nextFireAt ? formatFireTime(saved.nextFireAt, saved.timezone) : "none: paused"}</dd>
-      <dt className="font-medium text-slate-700">Last fired</dt>
+      <dt className="font-medium text-slate-700 dark:text-slate-300">Last fired</dt>
       <dd>
         {saved.lastFireAt ? <RelativeTime date={saved.lastFireAt} /> : "never"}
-        {saved.lastOutcome ? <span className="block text-slate-500">{saved.lastOutcome}</span> : null}
+        {saved.lastOutcome ? <span className="block text-slate-500 dark:text-slate-400">{saved.lastOutcome}</span> : null}
       </dd>
     </dl>
   );
@@ -308,20 +308,20 @@ export function ScheduleSection({ pipelineId, canEdit }: { pipelineId: string; c
           Schedule
         </h3>
         {schedule.data ? (
-          <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${schedule.data.enabled ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"}`}>
+          <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${schedule.data.enabled ? "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-800 dark:text-emerald-200" : "bg-slate-100 dark:bg-slate-800 text-slate-600 dark:text-slate-300"}`}>
             {schedule.data.enabled ? "Active" : "Paused"}
           </span>
         ) : null}
       </div>
       {schedule.isPending || timezones.isPending ? (
-        <div className="h-40 animate-pulse rounded-md bg-slate-100" aria-label="Loading the schedule" />
+        <div className="h-40 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading the schedule" />
       ) : schedule.isError || timezones.isError ? (
         <p role="alert" className={errorClass}>
           The schedule could not be loaded: {errorMessage(schedule.error ?? timezones.error)}
         </p>
       ) : (
         <>
-          {schedule.data ? <SavedState saved={schedule.data} /> : <p className="text-sm text-slate-600">{canEdit ? "Run this pipeline on a timetable." : "This pipeline has no schedule."}</p>}
+          {schedule.data ? <SavedState saved={schedule.data} /> : <p className="text-sm text-slate-600 dark:text-slate-300">{canEdit ? "Run this pipeline on a timetable." : "This pipeline has no schedule."}</p>}
           {schedule.data || canEdit ? (
             // A new form after each save or removal: it starts from what the server stored.
             <ScheduleForm key={schedule.data?.updatedAt.toISOString() ?? "new"} pipelineId={pipelineId} saved={schedule.data} timezones={timezones.data} canEdit={canEdit} />

@@ -13,13 +13,13 @@ import { WebhookSection } from "./webhook-section";
 export function TriggersPanel({ pipelineId, onClose }: { pipelineId: string; onClose: () => void }) {
   const canEdit = useCan("editor");
   return (
-    <aside aria-label="Triggers" className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 bg-white 2xl:w-[28rem]">
-      <header className="flex items-start gap-2 border-b border-slate-200 px-4 py-3">
+    <aside aria-label="Triggers" className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 2xl:w-[28rem]">
+      <header className="flex items-start gap-2 border-b border-slate-200 dark:border-slate-700 px-4 py-3">
         <div className="min-w-0 flex-1">
-          <h2 className="text-base font-semibold text-slate-900">Triggers</h2>
-          <p className="text-xs text-slate-500">{canEdit ? "What starts this pipeline besides Run." : "What starts this pipeline. Only editors can change it."}</p>
+          <h2 className="text-base font-semibold text-slate-900 dark:text-slate-100">Triggers</h2>
+          <p className="text-xs text-slate-500 dark:text-slate-400">{canEdit ? "What starts this pipeline besides Run." : "What starts this pipeline. Only editors can change it."}</p>
         </div>
-        <button type="button" aria-label="Close triggers" onClick={onClose} className="rounded px-1.5 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-900">
+        <button type="button" aria-label="Close triggers" onClick={onClose} className="rounded px-1.5 text-lg leading-none text-slate-500 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-900 dark:hover:text-slate-100">
           ×
         </button>
       </header>

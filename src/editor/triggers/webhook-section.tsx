@@ -21,7 +21,7 @@ function CopyButton({ text, label }: { text: string; label: string }) {
           setTimeout(() => setCopied(false), 1500);
         })
       }
-      className="shrink-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+      className="shrink-0 rounded-md border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-xs font-medium text-slate-700 dark:text-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800"
     >
       {copied ? "Copied" : "Copy"}
     </button>
@@ -31,9 +31,9 @@ function CopyButton({ text, label }: { text: string; label: string }) {
 function CopyField({ label, value }: { label: string; value: string }) {
   return (
     <div className="space-y-1">
-      <span className="block text-xs font-medium text-slate-600">{label}</span>
+      <span className="block text-xs font-medium text-slate-600 dark:text-slate-300">{label}</span>
       <div className="flex items-center gap-2">
-        <input readOnly aria-label={label} value={value} onFocus={(e) => e.target.select()} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-800" />
+        <input readOnly aria-label={label} value={value} onFocus={(e) => e.target.select()} className="min-w-0 flex-1 rounded-md border border-slate-300 dark:border-slate-600 bg-slate-50 dark:bg-slate-950 px-2 py-1 font-mono text-xs text-slate-800 dark:text-slate-200" />
         <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
       </div>
     </div>
@@ -57,17 +57,17 @@ function curlExample(url: string, secret: string): string {
 function NewSecret({ created, onDone }: { created: TNewWebhook; onDone: () => void }) {
   const example = curlExample(created.url, created.secret);
   return (
-    <div role="region" aria-label="New webhook secret" className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3">
-      <p className="text-sm font-medium text-amber-950">Copy the secret now: it is shown only this once.</p>
+    <div role="region" aria-label="New webhook secret" className="space-y-3 rounded-md border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950/50 p-3">
+      <p className="text-sm font-medium text-amber-950 dark:text-amber-100">Copy the secret now: it is shown only this once.</p>
       <CopyField label="Webhook URL" value={created.url} />
       <CopyField label="Secret" value={created.secret} />
       <div className="space-y-1">
         <div className="flex items-center justify-between">
-          <span className="text-xs font-medium text-slate-600">Example: sign and send a request</span>
+          <span className="text-xs font-medium text-slate-600 dark:text-slate-300">Example: sign and send a request</span>
           <CopyButton text={example} label="Copy example" />
         </div>
-        <pre className="overflow-x-auto rounded-md bg-slate-900 p-2.5 font-mono text-[11px] leading-relaxed text-slate-100">{example}</pre>
-        <p className="text-xs text-slate-600">
+        <pre className="overflow-x-auto rounded-md bg-slate-900 p-2.5 font-mono text-[11px] leading-relaxed text-slate-100 dark:bg-slate-950 dark:ring-1 dark:ring-slate-700">{example}</pre>
+        <p className="text-xs text-slate-600 dark:text-slate-300">
           The JSON body becomes the run&apos;s parameters (<code className="font-mono">{"{{params.city}}"}</code>). A signature is good for 5 minutes and once only.
         </p>
       </div>
@@ -118,7 +118,7 @@ export function WebhookSection({ pipelineId, canEdit }: { pipelineId: string; ca
         Signed webhook
       </h3>
       {webhook.isPending ? (
-        <div className="h-16 animate-pulse rounded-md bg-slate-100" aria-label="Loading the webhook" />
+        <div className="h-16 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading the webhook" />
       ) : webhook.isError ? (
         <p role="alert" className={errorClass}>
           The webhook could not be loaded: {errorMessage(webhook.error)}
@@ -128,13 +128,13 @@ export function WebhookSection({ pipelineId, canEdit }: { pipelineId: string; ca
       ) : webhook.data ? (
         <>
           <CopyField label="Webhook URL" value={webhook.data.url} />
-          <p className="text-xs text-slate-600">
+          <p className="text-xs text-slate-600 dark:text-slate-300">
             Secret <code className="font-mono">{webhook.data.secretPrefix}…</code> set on {formatDateTime(webhook.data.rotatedAt)}. Requests must carry a{" "}
             <code className="font-mono">Sluice-Signature</code> made with it.
           </p>
         </>
       ) : (
-        <p className="text-sm text-slate-600">
+        <p className="text-sm text-slate-600 dark:text-slate-300">
           {canEdit ? "Let another system start this pipeline with a signed HTTP request; its JSON body becomes the run's parameters." : "This pipeline has no webhook."}
         </p>
       )}
@@ -152,8 +152,8 @@ export function WebhookSection({ pipelineId, canEdit }: { pipelineId: string; ca
 
       {canEdit && webhook.data !== undefined ? (
         confirming ? (
-          <div role="group" aria-label={confirming === "rotate" ? "Confirm rotating the secret" : "Confirm removing the webhook"} className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
-            <p className="text-sm text-red-900">
+          <div role="group" aria-label={confirming === "rotate" ? "Confirm rotating the secret" : "Confirm removing the webhook"} className="space-y-2 rounded-md border border-red-200 dark:border-red-800 bg-red-50 dark:bg-red-950/50 p-3">
+            <p className="text-sm text-red-900 dark:text-red-200">
               {confirming === "rotate"
                 ? "Rotate the secret? The current one stops working at once: senders need the new one."
                 : "Remove the webhook? Requests to its URL are refused from now on."}

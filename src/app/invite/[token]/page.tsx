@@ -15,7 +15,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   if (!invitation) {
     return (
       <AuthCard title="This invitation cannot be used">
-        <p className="text-sm text-slate-700">The link was used already, revoked or has expired. Ask the person who invited you for a new one.</p>
+        <p className="text-sm text-slate-700 dark:text-slate-300">The link was used already, revoked or has expired. Ask the person who invited you for a new one.</p>
       </AuthCard>
     );
   }
@@ -32,9 +32,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <AuthCard title={title} description={description}>
       <InviteForm secret={token} />
-      <p className="mt-4 text-sm text-slate-600">
+      <p className="mt-4 text-sm text-slate-600 dark:text-slate-300">
         Already have an account?{" "}
-        <Link href={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`} className="font-medium text-sky-700 hover:underline">
+        <Link href={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`} className="font-medium text-sky-700 dark:text-sky-300 hover:underline">
           Sign in to join
         </Link>
       </p>
