@@ -56,8 +56,8 @@ export default tseslint.config(
   ...layer(["src/server/services/**"], ["api", "rest", "jobs"], "Services are called by the API and the jobs, never the other way round."),
   ...layer(["src/server/jobs/**"], ["api", "rest"], "Jobs are an entry point of their own: share code through the services or the engine."),
   ...layer(
-    ["src/server/errors.ts", "src/server/db/**", "src/server/queue/**"],
+    ["src/server/errors.ts", "src/server/context.ts", "src/server/db/**", "src/server/queue/**"],
     ["engine", "services", "api", "rest", "jobs"],
-    "errors.ts, db/ and queue/ sit below the engine and the services: they import neither.",
+    "errors.ts, context.ts, db/ and queue/ sit below the engine and the services: they import neither.",
   ),
 );

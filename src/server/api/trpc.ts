@@ -4,41 +4,18 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
 import { callerFromSession } from "../auth/caller";
-import { getPool, getPrisma } from "../db/client";
+import { sessionContext, type TUncheckedContext } from "../context";
+import { getPrisma } from "../db/client";
 import { publicError } from "../error-map";
 import * as serviceErrors from "../errors";
 import { unstorableTextProblem } from "../http/storable-text";
 
-/** What every procedure receives. Handlers take `{ ctx, input }` and nothing else. */
-export interface TContext {
-  prisma: ReturnType<typeof getPrisma>;
-  pool: ReturnType<typeof getPool>;
-  /** The workspace acted in; null for nobody signed in (role procedures refuse before a handler sees it). */
-  workspaceId: string | null;
-  actor: string;
-  /** The caller's role in the workspace, or null for nobody signed in or a user in no workspace. */
-  role: TRole | null;
-  /** The signed-in user; null for anonymous callers. */
-  userId: string | null;
-  /** The session acted through (null in tests and for in-process callers without one). */
-  sessionId?: string | null;
-  address?: string | null;
-}
-
-/** The caller the request's session cookie names: who, which workspace, which role. */
-export async function createContext(opts: { headers: Headers }): Promise<TContext> {
-  const prisma = getPrisma();
-  const caller = await callerFromSession(prisma, opts.headers);
-  return {
-    prisma,
-    pool: getPool(),
-    workspaceId: caller?.workspaceId ?? null,
-    actor: caller?.actor ?? "anonymous",
-    role: caller?.role ?? null,
-    userId: caller?.user.id ?? null,
-    sessionId: caller?.sessionId ?? null,
-    address: caller?.address ?? null,
-  };
+/**
+ * The caller the request's session cookie names: who, which workspace, which role. Handlers
+ * take `{ ctx, input }` and nothing else; role procedures narrow `ctx` to a TRequestContext.
+ */
+export async function createContext(opts: { headers: Headers }): Promise<TUncheckedContext> {
+  return sessionContext(await callerFromSession(getPrisma(), opts.headers));
 }
 
 /** Declared on every procedure so one test can walk the router and check each entry point's door. */
@@ -54,7 +31,7 @@ function isServiceError(cause: unknown): boolean {
   return Object.values(serviceErrors).some((ErrorClass) => cause instanceof ErrorClass);
 }
 
-const t = initTRPC.context<TContext>().meta<TProcedureMeta>().create({
+const t = initTRPC.context<TUncheckedContext>().meta<TProcedureMeta>().create({
   // superjson carries BigInt row counts and Dates to the browser intact.
   transformer: superjson,
   /**

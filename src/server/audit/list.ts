@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import { csvLine } from "../export/csv";
+import type { TRequestContext } from "../context";
 
 /** The audit log's filters and paging, shared by tRPC, REST and the CSV export. */
 export const ZAuditQuery = z.object({
@@ -37,7 +38,7 @@ export interface TAuditEvent {
 }
 
 /** One page, newest first; `nextCursor` (null on the last page) is the next page's `before`. */
-export async function listAudit(ctx: { prisma: PrismaClient; workspaceId: string }, raw: TAuditQuery): Promise<{ events: TAuditEvent[]; nextCursor: string | null }> {
+export async function listAudit(ctx: Pick<TRequestContext, "prisma" | "workspaceId">, raw: TAuditQuery): Promise<{ events: TAuditEvent[]; nextCursor: string | null }> {
   const query = ZAuditQuery.parse(raw);
   return readPage(ctx.prisma, await scope(ctx.prisma, ctx.workspaceId, query), query.before, query.limit);
 }
@@ -51,7 +52,7 @@ async function readPage(prisma: PrismaClient, where: Prisma.AuditEventWhereInput
 const CSV_HEADER = ["id", "at", "actor", "action", "target", "details", "ip_address"];
 
 /** Every event the filters match (paging ignored) as CSV lines, a page at a time so a long log is never held whole. */
-export async function* auditCsv(ctx: { prisma: PrismaClient; workspaceId: string }, raw: TAuditQuery): AsyncGenerator<string> {
+export async function* auditCsv(ctx: Pick<TRequestContext, "prisma" | "workspaceId">, raw: TAuditQuery): AsyncGenerator<string> {
   yield csvLine(CSV_HEADER);
   // The members are looked up once for the whole export, not again for every page.
   const where = await scope(ctx.prisma, ctx.workspaceId, ZAuditQuery.parse(raw));
@@ -65,7 +66,7 @@ export async function* auditCsv(ctx: { prisma: PrismaClient; workspaceId: string
 }
 
 /** The CSV export as a download response. */
-export function auditCsvResponse(ctx: { prisma: PrismaClient; workspaceId: string }, raw: TAuditQuery): Response {
+export function auditCsvResponse(ctx: Pick<TRequestContext, "prisma" | "workspaceId">, raw: TAuditQuery): Response {
   const lines = auditCsv(ctx, raw);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

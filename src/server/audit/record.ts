@@ -1,14 +1,9 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
+import type { TRequestContext } from "../context";
 
 /** Who acted, as the audit log needs it; tRPC and REST contexts both carry these fields. */
-export interface AuditCtx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  actor: string;
-  userId?: string | null;
-  address?: string | null;
-}
+export type AuditCtx = Pick<TRequestContext, "prisma" | "workspaceId" | "actor" | "userId" | "address">;
 
 export interface AuditEntry {
   /** Dotted, past tense by its object: "pipeline.saved", "run.started", "member.removed". */

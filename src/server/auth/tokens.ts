@@ -1,27 +1,24 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { InvalidSettingError, NotFoundError } from "../errors";
-import { roleAllows, ZRole, type TRole } from "./roles";
+import { roleAllows, ZRole } from "./roles";
+import type { TRequestContext } from "../context";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise (secret scanners, logs). */
 export const TOKEN_PREFIX = "slc_";
 /** How much of a token is kept in clear to tell tokens apart: the prefix and 8 secret characters. */
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 8;
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 /** Who creates a token: it acts for them, never above their role. */
-interface CreatorCtx extends Ctx {
-  userId: string;
-  role: TRole;
-  /** Who the audit log names; tests that make tokens directly may leave it out. */
-  actor?: string;
-}
+type CreatorCtx = Ctx &
+  Pick<TRequestContext, "role"> &
+  Partial<Pick<TRequestContext, "actor">> & {
+    /** A token belongs to a user: SLUICE_API_TOKEN cannot make one. */
+    userId: string;
+  };
 
 /** A new secret: `slc_` + 32 random bytes, base64url (43 characters). */
 export function generateToken(): string {
@@ -79,7 +76,7 @@ export async function listApiTokens(ctx: Ctx) {
 }
 
 /** Revoking twice keeps the first revocation time. */
-export async function revokeApiToken(ctx: Ctx & { actor: string; userId?: string | null }, id: string) {
+export async function revokeApiToken(ctx: Ctx & Pick<TRequestContext, "actor" | "userId">, id: string) {
   const { count } = await ctx.prisma.apiToken.updateMany({ where: { id, workspaceId: ctx.workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
   const row = await ctx.prisma.apiToken.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: PUBLIC_FIELDS });
   if (!row) throw new NotFoundError("API token", id);

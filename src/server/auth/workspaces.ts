@@ -6,15 +6,10 @@ import { ConflictError, NotFoundError } from "../errors";
 import { publicUrl } from "../public-url";
 import { hashNewPassword, insertUser, ZNewAccount, type TNewAccount } from "./accounts";
 import type { TRole } from "./roles";
+import type { TRequestContext } from "../context";
 
 /** An owner acting on their workspace: a signed-in user, a token's user, or SLUICE_API_TOKEN (no user). */
-interface OwnerCtx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  userId?: string | null;
-  actor: string;
-  address?: string | null;
-}
+type OwnerCtx = Pick<TRequestContext, "prisma" | "workspaceId" | "userId" | "actor" | "address">;
 
 /** A user id as members are named in requests. */
 export const ZUserId = z.string().min(1).max(100);

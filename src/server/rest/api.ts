@@ -6,7 +6,8 @@ import { authenticateBearer } from "../auth/bearer";
 import { CLIENT_ADDRESS_HEADER } from "../auth/client-address";
 import { BEARER_LIMITS, bearerThrottleKey, lockedUntil, recordFailure } from "../auth/throttle";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { defineEndpoint, type TRestContext } from "./endpoint";
+import type { TRequestContext } from "../context";
+import { defineEndpoint } from "./endpoint";
 import { endpoints, hookEndpoints } from "./endpoints";
 import { ApiError } from "./errors";
 import { buildOpenApiDocument } from "./openapi";
@@ -33,7 +34,7 @@ async function refuseThrottled(prisma: PrismaClient, address: string | null): Pr
   );
 }
 
-async function authenticate(request: Request): Promise<TRestContext> {
+async function authenticate(request: Request): Promise<TRequestContext> {
   const prisma = getPrisma();
   const address = request.headers.get(CLIENT_ADDRESS_HEADER);
   const authorization = request.headers.get("authorization");

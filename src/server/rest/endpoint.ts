@@ -1,23 +1,9 @@
-import type pg from "pg";
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { roleAllows, roleRefusal, type TRole } from "../auth/roles";
+import type { TRequestContext } from "../context";
 import { readJsonBody } from "./body";
 import { ApiError, badRequest, describeIssues, notFound } from "./errors";
 import { jsonResponse } from "./respond";
-
-/** Who is calling and where they act; services take the same shape. */
-export interface TRestContext {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-  actor: string;
-  /** The caller's role in the workspace; endpoints compare it with the role they declare. */
-  role: TRole;
-  /** The token's user (null for SLUICE_API_TOKEN), for the audit log. */
-  userId?: string | null;
-  address?: string | null;
-}
 
 export type THttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -58,7 +44,7 @@ export type TAccess = TRole | "public";
 
 export interface HandlerArgs<A extends TAccess, P, Q, B> {
   /** The authenticated caller; public endpoints run without one. */
-  ctx: A extends TRole ? TRestContext : undefined;
+  ctx: A extends TRole ? TRequestContext : undefined;
   params: OutputOf<P>;
   query: OutputOf<Q>;
   body: BodyOf<B>;
@@ -90,7 +76,7 @@ export interface InvokeArgs {
   request: Request;
   /** Decoded path parameters, by name. */
   params: Record<string, string>;
-  authenticate: (request: Request) => Promise<TRestContext>;
+  authenticate: (request: Request) => Promise<TRequestContext>;
 }
 
 /** An endpoint with its types erased, as the router and the OpenAPI generator see it. */
@@ -141,7 +127,7 @@ async function parseBody(spec: BodySpec | undefined, request: Request): Promise<
   throw badRequest(`Invalid request body: ${describeIssues(parsed.error.issues)}`);
 }
 
-async function authorize(request: Request, authenticate: InvokeArgs["authenticate"], needed: TRole): Promise<TRestContext> {
+async function authorize(request: Request, authenticate: InvokeArgs["authenticate"], needed: TRole): Promise<TRequestContext> {
   const ctx = await authenticate(request);
   if (!roleAllows(ctx.role, needed)) throw new ApiError(403, "forbidden", roleRefusal(ctx.role, needed));
   return ctx;

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
-import { defineEndpoint, reply, type TRestContext } from "./endpoint";
+import type { TRequestContext } from "../context";
+import { defineEndpoint, reply } from "./endpoint";
 import { ApiError } from "./errors";
 import { compilePath, createRouter, matchPath } from "./router";
 import { streamingRequest } from "./testing";
@@ -12,7 +13,7 @@ class Missing extends Error {}
 
 // Clients that never connect: these endpoints do not touch the database.
 const pool = new pg.Pool({ connectionString: "postgresql://unused@localhost/unused" });
-const ctx: TRestContext = { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool, workspaceId: "ws", actor: "tester", role: "editor" };
+const ctx: TRequestContext = { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool, workspaceId: "ws", actor: "tester", role: "editor" };
 
 const endpoints = [
   defineEndpoint({

@@ -1,4 +1,5 @@
-import type { Endpoint, TRestContext } from "./endpoint";
+import type { TRequestContext } from "../context";
+import type { Endpoint } from "./endpoint";
 import { ApiError, notFound } from "./errors";
 import { errorResponse, internalErrorResponse } from "./respond";
 
@@ -47,7 +48,7 @@ export interface RouterOptions {
   /** Where the API is mounted, e.g. `/api/v1`. */
   basePath: string;
   endpoints: readonly Endpoint[];
-  authenticate: (request: Request) => Promise<TRestContext>;
+  authenticate: (request: Request) => Promise<TRequestContext>;
   /** Turns errors thrown by services into API errors; unknown errors return undefined (→ 500). */
   mapError: (error: unknown) => ApiError | undefined;
 }

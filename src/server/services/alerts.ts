@@ -5,7 +5,6 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { attemptDelivery } from "../alerts/deliveries";
 import { renderTestMessage } from "../alerts/message";
 import { describeRule, RULE_DEFAULTS, type TRuleKind } from "../alerts/rules";
@@ -13,14 +12,9 @@ import { recordAudit } from "../audit/record";
 import { toJson } from "../db/json";
 import { ConflictError, InvalidSettingError, NotFoundError } from "../errors";
 import { encryptSecret, SEALED_COLUMNS } from "../secrets";
+import type { TRequestContext } from "../context";
 
-export interface AlertsCtx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  actor: string;
-  userId?: string | null;
-  address?: string | null;
-}
+export type AlertsCtx = Pick<TRequestContext, "prisma" | "workspaceId" | "actor" | "userId" | "address">;
 
 export const CHANNEL_TYPES = ["slack", "webhook", "email"] as const;
 export const RULE_KINDS = ["run_failed", "reject_rate", "volume_anomaly", "duration_anomaly", "freshness", "schema_drift"] as const satisfies readonly TRuleKind[];

@@ -14,14 +14,9 @@ import { toJson } from "../db/json";
 import { ConflictError, InvalidSettingError, NotFoundError } from "../errors";
 import { openConnectionSecrets } from "../connections/sealed";
 import { encryptSecret, SEALED_COLUMNS } from "../secrets";
+import type { TRequestContext } from "../context";
 
-export interface ConnectionCtx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  actor: string;
-  userId?: string | null;
-  address?: string | null;
-}
+export type ConnectionCtx = Pick<TRequestContext, "prisma" | "workspaceId" | "actor" | "userId" | "address">;
 
 const ZName = z.string().trim().min(1).max(200);
 

@@ -3,17 +3,12 @@
  * health at a glance). Both read the per-run figures written as runs finish (engine/run-stats.ts),
  * never the node runs themselves.
  */
-import type pg from "pg";
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { NotFoundError } from "../errors";
 import { compileSchedule } from "../schedules/cron";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "pool" | "workspaceId">;
 
 /** The most runs a dashboard charts; older runs of the range are counted but not drawn. */
 export const MAX_CHARTED_RUNS = 500;

@@ -4,14 +4,11 @@
  * starts its dependents in its run-finished job.
  */
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { DependencyCycleError, GraphInvalidError, InvalidSettingError, NotFoundError } from "../errors";
 import { startRunIf, type RunCtx } from "./runs";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 export const ZDependenciesInput = z.object({
   upstreamIds: z.array(z.uuid()).max(50).describe("Pipelines whose successful runs start this one"),

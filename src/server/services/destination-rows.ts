@@ -13,19 +13,14 @@
  * Only rows this workspace's runs wrote are read (workspaces share the data database, and
  * a table name is no secret), and never a table pipelines may not use (db/protected-relations).
  */
-import type pg from "pg";
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { LINEAGE_COLUMN, RUN_COLUMN } from "@/nodes/contract";
 import { ident, identifierProblem, join, sql, type Sql } from "@/nodes/sql";
 import { protectedRelationProblem } from "../db/protected-relations";
 import { query, queryArrays, transaction } from "../db/query";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  pool: pg.Pool;
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "pool" | "prisma" | "workspaceId">;
 
 export const DEFAULT_PAGE_ROWS = 50;
 /** Values longer than this are cut (a jsonb column can hold megabytes per row); the UI marks the cut. */

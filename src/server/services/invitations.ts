@@ -4,20 +4,14 @@
  * carries the link (shown once) and says why the mail failed, so the owner can pass it on.
  */
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { type TRole, ZRole } from "../auth/roles";
 import { createInvitation } from "../auth/workspaces";
 import { describeSmtpFailure, smtpTransport } from "../connections/smtp";
 import { InvalidSettingError } from "../errors";
 import { loadSmtpConnection } from "./connections";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  userId?: string | null;
-  actor: string;
-  address?: string | null;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId" | "userId" | "actor" | "address">;
 
 export const ZInviteInput = z.object({
   role: ZRole,

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { LINEAGE_COLUMN } from "@/nodes/contract";
 import { checkGraph, type CheckedGraph } from "@/nodes/graph";
 import type { TPipelineGraph } from "@/nodes/pipeline";
@@ -11,12 +10,9 @@ import { nodeRelation } from "../engine/plan";
 import { NotFoundError } from "../errors";
 import { runnerOf } from "../engine/runners/registry";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "pool" | "workspaceId">;
 
 /** Where a record came from: the node, and for file sources the file and the record's position in it. */
 export interface TLineageSource {

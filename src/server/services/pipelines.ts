@@ -3,15 +3,15 @@ import { recordAudit } from "../audit/record";
 import type { TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
-import type pg from "pg";
 import { ident, sql } from "@/nodes/sql";
-import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
 import { protectedRelationProblem } from "../db/protected-relations";
 import { query, transaction } from "../db/query";
 import { ConflictError, GraphInvalidError, NotFoundError, RunStateError } from "../errors";
 import { runSchemaName } from "../engine/plan";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
+import type { TRequestContext } from "../context";
 
 /**
  * Only unfinished wiring (an input not connected yet) may be saved; everything else —
@@ -20,15 +20,9 @@ import { loadUploadCatalog } from "../engine/uploads-catalog";
  */
 const SAVEABLE_PROBLEMS = new Set<GraphProblem["code"]>(["missing-input"]);
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-  actor: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId" | "actor">;
 
-interface PoolCtx extends Ctx {
-  pool: pg.Pool;
-}
+type PoolCtx = Ctx & Pick<TRequestContext, "pool">;
 
 /** As long as a pipeline name may be, everywhere it is taken in. */
 export const PIPELINE_NAME_MAX = 200;

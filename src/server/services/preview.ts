@@ -16,19 +16,15 @@ import { uploadIdOf } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { ident, join, raw, sql, type Sql } from "@/nodes/sql";
 import { PG_TYPES } from "@/nodes/values";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { query, queryArrays, transaction } from "../db/query";
 import { SAMPLE_ROWS } from "../engine/staging/file-start";
 import type { TSourceSample } from "../engine/runners/contract";
 import { runnerOf } from "../engine/runners/registry";
 import { NotFoundError, PreviewUnavailableError } from "../errors";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "pool" | "workspaceId">;
 
 /** Most rows a preview returns. */
 export const PREVIEW_ROWS = SAMPLE_ROWS;

@@ -1,9 +1,8 @@
 import type { Readable } from "node:stream";
 import { recordAudit, type AuditCtx } from "../audit/record";
 import { streamQueryCsv } from "../export/csv";
-import type pg from "pg";
 import { z } from "zod";
-import type { PrismaClient, QuarantineStatus } from "@/generated/prisma/client";
+import type { QuarantineStatus } from "@/generated/prisma/client";
 import { QuarantineStatus as QUARANTINE_STATUS } from "@/generated/prisma/enums";
 import type { Column } from "@/nodes/contract";
 import { compileExpression, formatExpressionErrors } from "@/nodes/expression/expression";
@@ -16,19 +15,13 @@ import { query } from "../db/query";
 import { BulkFixError, NotFoundError, QuarantineConflictError } from "../errors";
 import { runnerOf } from "../engine/runners/registry";
 import { loadUploadCatalog } from "../engine/uploads-catalog";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
-interface PoolCtx extends Ctx {
-  pool: pg.Pool;
-}
+type PoolCtx = Ctx & Pick<TRequestContext, "pool">;
 
-interface ActorCtx extends PoolCtx {
-  actor: string;
-}
+type ActorCtx = PoolCtx & Pick<TRequestContext, "actor">;
 
 /** A quarantined record's fields, as text (null for an empty field), keyed by column name. */
 export type TQuarantineRecord = Record<string, string | null>;

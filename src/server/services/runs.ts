@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
-import type { PrismaClient, RunStatus } from "@/generated/prisma/client";
+import type { RunStatus } from "@/generated/prisma/client";
 import { transaction } from "../db/query";
 import { cancelRun as cancelRunInEngine, retryFailedNodes, topologyOf } from "../engine/lifecycle";
 import { buildPlan } from "../engine/plan";
@@ -11,17 +11,12 @@ import { resolveRunParams, type TParamValue } from "@/nodes/params";
 import type { TPipelineGraph } from "@/nodes/pipeline";
 import { registry } from "@/nodes/registry";
 import { getPipeline, validateGraph } from "./pipelines";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 /** What starting a run needs: the database, the workspace, and who asked. */
-export interface RunCtx extends Ctx {
-  pool: pg.Pool;
-  actor: string;
-}
+export type RunCtx = Ctx & Pick<TRequestContext, "pool" | "actor">;
 
 /** As large as a webhook body may be: its JSON becomes the parameters. */
 const MAX_PARAMS_BYTES = 256 * 1024;

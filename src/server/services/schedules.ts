@@ -17,11 +17,9 @@ import { scheduleFireJob } from "../queue/jobs";
 import { compileSchedule, type TCompiledSchedule } from "../schedules/cron";
 import { planFires, type TCatchUp } from "../schedules/plan";
 import { startRunIf, type RunCtx } from "./runs";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 export const ZScheduleOverlap = z.enum(["skip", "queue", "cancel-previous"]);
 export const ZScheduleCatchUp = z.enum(["none", "latest", "all"]);

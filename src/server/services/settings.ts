@@ -1,12 +1,9 @@
 /** Workspace-wide settings, the same for the Settings page (tRPC) and the REST API. */
 import { z } from "zod";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { recordAudit, type AuditCtx } from "../audit/record";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 export const ZRetentionDays = z.number().int().min(1, "keep runs at least one day").max(3650, "at most ten years");
 

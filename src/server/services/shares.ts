@@ -14,20 +14,13 @@ import { hashToken } from "../auth/tokens";
 import { InvalidSettingError, NotFoundError } from "../errors";
 import { publicUrl } from "../public-url";
 import { controlRoom, pipelineDashboard, type THealth, type TPipelineDashboard, type TPipelineHealth } from "./dashboards";
+import type { TRequestContext } from "../context";
 
 type TRunStatus = NonNullable<TPipelineHealth["lastRun"]>["status"];
 
-interface Ctx {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "pool" | "workspaceId">;
 
-interface ActorCtx extends Ctx {
-  actor: string;
-  userId?: string | null;
-  address?: string | null;
-}
+type ActorCtx = Ctx & Pick<TRequestContext, "actor" | "userId" | "address">;
 
 /** Where shared dashboards live; the secret follows. */
 export const SHARE_PATH = "/share";

@@ -4,18 +4,15 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { toJson } from "../db/json";
 import { UploadRejectedError, UploadTooLargeError } from "../errors";
 import type { TInspectedUpload } from "../engine/runners/contract";
 import { uploadFormatOf, uploadFormats } from "../engine/runners/registry";
 import { uploadPath } from "../storage";
 import { UploadTextDecoder, type TUtf16Encoding } from "./upload-text";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 /** What the server learnt about an upload when it arrived (stored in Upload.inspection): its kind, and what the source's runner found. */
 export type TUploadInspection = TInspectedUpload & {

@@ -8,16 +8,13 @@
  * the row and is refused, and a run that could not start leaves the signature unused.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { PrismaClient } from "@/generated/prisma/client";
 import { NotFoundError, WebhookBodyError, WebhookRefusedError } from "../errors";
 import { publicUrl } from "../public-url";
 import { decryptSecret, encryptSecret, SEALED_COLUMNS } from "../secrets";
 import { startRunIf, type RunCtx } from "./runs";
+import type { TRequestContext } from "../context";
 
-interface Ctx {
-  prisma: PrismaClient;
-  workspaceId: string;
-}
+type Ctx = Pick<TRequestContext, "prisma" | "workspaceId">;
 
 export const SIGNATURE_HEADER = "sluice-signature";
 /** How far a signature's `t` may be from the server's clock, either way. */

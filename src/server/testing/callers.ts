@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { appRouter } from "../api/root";
-import type { TContext } from "../api/trpc";
 import { actorName } from "../auth/caller";
 import type { TRole } from "../auth/roles";
+import type { TUncheckedContext } from "../context";
 import { getPool, getPrisma } from "../db/client";
 import { defaultWorkspaceId } from "../workspace";
 
@@ -30,12 +30,12 @@ export async function createMember(prisma: PrismaClient, workspaceId: string, ro
   return { id, name, email, role, workspaceId };
 }
 
-export function contextFor(member: TTestMember | null, prisma: PrismaClient = getPrisma()): TContext {
+export function contextFor(member: TTestMember | null, prisma: PrismaClient = getPrisma()): TUncheckedContext {
   if (!member) return { prisma, pool: getPool(), workspaceId: null, actor: "anonymous", role: null, userId: null };
   return { prisma, pool: getPool(), workspaceId: member.workspaceId, actor: actorName(member), role: member.role, userId: member.id };
 }
 
-export function testContext(opts: { workspaceId: string; role?: TRole | null; actor?: string; prisma?: PrismaClient }): TContext {
+export function testContext(opts: { workspaceId: string; role?: TRole | null; actor?: string; prisma?: PrismaClient }): TUncheckedContext {
   return {
     prisma: opts.prisma ?? getPrisma(),
     pool: getPool(),
