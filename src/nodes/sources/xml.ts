@@ -24,7 +24,8 @@ const ZXmlConfig = z.object({
 });
 export type TXmlConfig = z.output<typeof ZXmlConfig>;
 
-const xmlUploadOptions = (config: TXmlConfig) => (config.record === undefined ? undefined : { record: config.record });
+/** The record element set (when set) changes what inspecting the upload finds. */
+export const xmlUploadOptions = (config: TXmlConfig) => (config.record === undefined ? undefined : { record: config.record });
 
 export default defineNode({
   type: "source.xml",

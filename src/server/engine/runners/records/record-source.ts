@@ -1,15 +1,64 @@
 /**
- * What the sources read as records of text values (XML, Excel) share: turning them into the
- * records stageRecords loads, the preview's sample, and finding one again for lineage.
+ * What the sources read as records of text values (XML, Excel) share: staging an uploaded
+ * file's records (recordFileStage), turning them into the records stageRecords loads, the
+ * preview's sample, and finding one again for lineage.
  */
-import type { Column } from "@/nodes/contract";
+import type { Column, TColumnType, TUploadOptions } from "@/nodes/contract";
 import { typeIsInferred } from "@/nodes/sources/file-source";
 import { inferredValueProblem, valueProblem, violationMessage } from "@/nodes/values";
+import { sourceFile, type NodeJob, type TSourceStaging } from "../../node-job";
 import type { TViolation } from "../../staging/quarantine";
 import type { TTextRecord } from "../../staging/inspect-records";
-import type { TRecordLoadColumn, TStagedRecord } from "../../staging/stage-records";
+import { stageRecords, ZRecordsCheckpoint, type TRecordLoadColumn, type TRecordsCheckpoint, type TStagedRecord, type TStageRecordsResult } from "../../staging/stage-records";
 import type { UploadCatalogEntry } from "../../uploads-catalog";
 import type { TSourceSample } from "../contract";
+
+/** The settings every file source of records has. */
+interface TRecordFileConfig {
+  file: string;
+  columns?: Readonly<Record<string, TColumnType>>;
+}
+
+/** How one file source reads its upload as records: all recordFileStage needs of it. */
+export interface TRecordFileReader<TConfig extends TRecordFileConfig, TRecord extends TTextRecord> {
+  /** The node's `uploadOptions`: the settings its upload is inspected with. */
+  uploadOptions?: (config: TConfig) => TUploadOptions | undefined;
+  /**
+   * Called before anything is staged, so a setting the upload cannot satisfy fails the node
+   * at once: `read` reads the file from its start, `what` names what it holds for the log
+   * ("rows of sheet \"Data\"").
+   */
+  open: (config: TConfig, upload: UploadCatalogEntry) => { read: (filePath: string) => AsyncIterable<TRecord>; what: string };
+  /** A record's lineage ordinal (it must increase). */
+  ordinalOf: (record: TRecord, index: number) => number;
+}
+
+/** A file source's `stage`: its upload's records streamed into staging by stageRecords, resumable after the last committed chunk. */
+export function recordFileStage<TConfig extends TRecordFileConfig, TRecord extends TTextRecord>(
+  reader: TRecordFileReader<TConfig, TRecord>,
+): (job: NodeJob, config: TConfig) => TSourceStaging<TRecordsCheckpoint, TStageRecordsResult> {
+  return (job, config) => {
+    const file = sourceFile(job, config.file, reader.uploadOptions?.(config));
+    const { read, what } = reader.open(config, file.upload);
+    const load = recordLoadColumns(job.node.output, file.upload, config.columns);
+    return {
+      load,
+      resumable: (stored) => {
+        const parsed = ZRecordsCheckpoint.safeParse(stored);
+        return parsed.success ? parsed.data : null;
+      },
+      // A resumed run reads the file from its start again: stageRecords skips the records committed before.
+      stage: (staging) => stageRecords({ ...staging, load, records: () => stagedRecords(read(file.path), reader.ordinalOf) }),
+      complete: (result) => ({
+        rowsIn: result.rowsIn,
+        rowsOut: result.rowsOut,
+        rowsRejected: result.rowsRejected,
+        checksum: result.checksum,
+        logs: [`read ${result.rowsIn} ${what}; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`],
+      }),
+    };
+  };
+}
 
 /** The record's text for its lineage hash, quarantine and lineage: its values as JSON, in the order the source holds them. */
 export function rawOf(record: TTextRecord): string {

@@ -3,11 +3,9 @@ import { uploadIdOf } from "@/nodes/pipeline";
 import excelSource, { excelUploadOptions, type TExcelConfig } from "@/nodes/sources/excel";
 import { PreviewUnavailableError } from "../../../errors";
 import { uploadPath } from "../../../storage";
-import { sourceFile } from "../../node-job";
-import { stageRecords, ZRecordsCheckpoint } from "../../staging/stage-records";
 import { defineRunner } from "../contract";
 import { previewUpload } from "../preview-upload";
-import { findRecord, rawOf, recordLoadColumns, sampleRecords, stagedRecords } from "../records/record-source";
+import { findRecord, rawOf, recordFileStage, recordLoadColumns, sampleRecords } from "../records/record-source";
 import { inspectXlsx } from "./inspect";
 import { readXlsxRecords, XlsxFileError, type TSheetRecord, type TXlsxOptions } from "./xlsx-records";
 
@@ -30,26 +28,14 @@ export default defineRunner("source", {
     },
   },
 
-  stage: (job, config) => {
-    const file = sourceFile(job, config.file, excelUploadOptions(config));
-    const load = recordLoadColumns(job.node.output, file.upload, config.columns);
-    return {
-      load,
-      resumable: (stored) => {
-        const parsed = ZRecordsCheckpoint.safeParse(stored);
-        return parsed.success ? parsed.data : null;
-      },
-      // A resumed run reads the sheet from its start again: stageRecords skips the rows committed before.
-      stage: (staging) => stageRecords({ ...staging, load, records: () => stagedRecords(readXlsxRecords(file.path, readOptions(config)), ordinalOf) }),
-      complete: (result) => ({
-        rowsIn: result.rowsIn,
-        rowsOut: result.rowsOut,
-        rowsRejected: result.rowsRejected,
-        checksum: result.checksum,
-        logs: [`read ${result.rowsIn} rows of sheet ${JSON.stringify(config.sheet ?? file.upload.format.sheet ?? "")}; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`],
-      }),
-    };
-  },
+  stage: recordFileStage({
+    uploadOptions: excelUploadOptions,
+    open: (config, upload) => ({
+      read: (filePath) => readXlsxRecords(filePath, readOptions(config)),
+      what: `rows of sheet ${JSON.stringify(config.sheet ?? upload.format.sheet ?? "")}`,
+    }),
+    ordinalOf,
+  }),
 
   sample: async ({ config, workspaceId, nodeId, output, upload, limit }) => {
     const { uploadId, entry } = previewUpload(nodeId, config.file, upload);

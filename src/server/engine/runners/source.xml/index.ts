@@ -1,24 +1,18 @@
 /** `source.xml`: an uploaded XML file, its record elements streamed into staging by stageRecords. */
 import { createReadStream } from "node:fs";
 import { uploadIdOf } from "@/nodes/pipeline";
-import xmlSource, { type TXmlConfig } from "@/nodes/sources/xml";
+import xmlSource, { xmlUploadOptions, type TXmlConfig } from "@/nodes/sources/xml";
 import { PreviewUnavailableError } from "../../../errors";
 import { uploadPath } from "../../../storage";
-import { sourceFile } from "../../node-job";
-import { stageRecords, ZRecordsCheckpoint } from "../../staging/stage-records";
 import type { UploadCatalogEntry } from "../../uploads-catalog";
 import { defineRunner } from "../contract";
 import { previewUpload } from "../preview-upload";
-import { findRecord, rawOf, recordLoadColumns, sampleRecords, stagedRecords } from "../records/record-source";
+import { findRecord, rawOf, recordFileStage, recordLoadColumns, sampleRecords } from "../records/record-source";
 import { inspectXml } from "./inspect";
 import { readXmlRecords, XmlFileError, type TXmlRecord } from "./xml-records";
 
 /** A record's lineage ordinal: its position among the records (0-based), since several records can start on one line. */
 const ordinalOf = (_record: TXmlRecord, index: number) => index;
-
-function options(config: TXmlConfig) {
-  return config.record === undefined ? undefined : { record: config.record };
-}
 
 /** The record element a run reads: the one set, or the one detected when the file was uploaded. */
 function recordElement(config: TXmlConfig, upload: UploadCatalogEntry): string {
@@ -45,31 +39,18 @@ export default defineRunner("source", {
     },
   },
 
-  stage: (job, config) => {
-    const file = sourceFile(job, config.file, options(config));
-    const record = recordElement(config, file.upload);
-    const load = recordLoadColumns(job.node.output, file.upload, config.columns);
-    return {
-      load,
-      resumable: (stored) => {
-        const parsed = ZRecordsCheckpoint.safeParse(stored);
-        return parsed.success ? parsed.data : null;
-      },
-      // A resumed run reads the file from its start again: stageRecords skips the records committed before.
-      stage: (staging) => stageRecords({ ...staging, load, records: () => stagedRecords(readFile(file.path, record), ordinalOf) }),
-      complete: (result) => ({
-        rowsIn: result.rowsIn,
-        rowsOut: result.rowsOut,
-        rowsRejected: result.rowsRejected,
-        checksum: result.checksum,
-        logs: [`read ${result.rowsIn} <${record}> records from the file; ${result.rowsOut} staged, ${result.rowsRejected} quarantined`],
-      }),
-    };
-  },
+  stage: recordFileStage({
+    uploadOptions: xmlUploadOptions,
+    open: (config, upload) => {
+      const record = recordElement(config, upload);
+      return { read: (filePath) => readFile(filePath, record), what: `<${record}> records from the file` };
+    },
+    ordinalOf,
+  }),
 
   sample: async ({ config, workspaceId, nodeId, output, upload, limit }) => {
     const { uploadId, entry } = previewUpload(nodeId, config.file, upload);
-    const inspected = upload(uploadId, options(config)) ?? entry;
+    const inspected = upload(uploadId, xmlUploadOptions(config)) ?? entry;
     if (inspected.problem) throw new PreviewUnavailableError(`${nodeId}: ${inspected.problem}`);
     const record = recordElement(config, inspected);
     try {
