@@ -73,7 +73,6 @@ export function RunDetail({ id }: { id: string }) {
   const rowsRejected = data.nodes.reduce((sum, n) => sum + n.rowsRejected, 0n);
   const rowsKnown = data.nodes.reduce((sum, n) => sum + n.rowsKnown, 0n);
   const rowsRemembered = data.nodes.reduce((sum, n) => sum + n.rowsRemembered, 0n);
-  const rowsLoaded = data.nodes.filter((n) => n.nodeType.startsWith("destination.")).reduce((sum, n) => sum + n.rowsOut, 0n);
   const timelineNodes = data.nodes.map((n) => ({ ...n, label: labels.get(n.nodeId) ?? n.nodeId }));
 
   return (
@@ -118,7 +117,7 @@ export function RunDetail({ id }: { id: string }) {
             {formatDuration(durationMs(data.startedAt, data.finishedAt, now))}
             {active && data.startedAt ? " so far" : ""}
           </Fact>
-          <Fact term="Rows loaded">{formatCount(rowsLoaded)}</Fact>
+          <Fact term="Rows loaded">{formatCount(data.rowsLoaded)}</Fact>
           <Fact term="Rows rejected">
             <span className={rowsRejected > 0n ? "text-rose-700 dark:text-rose-300" : undefined}>{formatCount(rowsRejected)}</span>
             {rowsKnown > 0n ? (

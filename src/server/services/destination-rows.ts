@@ -1,7 +1,7 @@
 /**
- * The rows a `destination.postgres` node has loaded, read from the destination table
- * itself, a page at a time, for the editor's "Loaded rows" view: each row with the run
- * that wrote it and its lineage id (the way to the lineage page).
+ * The rows a node that loads a table (`capabilities.loadsTable`) has loaded, read from
+ * the destination table itself, a page at a time, for the editor's "Loaded rows" view:
+ * each row with the run that wrote it and its lineage id (the way to the lineage page).
  *
  * Order: most recently written first, by physical position (ctid). Rows are appended
  * at the table's end and an upsert's new row version lands there too, so this is the

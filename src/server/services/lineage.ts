@@ -237,7 +237,7 @@ async function getAggregateLineage(ctx: Ctx, lineageId: string, runId: string, n
   if (!run) throw new NotFoundError("Lineage record", lineageId);
   const graph = run.version.graph as TPipelineGraph;
   const checked = checkGraph(graph, { registry, upload: await loadUploadCatalog(ctx.prisma, ctx.workspaceId, graph) });
-  const node = checked.nodes.find((n) => n.node.id === nodeId && n.definition.type === "transform.aggregate");
+  const node = checked.nodes.find((n) => n.node.id === nodeId && n.definition.type === aggregate.type);
   const upstreamId = node?.inputs.in;
   if (!node || !upstreamId) throw new NotFoundError("Lineage record", lineageId);
   const { groupBy } = aggregate.config.parse(node.node.config);

@@ -148,6 +148,11 @@ export interface TNodeRunLog {
 }
 
 /** A run with every node run, as the run page and `GET /api/v1/runs/:id` show it. */
+/** The rows a run's destinations wrote. */
+function rowsLoaded(nodeRuns: readonly { nodeType: string; rowsOut: bigint }[]): bigint {
+  return nodeRuns.filter((n) => registry.get(n.nodeType)?.execution.kind === "destination").reduce((sum, n) => sum + n.rowsOut, 0n);
+}
+
 export async function getRun(ctx: Ctx, runId: string) {
   const run = await ctx.prisma.run.findFirst({
     where: { id: runId, workspaceId: ctx.workspaceId },
@@ -172,6 +177,7 @@ export async function getRun(ctx: Ctx, runId: string) {
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    rowsLoaded: rowsLoaded(run.nodeRuns),
     nodes: run.nodeRuns.map((n) => ({
       nodeId: n.nodeId,
       nodeType: n.nodeType,
@@ -227,7 +233,7 @@ export async function listRuns(ctx: Ctx, input: ListRunsInput) {
       pipelineName: pipeline.name,
       version: version.number,
       rowsRejected: nodeRuns.reduce((sum, n) => sum + n.rowsRejected, 0n),
-      rowsLoaded: nodeRuns.filter((n) => registry.get(n.nodeType)?.execution.kind === "destination").reduce((sum, n) => sum + n.rowsOut, 0n),
+      rowsLoaded: rowsLoaded(nodeRuns),
     })),
     nextCursor: runs.length > input.limit ? page.at(-1)?.id : undefined,
   };

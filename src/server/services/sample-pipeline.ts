@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { z } from "zod";
+import postgresDestination from "@/nodes/destinations/postgres";
 import type { ZPipelineGraph } from "@/nodes/pipeline";
+import csvSource from "@/nodes/sources/csv";
+import validateNode from "@/nodes/validate/validate";
 import { WEATHER_OBSERVATIONS_CSV } from "../samples/weather-observations";
 import { createPipeline } from "./pipelines";
 import { startRun, type RunCtx } from "./runs";
@@ -17,14 +20,14 @@ function sampleGraph(uploadId: string, table: string) {
       {
         id: "observations",
         label: "Weather observations",
-        type: "source.csv",
+        type: csvSource.type,
         config: { file: `upload:${uploadId}` },
         position: { x: 0, y: 0 },
       },
       {
         id: "check",
         label: "Plausible readings",
-        type: "validate",
+        type: validateNode.type,
         config: {
           rules: [
             { field: "station_id", type: "string", required: true, pattern: "SN[0-9]+" },
@@ -40,7 +43,7 @@ function sampleGraph(uploadId: string, table: string) {
       {
         id: "load",
         label: "Observations table",
-        type: "destination.postgres",
+        type: postgresDestination.type,
         config: { table, mode: "upsert", key: ["station_id", "date"] },
         position: { x: 560, y: 0 },
       },

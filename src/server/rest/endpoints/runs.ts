@@ -39,6 +39,7 @@ const ZRun = z.object({
   createdAt: z.date(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
+  rowsLoaded: z.bigint().describe("Rows written by the run's destinations"),
   nodes: z.array(ZNodeRun),
 });
 
