@@ -66,6 +66,25 @@ async function smtpConnectionFor(ctx: AlertsCtx, requested: string | undefined):
   return all[0]!.id;
 }
 
+/**
+ * A channel's stored config and sealed secrets from the config a caller gave for its
+ * type: a Slack URL is a secret (only a hint is stored in the clear), an email channel's
+ * SMTP connection is resolved in the workspace.
+ */
+async function channelSettings(ctx: AlertsCtx, type: string, raw: unknown): Promise<{ config: Record<string, unknown>; secrets?: Record<string, string> }> {
+  if (type === "email") {
+    const email = ZEmailConfig.safeParse(raw);
+    if (!email.success) refuse("config", email.error);
+    return { config: { to: email.data.to, connectionId: await smtpConnectionFor(ctx, email.data.connectionId) } };
+  }
+  const url = ZUrlConfig.safeParse(raw);
+  if (!url.success) refuse("config", url.error);
+  if (type === "slack") return { config: { urlHint: urlHint(url.data.url) }, secrets: { url: url.data.url } };
+  return { config: { url: url.data.url } };
+}
+
+const newSigningSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
+
 export async function listChannels(ctx: AlertsCtx): Promise<TChannelInfo[]> {
   return ctx.prisma.alertChannel.findMany({
     where: { workspaceId: ctx.workspaceId },
@@ -83,25 +102,9 @@ export async function createChannel(ctx: AlertsCtx, raw: TChannelInput): Promise
     throw new ConflictError(`An alert channel named "${input.name}" already exists`);
   }
   const id = randomUUID();
-  let config: Record<string, unknown>;
-  let secrets: Record<string, string> | null = null;
-  let secret: string | undefined;
-  if (input.type === "email") {
-    const email = ZEmailConfig.safeParse(input.config);
-    if (!email.success) refuse("config", email.error);
-    config = { to: email.data.to, connectionId: await smtpConnectionFor(ctx, email.data.connectionId) };
-  } else {
-    const url = ZUrlConfig.safeParse(input.config);
-    if (!url.success) refuse("config", url.error);
-    if (input.type === "slack") {
-      config = { urlHint: urlHint(url.data.url) };
-      secrets = { url: url.data.url };
-    } else {
-      secret = `whsec_${randomBytes(32).toString("base64url")}`;
-      config = { url: url.data.url };
-      secrets = { signingSecret: secret };
-    }
-  }
+  const { config, secrets: sealed } = await channelSettings(ctx, input.type, input.config);
+  const secret = input.type === "webhook" ? newSigningSecret() : undefined;
+  const secrets = secret ? { signingSecret: secret } : (sealed ?? null);
   await ctx.prisma.alertChannel.create({
     data: {
       id,
@@ -141,27 +144,11 @@ export async function updateChannel(ctx: AlertsCtx, id: string, raw: TChannelUpd
     throw new ConflictError(`An alert channel named "${update.name}" already exists`);
   }
   if (update.rotateSecret && channel.type !== "webhook") throw new InvalidSettingError("rotateSecret", `rotateSecret: only webhook channels have a signing secret; this one is ${channel.type}`);
-  let config: Record<string, unknown> | undefined;
-  let secrets: Record<string, string> | undefined;
-  let secret: string | undefined;
-  if (update.config !== undefined) {
-    if (channel.type === "email") {
-      const email = ZEmailConfig.safeParse(update.config);
-      if (!email.success) refuse("config", email.error);
-      config = { to: email.data.to, connectionId: await smtpConnectionFor(ctx, email.data.connectionId) };
-    } else {
-      const url = ZUrlConfig.safeParse(update.config);
-      if (!url.success) refuse("config", url.error);
-      if (channel.type === "slack") {
-        config = { urlHint: urlHint(url.data.url) };
-        secrets = { url: url.data.url };
-      } else config = { url: url.data.url };
-    }
-  }
-  if (update.rotateSecret) {
-    secret = `whsec_${randomBytes(32).toString("base64url")}`;
-    secrets = { signingSecret: secret };
-  }
+  const settings = update.config === undefined ? undefined : await channelSettings(ctx, channel.type, update.config);
+  const config = settings?.config;
+  const secret = update.rotateSecret ? newSigningSecret() : undefined;
+  // A webhook's signing secret is not part of its config: a new URL keeps it.
+  const secrets = secret ? { signingSecret: secret } : settings?.secrets;
   const saved = await ctx.prisma.alertChannel.update({
     where: { id },
     data: {
